@@ -1,0 +1,639 @@
+// Evaluates a model body (or a block instance) statement by statement:
+// resolves names, calls layers and blocks, infers every shape, and records
+// the graph. Each problem is reported once, at its own span; evaluation goes
+// on past it so one run reports as much as it can.
+import type * as A from "../ast.ts";
+import { Diagnostics, type DiagnosticBag, type DiagnosticEntry, type Related } from "../diagnostics.ts";
+import type { Span } from "../source.ts";
+import { Dim, dimsToString } from "../shapes/dim.ts";
+import { typeToString, describeConst, type ConstValue, type TensorType } from "../types.ts";
+import type { CheckedModel, GraphNode } from "../graph.ts";
+import { inputArity, type LayerContext, type LayerDef, type OptionValue } from "../layers/layer.ts";
+import { layers, operators, isLayerName } from "../layers/registry.ts";
+import { coerceOption } from "./options.ts";
+import { closest, didYouMean } from "./suggest.ts";
+import type { ScopeEntry, TensorValue, Value } from "./values.ts";
+import type { BlockRef, FileUnit } from "./units.ts";
+
+/** A model body or one block instance being evaluated. */
+interface Frame {
+  unit: FileUnit;
+  scope: Map<string, ScopeEntry>;
+  /** Names this body declares, so a use before the declaration gets its own message. */
+  declared: Map<string, Span>;
+  counters: Map<string, number>;
+  /** Enclosing block instances, outermost first. */
+  prefix: string[];
+  /** Call sites of the enclosing instances, attached to every diagnostic inside. */
+  trail: Related[];
+  /** For a block instance: its symbolic dims bound to the caller's. */
+  symbols?: Map<string, Dim>;
+}
+
+interface Args {
+  inputs: TensorValue[];
+  positional: ConstValue[];
+  named: { key: A.Identifier; value: ConstValue }[];
+  ok: boolean;
+}
+
+const MAX_BLOCK_DEPTH = 32;
+
+export class ModelEvaluator {
+  readonly model: CheckedModel;
+  private readonly layerNames = new Map<string, Span>();
+  private readonly blockStack: string[] = [];
+
+  constructor(
+    private readonly bag: DiagnosticBag,
+    decl: A.ModelDecl,
+    private readonly unit: FileUnit,
+  ) {
+    this.model = { name: decl.name.name, file: unit.path, span: decl.span, inputs: [], nodes: [], outputs: [], symbols: new Map(), instances: [] };
+  }
+
+  // ── reporting ──
+
+  private report<T>(frame: Frame | undefined, entry: DiagnosticEntry<T>, args: T, span: Span, extra: { related?: Related[]; hint?: string } = {}): undefined {
+    const related = [...(extra.related ?? []), ...[...(frame?.trail ?? [])].reverse()];
+    const more: { related: Related[]; hint?: string } = { related };
+    if (extra.hint !== undefined) more.hint = extra.hint;
+    this.bag.add(entry, args, span, more);
+    return undefined;
+  }
+
+  private undefinedName(frame: Frame, name: string, span: Span): undefined {
+    const candidates = [...frame.scope.keys(), ...frame.unit.consts.keys()];
+    let hint = didYouMean(name, candidates);
+    if (!hint && isLayerName(name)) hint = `'${name}' is a layer: apply it in a pipeline, e.g. \`x -> ${name}\``;
+    return this.report(frame, Diagnostics.UndefinedName, { name }, span, hint ? { hint } : {});
+  }
+
+  // ── entry points ──
+
+  checkModel(decl: A.ModelDecl): CheckedModel {
+    const frame: Frame = { unit: this.unit, scope: new Map(), declared: new Map(), counters: new Map(), prefix: [], trail: [] };
+    this.evalBody(frame, decl.body, "model");
+    if (this.model.outputs.length === 0) this.report(frame, Diagnostics.NoOutput, { name: `model ${decl.name.name}` }, decl.name.span, { hint: "mark a value with `output name`" });
+    return this.model;
+  }
+
+  // ── statements ──
+
+  /** Evaluates a body; for a block, binds `inputs` to its input declarations and returns its output. */
+  private evalBody(frame: Frame, body: A.Statement[], mode: "model" | "block", blockInputs?: { values: TensorValue[]; decl: A.BlockDecl; call: A.Call }): TensorValue | undefined {
+    this.declareNames(frame, body);
+    let inputIndex = 0;
+    let result: TensorValue | undefined;
+    let lossDecl: A.LossDecl | undefined;
+    for (const st of body) {
+      switch (st.kind) {
+        case "Const": {
+          const v = this.evaluate(st.value, frame);
+          if (v && v.kind === "tensor") this.report(frame, Diagnostics.NotAConstant, { what: `const '${st.name.name}'` }, st.value.span);
+          else if (v) this.bind(frame, st.name, { kind: "const", value: v, declared: st.name.span });
+          break;
+        }
+        case "Input": {
+          if (mode === "block") {
+            if (st.role === "target") {
+              this.report(frame, Diagnostics.LossInBlock, undefined, st.span);
+              break;
+            }
+            const actual = blockInputs!.values[inputIndex++];
+            if (actual) {
+              const bound = this.bindBlockInput(frame, st, actual, blockInputs!.decl);
+              if (bound) this.bind(frame, st.name, { kind: "tensor", value: { ...actual, span: st.name.span }, declared: st.name.span });
+            }
+            break;
+          }
+          const type = this.declaredType(frame, st.type, true);
+          if (!type) break;
+          this.model.inputs.push({ name: st.name.name, role: st.role, type, span: st.span });
+          this.bind(frame, st.name, { kind: "tensor", value: { kind: "tensor", ref: { kind: "input", name: st.name.name }, type, span: st.name.span }, declared: st.name.span });
+          break;
+        }
+        case "Binding": {
+          const v = this.evaluate(st.value, frame);
+          if (!v) break;
+          if (v.kind !== "tensor") {
+            // A binding of a constant is allowed: it acts like `const`.
+            if (v.kind === "enum") this.undefinedName(frame, v.name, v.span);
+            else this.bind(frame, st.name, { kind: "const", value: v, declared: st.name.span });
+            break;
+          }
+          this.bind(frame, st.name, { kind: "tensor", value: v, declared: st.name.span });
+          break;
+        }
+        case "Output": {
+          let v: TensorValue | undefined;
+          if (st.value) {
+            v = this.requireTensor(frame, this.evaluate(st.value, frame), st.value.span, "an output");
+            if (v) this.bind(frame, st.name, { kind: "tensor", value: v, declared: st.name.span });
+          } else {
+            v = this.requireTensor(frame, this.lookup(frame, st.name.name, st.name.span), st.name.span, `output '${st.name.name}'`);
+          }
+          if (!v) break;
+          if (mode === "model") this.model.outputs.push({ name: st.name.name, ref: v.ref, type: v.type, span: st.span });
+          else result ??= v;
+          break;
+        }
+        case "Loss": {
+          if (mode === "block") {
+            this.report(frame, Diagnostics.LossInBlock, undefined, st.span);
+            break;
+          }
+          if (lossDecl) {
+            this.report(frame, Diagnostics.DuplicateLoss, undefined, st.span, { related: [{ span: lossDecl.span, message: "the first loss is here" }] });
+            break;
+          }
+          lossDecl = st;
+          if (st.call.kind !== "Call" || st.call.bare) {
+            if (st.call.kind !== "Error") {
+              const name = st.call.kind === "Name" || st.call.kind === "Call" ? (st.call.kind === "Name" ? st.call.name : st.call.callee.name) : "this expression";
+              this.report(frame, Diagnostics.NotALoss, { name }, st.call.span);
+            }
+            break;
+          }
+          const v = this.applyCall(st.call, frame, undefined, true);
+          if (v && v.ref.kind === "node") this.model.loss = this.model.nodes[v.ref.id];
+          break;
+        }
+      }
+    }
+    return result;
+  }
+
+  /** First pass over a body: duplicate names, names that shadow layers. */
+  private declareNames(frame: Frame, body: A.Statement[]): void {
+    for (const st of body) {
+      const name = st.kind === "Input" || st.kind === "Binding" || st.kind === "Const" ? st.name : st.kind === "Output" && st.value ? st.name : undefined;
+      if (!name) continue;
+      if (isLayerName(name.name)) {
+        this.report(frame, Diagnostics.BindingShadowsLayer, { name: name.name }, name.span);
+        continue;
+      }
+      const earlier = frame.declared.get(name.name) ?? frame.scope.get(name.name)?.declared ?? frame.unit.consts.get(name.name)?.declared;
+      if (earlier) {
+        this.report(frame, Diagnostics.DuplicateBinding, { name: name.name }, name.span, { related: [{ span: earlier, message: `'${name.name}' is first defined here` }] });
+        continue;
+      }
+      frame.declared.set(name.name, name.span);
+    }
+  }
+
+  private bind(frame: Frame, name: A.Identifier, entry: ScopeEntry): void {
+    // Only the first declaration binds (duplicates were reported by declareNames).
+    if (frame.declared.get(name.name) !== name.span) return;
+    frame.scope.set(name.name, entry);
+  }
+
+  // ── types and dims ──
+
+  /** The type written in an `input`/`target` declaration; symbols become symbolic dims. */
+  private declaredType(frame: Frame, node: A.TensorTypeNode, recordSymbols: boolean): TensorType | undefined {
+    const shape: Dim[] = [];
+    for (const d of node.dims) {
+      const dim = this.evalDim(frame, d);
+      if (!dim) return undefined;
+      if (recordSymbols) for (const s of dim.symbols()) if (!this.model.symbols.has(s)) this.model.symbols.set(s, d.span);
+      shape.push(dim);
+    }
+    return { dtype: node.dtype, shape };
+  }
+
+  /** A dimension: a positive integer expression over consts and symbols. */
+  private evalDim(frame: Frame, e: A.Expr): Dim | undefined {
+    const dim = this.evalDimExpr(frame, e);
+    if (!dim) return undefined;
+    const v = dim.value;
+    if (v !== undefined && v <= 0) return this.report(frame, Diagnostics.BadDim, { value: String(v) }, e.span);
+    return dim;
+  }
+
+  private evalDimExpr(frame: Frame, e: A.Expr): Dim | undefined {
+    switch (e.kind) {
+      case "Number":
+        if (!Number.isInteger(e.value)) return this.report(frame, Diagnostics.NotAnInteger, { what: "a dimension", value: String(e.value) }, e.span);
+        return Dim.const(e.value);
+      case "Name": {
+        const entry = frame.scope.get(e.name) ?? frame.unit.consts.get(e.name);
+        if (!entry) {
+          if (frame.declared.has(e.name)) return this.report(frame, Diagnostics.UsedBeforeDefinition, { name: e.name }, e.span);
+          return Dim.symbol(e.name);
+        }
+        if (entry.kind === "tensor") return this.report(frame, Diagnostics.NotAConstant, { what: `'${e.name}'` }, e.span);
+        const v = entry.value;
+        if (v.kind !== "number") return this.report(frame, Diagnostics.BadDim, { value: describeConst(v) }, e.span);
+        if (!Number.isInteger(v.value)) return this.report(frame, Diagnostics.NotAnInteger, { what: `'${e.name}' used as a dimension`, value: String(v.value) }, e.span);
+        return Dim.const(v.value);
+      }
+      case "Binary": {
+        const l = this.evalDimExpr(frame, e.left);
+        const r = this.evalDimExpr(frame, e.right);
+        if (!l || !r) return undefined;
+        if (e.op === "+") return l.add(r);
+        if (e.op === "-") return l.sub(r);
+        if (e.op === "*") return l.mul(r);
+        const k = r.value;
+        if (k === 0) return this.report(frame, Diagnostics.DivisionByZero, undefined, e.span);
+        if (k === undefined || !l.floorDiv(k).mul(k).equals(l)) return this.report(frame, Diagnostics.NotAnInteger, { what: "a dimension", value: `${l} / ${r}` }, e.span);
+        return l.floorDiv(k);
+      }
+      case "Unary": {
+        const v = this.evalDimExpr(frame, e.operand);
+        return v?.scale(-1);
+      }
+      case "Error":
+        return undefined;
+      default:
+        return this.report(frame, Diagnostics.BadDim, { value: "this expression" }, e.span);
+    }
+  }
+
+  /** Binds a block input declaration against the caller's tensor; symbols bind per instance. */
+  private bindBlockInput(frame: Frame, st: A.InputDecl, actual: TensorValue, decl: A.BlockDecl): boolean {
+    const symbols = frame.symbols!;
+    const declared: Dim[] = [];
+    let ok = st.type.dims.length === actual.type.shape.length && st.type.dtype === actual.type.dtype;
+    for (let i = 0; i < st.type.dims.length; i++) {
+      const raw = this.evalDim(frame, st.type.dims[i]!);
+      if (!raw) return false;
+      let d = raw.substitute(symbols);
+      const got = actual.type.shape[i];
+      const syms = [...d.symbols()];
+      if (got && syms.length === 1 && d.equals(Dim.symbol(syms[0]!)) && !symbols.has(syms[0]!)) {
+        symbols.set(syms[0]!, got);
+        d = got;
+      } else if (got && !d.equals(got)) ok = false;
+      declared.push(d);
+    }
+    if (ok) return true;
+    const expected = `${st.type.dtype}${dimsToString(declared)}`;
+    this.report(frame, Diagnostics.LayerInputMismatch, { layer: `block ${decl.name.name}`, expected: `${expected} for input '${st.name.name}'`, got: typeToString(actual.type) }, actual.span, {
+      related: [{ span: st.span, message: `'${st.name.name}' is declared here` }],
+    });
+    return false;
+  }
+
+  // ── expressions ──
+
+  private lookup(frame: Frame, name: string, span: Span): Value | undefined {
+    const entry = frame.scope.get(name) ?? frame.unit.consts.get(name);
+    if (entry) return { ...entry.value, span } as Value;
+    if (frame.declared.has(name))
+      return this.report(frame, Diagnostics.UsedBeforeDefinition, { name }, span, { related: [{ span: frame.declared.get(name)!, message: `'${name}' is defined here` }] });
+    // Not a name in scope: an enum identifier (`same`, `relu`), which the option that receives it checks.
+    return { kind: "enum", name, span };
+  }
+
+  private requireTensor(frame: Frame, v: Value | undefined, span: Span, what: string): TensorValue | undefined {
+    if (!v) return undefined;
+    if (v.kind === "tensor") return v;
+    if (v.kind === "enum") return this.undefinedName(frame, v.name, v.span);
+    return this.report(frame, Diagnostics.NotATensor, { what, kind: describeConst(v) }, span);
+  }
+
+  evaluate(e: A.Expr, frame: Frame): Value | undefined {
+    switch (e.kind) {
+      case "Error":
+        return undefined;
+      case "Number":
+        return { kind: "number", value: e.value, span: e.span };
+      case "Bool":
+        return { kind: "bool", value: e.value, span: e.span };
+      case "Name":
+        return this.lookup(frame, e.name, e.span);
+      case "Tuple": {
+        const items: ConstValue[] = [];
+        for (const item of e.items) {
+          const v = this.evaluate(item, frame);
+          if (!v) return undefined;
+          if (v.kind === "tensor") return this.report(frame, Diagnostics.NotAConstant, { what: "a tuple item" }, item.span);
+          items.push(v);
+        }
+        return { kind: "tuple", items, span: e.span };
+      }
+      case "Unary": {
+        const v = this.evaluate(e.operand, frame);
+        if (!v) return undefined;
+        if (v.kind === "number") return { kind: "number", value: -v.value, span: e.span };
+        const t = this.requireTensor(frame, v, e.operand.span, "the operand of '-'");
+        return t && this.applyOperator(frame, operators.neg, [t], e.span);
+      }
+      case "Binary":
+        return this.evalBinary(frame, e);
+      case "Pipeline": {
+        let v = this.requireTensor(frame, this.evaluate(e.head, frame), e.head.span, "the start of a pipeline");
+        for (const stage of e.stages) {
+          if (!v) return undefined;
+          v = this.applyCall(stage, frame, v);
+        }
+        return v;
+      }
+      case "Call":
+        return this.applyCall(e, frame, undefined);
+    }
+  }
+
+  private evalBinary(frame: Frame, e: A.Binary): Value | undefined {
+    const l = this.evaluate(e.left, frame);
+    const r = this.evaluate(e.right, frame);
+    if (!l || !r) return undefined;
+    if (l.kind === "number" && r.kind === "number") {
+      if (e.op === "/" && r.value === 0) return this.report(frame, Diagnostics.DivisionByZero, undefined, e.span);
+      const value = e.op === "+" ? l.value + r.value : e.op === "-" ? l.value - r.value : e.op === "*" ? l.value * r.value : l.value / r.value;
+      return { kind: "number", value, span: e.span };
+    }
+    for (const v of [l, r]) if (v.kind === "enum") return this.undefinedName(frame, v.name, v.span);
+    if (l.kind === "tensor" && r.kind === "tensor" && e.op !== "/") {
+      const related: Related[] = [
+        { span: e.left.span, message: `the left side is ${typeToString(l.type)}` },
+        { span: e.right.span, message: `the right side is ${typeToString(r.type)}` },
+        ...this.symbolOrigins([l.type, r.type]),
+      ];
+      return this.applyOperator(frame, operators[e.op], [l, r], e.span, related);
+    }
+    if ((l.kind === "tensor") !== (r.kind === "tensor") && e.op !== "/") return this.report(frame, Diagnostics.ArithmeticOnConstant, undefined, e.span);
+    const describe = (v: Value) => (v.kind === "tensor" ? `a tensor ${typeToString(v.type)}` : describeConst(v));
+    return this.report(frame, Diagnostics.InvalidOperands, { op: e.op, left: describe(l), right: describe(r) }, e.span);
+  }
+
+  /** Where each symbol in these types was first declared: the other half of a symbol conflict. */
+  private symbolOrigins(types: TensorType[]): Related[] {
+    const seen = new Set<string>();
+    const out: Related[] = [];
+    for (const t of types)
+      for (const d of t.shape)
+        for (const s of d.symbols()) {
+          const span = this.model.symbols.get(s);
+          if (span && !seen.has(s)) {
+            seen.add(s);
+            out.push({ span, message: `symbol ${s} is declared here` });
+          }
+        }
+    return out;
+  }
+
+  // ── calls ──
+
+  private evalArgs(call: A.Call, frame: Frame, piped: TensorValue | undefined, callee: string): Args {
+    const args: Args = { inputs: piped ? [piped] : [], positional: [], named: [], ok: true };
+    let sawNamed = false;
+    for (const arg of call.args) {
+      const v = this.evaluate(arg.value, frame);
+      if (!v) {
+        args.ok = false;
+        continue;
+      }
+      if (arg.key) {
+        sawNamed = true;
+        if (v.kind === "tensor") {
+          this.report(frame, Diagnostics.NotAConstant, { what: `option '${arg.key.name}' of ${callee}` }, arg.value.span, { hint: "tensor inputs are passed by position, before the options" });
+          args.ok = false;
+        } else args.named.push({ key: arg.key, value: v });
+        continue;
+      }
+      if (sawNamed) {
+        this.report(frame, Diagnostics.PositionalAfterNamed, undefined, arg.span);
+        args.ok = false;
+        continue;
+      }
+      if (v.kind === "tensor") {
+        if (args.positional.length > 0) {
+          this.report(frame, Diagnostics.NotAConstant, { what: `argument ${args.inputs.length + args.positional.length + 1} of ${callee}` }, arg.value.span, { hint: "tensor inputs come first, before the options" });
+          args.ok = false;
+        } else args.inputs.push(v);
+      } else args.positional.push(v);
+    }
+    return args;
+  }
+
+  private applyCall(call: A.Call, frame: Frame, piped: TensorValue | undefined, inLoss = false): TensorValue | undefined {
+    const name = call.callee.name;
+    const block = frame.unit.blocks.get(name);
+    if (block) return this.instantiate(block, call, frame, piped);
+    const def = layers.get(name);
+    if (!def) {
+      if (frame.unit.models.has(name)) return this.report(frame, Diagnostics.ModelAsStage, { name }, call.callee.span);
+      const hint = didYouMean(name, [...layers.keys(), ...frame.unit.blocks.keys()]);
+      return this.report(frame, Diagnostics.UnknownLayer, { name }, call.callee.span, hint ? { hint } : {});
+    }
+    if (def.isLoss && !inLoss) return this.report(frame, Diagnostics.LossOutsideLossStatement, { name }, call.callee.span);
+    if (!def.isLoss && inLoss) return this.report(frame, Diagnostics.NotALoss, { name }, call.callee.span);
+
+    const args = this.evalArgs(call, frame, piped, name);
+    const [min, max] = inputArity(def);
+    if (args.ok && (args.inputs.length < min || args.inputs.length > max)) {
+      const expected = min === max ? String(min) : max === Infinity ? `${min} or more` : `${min} to ${max}`;
+      const hint = args.inputs.length === 0 ? `pass the input first, as in \`x -> ${name}${call.bare ? "" : "(…)"}\`` : undefined;
+      return this.report(frame, Diagnostics.WrongInputCount, { layer: name, expected, got: args.inputs.length }, call.span, hint ? { hint } : {});
+    }
+    const options = this.matchOptions(def, call, args, frame);
+    if (!args.ok || !options) return undefined;
+
+    for (let i = 0; i < args.inputs.length; i++) {
+      const want = def.dtypes?.[Math.min(i, def.dtypes.length - 1)] ?? "f32";
+      const got = args.inputs[i]!.type;
+      if (want !== "any" && got.dtype !== want) {
+        const hint = name === "dense" || def.name.startsWith("conv") ? "integer indices become vectors with `embedding(vocab, dim)`" : undefined;
+        return this.report(frame, Diagnostics.DtypeMismatch, { layer: name, expected: `${want} values`, got: typeToString(got) }, args.inputs[i]!.span, hint ? { hint } : {});
+      }
+    }
+    const related = def.name === "concat" ? this.symbolOrigins(args.inputs.map((i) => i.type)) : [];
+    return this.addNode(frame, def, args.inputs, options.values, options.spans, call, related);
+  }
+
+  private matchOptions(def: LayerDef, call: A.Call, args: Args, frame: Frame): { values: Record<string, OptionValue>; spans: Map<string, Span> } | undefined {
+    const given = new Map<string, ConstValue>();
+    const positionalSpecs = def.options.filter((o) => o.positional !== false && o.name !== def.rest);
+    let ok = true;
+    if (def.rest) {
+      const rest = args.positional.length === 1 && args.positional[0]!.kind === "tuple" ? args.positional[0]! : undefined;
+      if (rest) given.set(def.rest, rest);
+      else if (args.positional.length > 0) given.set(def.rest, { kind: "tuple", items: args.positional, span: args.positional[0]!.span });
+    } else {
+      args.positional.forEach((v, i) => {
+        const spec = positionalSpecs[i];
+        if (spec) given.set(spec.name, v);
+        else if (i === positionalSpecs.length) {
+          ok = false;
+          const byName = def.options.filter((o) => o.positional === false).map((o) => `${o.name}:`);
+          this.report(frame, Diagnostics.TooManyArguments, { layer: def.name, max: positionalSpecs.length, got: args.positional.length }, v.span, byName.length ? { hint: `pass ${byName.join(", ")} by name` } : {});
+        }
+      });
+    }
+    for (const { key, value } of args.named) {
+      const spec = def.options.find((o) => o.name === key.name);
+      if (!spec) {
+        ok = false;
+        const hint = didYouMean(key.name, def.options.map((o) => o.name));
+        this.report(frame, Diagnostics.UnknownOption, { layer: def.name, option: key.name }, key.span, hint ? { hint } : def.options.length ? { hint: `its options are ${def.options.map((o) => o.name).join(", ")}` } : {});
+        continue;
+      }
+      if (given.has(key.name)) {
+        ok = false;
+        this.report(frame, Diagnostics.DuplicateOption, { layer: def.name, option: key.name }, key.span);
+        continue;
+      }
+      given.set(key.name, value);
+    }
+    const values: Record<string, OptionValue> = {};
+    const spans = new Map<string, Span>();
+    const reporter = {
+      report: <T>(entry: DiagnosticEntry<T>, a: T, span: Span, extra?: { hint?: string }) => this.report(frame, entry, a, span, extra),
+      undefinedName: (n: string, span: Span) => this.undefinedName(frame, n, span),
+    };
+    for (const spec of def.options) {
+      const v = given.get(spec.name);
+      if (v) {
+        const coerced = coerceOption(def.name, spec, v, reporter);
+        if (coerced === undefined) ok = false;
+        else {
+          values[spec.name] = coerced;
+          spans.set(spec.name, v.span);
+        }
+      } else if (spec.default !== undefined) values[spec.name] = spec.default;
+      else if (!spec.optional) {
+        ok = false;
+        this.report(frame, Diagnostics.MissingOption, { layer: def.name, option: spec.name }, call.span);
+      }
+    }
+    return ok ? { values, spans } : undefined;
+  }
+
+  private nextName(frame: Frame, kind: string, alias: A.Identifier | undefined, span: Span, register: boolean): string {
+    const n = (frame.counters.get(kind) ?? 0) + 1;
+    frame.counters.set(kind, n);
+    const local = alias?.name ?? `${kind}_${n}`;
+    const full = [...frame.prefix, local].join(".");
+    if (register) {
+      const first = this.layerNames.get(full);
+      if (first) this.report(frame, Diagnostics.DuplicateLayerName, { name: full }, alias?.span ?? span, { related: [{ span: first, message: "first used here" }] });
+      else this.layerNames.set(full, alias?.span ?? span);
+    }
+    return full;
+  }
+
+  private applyOperator(frame: Frame, def: LayerDef, inputs: TensorValue[], span: Span, related: Related[] = []): TensorValue | undefined {
+    const fakeCall: A.Call = { kind: "Call", span, callee: { name: def.name, span }, args: [], bare: true };
+    return this.addNode(frame, def, inputs, {}, new Map(), fakeCall, related, false);
+  }
+
+  private addNode(frame: Frame, def: LayerDef, inputs: TensorValue[], options: Record<string, OptionValue>, optionSpans: Map<string, Span>, call: A.Call, related: Related[], isLayer = true): TensorValue | undefined {
+    const name = this.nextName(frame, def.name, call.alias, call.span, isLayer);
+    if (!isLayer && call.alias) this.report(frame, Diagnostics.AliasOnNonLayer, undefined, call.alias.span);
+    const ctx: LayerContext = {
+      layer: def.name,
+      inputs: inputs.map((i) => i.type),
+      options,
+      span: call.span,
+      inputSpans: inputs.map((i) => i.span),
+      optionSpan: (o) => optionSpans.get(o) ?? call.span,
+      error: (entry, a, span) => this.report(frame, entry, a, span ?? call.span, { related }),
+      requireStatic: (dim, what, span) => {
+        const v = dim.value;
+        if (v !== undefined) return v;
+        return this.report(frame, Diagnostics.SymbolicNotAllowed, { layer: def.name, what, dim: dim.toString() }, span ?? inputs[0]?.span ?? call.span, { related: this.symbolOrigins([{ dtype: "f32", shape: [dim] }]) });
+      },
+    };
+    const result = def.shape(ctx);
+    if (!result) return undefined;
+    const node: GraphNode = {
+      id: this.model.nodes.length,
+      name,
+      def,
+      inputs: inputs.map((i) => i.ref),
+      options,
+      output: result.output,
+      params: result.params ?? {},
+      macs: result.macs ?? Dim.const(0),
+      span: call.span,
+      instancePath: [...frame.prefix],
+    };
+    this.model.nodes.push(node);
+    return { kind: "tensor", ref: { kind: "node", id: node.id }, type: result.output, span: call.span };
+  }
+
+  // ── blocks ──
+
+  private instantiate(ref: BlockRef, call: A.Call, frame: Frame, piped: TensorValue | undefined): TensorValue | undefined {
+    const decl = ref.decl;
+    const blockName = decl.name.name;
+    if (this.blockStack.includes(blockName) || this.blockStack.length >= MAX_BLOCK_DEPTH)
+      return this.report(frame, Diagnostics.BlockRecursion, { name: blockName }, call.callee.span);
+    const args = this.evalArgs(call, frame, piped, `block ${blockName}`);
+    if (!args.ok) return undefined;
+
+    const instanceFrame: Frame = { unit: ref.unit, scope: new Map(), declared: new Map(), counters: new Map(), prefix: [], trail: frame.trail, symbols: new Map() };
+    // Parameters: positional, then named, then defaults (evaluated in the block's own file).
+    const given = new Map<string, ConstValue>();
+    let ok = true;
+    args.positional.forEach((v, i) => {
+      const p = decl.params[i];
+      if (p) given.set(p.name.name, v);
+      else if (i === decl.params.length) {
+        ok = false;
+        this.report(frame, Diagnostics.TooManyArguments, { layer: `block ${blockName}`, max: decl.params.length, got: args.positional.length }, v.span);
+      }
+    });
+    for (const { key, value } of args.named) {
+      if (!decl.params.some((p) => p.name.name === key.name)) {
+        ok = false;
+        const hint = didYouMean(key.name, decl.params.map((p) => p.name.name));
+        this.report(frame, Diagnostics.UnknownOption, { layer: `block ${blockName}`, option: key.name }, key.span, hint ? { hint } : {});
+      } else if (given.has(key.name)) {
+        ok = false;
+        this.report(frame, Diagnostics.DuplicateOption, { layer: `block ${blockName}`, option: key.name }, key.span);
+      } else given.set(key.name, value);
+    }
+    for (const p of decl.params) {
+      let v = given.get(p.name.name);
+      if (!v && p.default) {
+        const d = this.evaluate(p.default, instanceFrame);
+        if (d && d.kind !== "tensor") v = d;
+      }
+      if (!v) {
+        ok = false;
+        this.report(frame, Diagnostics.MissingBlockArgument, { block: blockName, param: p.name.name }, call.span, { related: [{ span: p.name.span, message: `'${p.name.name}' is declared here` }] });
+        continue;
+      }
+      instanceFrame.scope.set(p.name.name, { kind: "const", value: v, declared: p.name.span });
+    }
+    const inputDecls = decl.body.filter((s): s is A.InputDecl => s.kind === "Input" && s.role === "input");
+    if (args.inputs.length !== inputDecls.length) {
+      this.report(frame, Diagnostics.WrongInputCount, { layer: `block ${blockName}`, expected: String(inputDecls.length), got: args.inputs.length }, call.span, {
+        related: [{ span: decl.name.span, message: `block ${blockName} is declared here` }],
+      });
+      ok = false;
+    }
+    if (!ok) return undefined;
+
+    const local = call.alias?.name ?? `${snakeCase(blockName)}_${(frame.counters.get(`block:${blockName}`) ?? 0) + 1}`;
+    frame.counters.set(`block:${blockName}`, (frame.counters.get(`block:${blockName}`) ?? 0) + 1);
+    const full = [...frame.prefix, local];
+    const firstUse = this.layerNames.get(full.join("."));
+    if (firstUse) this.report(frame, Diagnostics.DuplicateLayerName, { name: full.join(".") }, call.alias?.span ?? call.span, { related: [{ span: firstUse, message: "first used here" }] });
+    else this.layerNames.set(full.join("."), call.alias?.span ?? call.span);
+    instanceFrame.prefix = full;
+    instanceFrame.trail = [...frame.trail, { span: call.span, message: `in ${full.join(".")}, an instance of block ${blockName}` }];
+    this.model.instances.push({ name: full.join("."), block: blockName, span: call.span, instancePath: [...frame.prefix] });
+
+    this.blockStack.push(blockName);
+    try {
+      const out = this.evalBody(instanceFrame, decl.body, "block", { values: args.inputs, decl, call });
+      return out && { ...out, span: call.span };
+    } finally {
+      this.blockStack.pop();
+    }
+  }
+}
+
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+export { closest };

@@ -1,0 +1,142 @@
+// Diagnostics are data: a stable code, a severity, a message, a primary span,
+// related spans and an optional hint. Every code lives in the catalogue below
+// (one place, so codes stay unique and documented); call sites pass only the
+// values that fill the message.
+import type { Span } from "./source.ts";
+
+export type Severity = "error" | "warning";
+
+export interface Related {
+  span: Span;
+  message: string;
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  related: Related[];
+  hint?: string;
+}
+
+interface Entry<A> {
+  code: string;
+  severity: Severity;
+  message: (args: A) => string;
+}
+
+function error<A = void>(code: string, message: (args: A) => string): Entry<A> {
+  return { code, severity: "error", message };
+}
+function warning<A = void>(code: string, message: (args: A) => string): Entry<A> {
+  return { code, severity: "warning", message };
+}
+
+type Named = { name: string };
+
+/**
+ * The catalogue. Ranges: NN1xxx lexing and syntax, NN2xxx names and
+ * arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks.
+ */
+export const Diagnostics = {
+  // ── lexing and syntax ──
+  UnexpectedCharacter: error<{ text: string }>("NN1001", (a) => `unexpected character ${a.text}`),
+  UnclosedComment: error("NN1002", () => "unclosed block comment: '/*' has no matching '*/'"),
+  UnclosedString: error("NN1003", () => "unclosed string literal"),
+  SyntaxError: error<{ expected: string; found: string }>("NN1004", (a) => `expected ${a.expected}, found ${a.found}`),
+  UnclosedBracket: error<{ open: string; close: string }>("NN1005", (a) => `'${a.open}' is never closed: expected '${a.close}'`),
+  UnmatchedClose: error<{ close: string }>("NN1006", (a) => `'${a.close}' has no matching opening bracket`),
+  TooDeeplyNested: error<{ limit: number }>("NN1007", (a) => `nesting is too deep (more than ${a.limit} levels)`),
+  InvalidNumber: error<{ text: string }>("NN1008", (a) => `invalid number '${a.text}'`),
+  ExpressionTooComplex: error("NN1009", () => "expression is too deeply nested to compile"),
+
+  // ── names and arguments ──
+  UndefinedName: error<Named>("NN2001", (a) => `'${a.name}' is not defined`),
+  DuplicateBinding: error<Named>("NN2002", (a) => `'${a.name}' is already defined`),
+  UnknownLayer: error<Named>("NN2003", (a) => `unknown layer or block '${a.name}'`),
+  UnknownOption: error<{ layer: string; option: string }>("NN2004", (a) => `${a.layer} has no option '${a.option}'`),
+  DuplicateOption: error<{ layer: string; option: string }>("NN2005", (a) => `${a.layer}: option '${a.option}' is given twice`),
+  MissingOption: error<{ layer: string; option: string }>("NN2006", (a) => `${a.layer} needs option '${a.option}'`),
+  TooManyArguments: error<{ layer: string; max: number; got: number }>("NN2007", (a) => `${a.layer} takes at most ${a.max} positional option${a.max === 1 ? "" : "s"}, got ${a.got}`),
+  WrongInputCount: error<{ layer: string; expected: string; got: number }>("NN2008", (a) => `${a.layer} takes ${a.expected} input${a.expected === "1" ? "" : "s"}, got ${a.got}`),
+  BadOptionValue: error<{ layer: string; option: string; expected: string; got: string }>("NN2009", (a) => `${a.layer}: option '${a.option}' expects ${a.expected}, got ${a.got}`),
+  BindingShadowsLayer: error<Named>("NN2010", (a) => `'${a.name}' is a layer name and cannot be used as a binding`),
+  DuplicateLayerName: error<Named>("NN2011", (a) => `layer name '${a.name}' is already used in this model`),
+  UsedBeforeDefinition: error<Named>("NN2012", (a) => `'${a.name}' is used before its definition`),
+  NotATensor: error<{ what: string; kind: string }>("NN2013", (a) => `${a.what} is ${a.kind}, not a tensor`),
+  NotAConstant: error<{ what: string }>("NN2014", (a) => `${a.what} is a tensor, not a compile-time constant`),
+  PositionalAfterNamed: error("NN2015", () => "positional arguments must come before named ones"),
+  DuplicateLoss: error("NN2016", () => "a model has at most one loss"),
+  NotALoss: error<Named>("NN2017", (a) => `'${a.name}' is not a loss; losses are cross_entropy, binary_cross_entropy and mse`),
+  LossOutsideLossStatement: error<Named>("NN2018", (a) => `the loss '${a.name}' may only be used in a 'loss' statement`),
+  NoOutput: error<Named>("NN2019", (a) => `${a.name} has no output`),
+  BlockOutputCount: error<{ name: string; got: number }>("NN2020", (a) => `block ${a.name} must have exactly one output, has ${a.got}`),
+  LossInBlock: error("NN2021", () => "a block cannot declare a loss or a target"),
+  AliasOnNonLayer: error("NN2022", () => "'as' names a layer call; this is not one"),
+  DuplicateDeclaration: error<{ kind: string; name: string }>("NN2023", (a) => `${a.kind} '${a.name}' is already declared in this file`),
+  UnusedValue: warning<Named>("NN2024", (a) => `'${a.name}' is computed but never used`),
+  InputUnused: warning<Named>("NN2025", (a) => `input '${a.name}' is never used`),
+
+  // ── types and shapes ──
+  ShapeMismatch: error<{ what: string; left: string; right: string }>("NN3001", (a) => `${a.what}: ${a.left} and ${a.right} do not match`),
+  LayerInputMismatch: error<{ layer: string; expected: string; got: string }>("NN3002", (a) => `${a.layer} expects ${a.expected}, got ${a.got}`),
+  DtypeMismatch: error<{ layer: string; expected: string; got: string }>("NN3003", (a) => `${a.layer} expects ${a.expected}, got ${a.got}`),
+  SymbolicNotAllowed: error<{ layer: string; what: string; dim: string }>("NN3004", (a) => `${a.layer} needs a static ${a.what}, got the symbolic size ${a.dim}`),
+  KernelTooLarge: error<{ layer: string; axis: number; window: string; size: string }>("NN3005", (a) => `${a.layer}: the window (${a.window}) is larger than the input along axis ${a.axis} (${a.size}, after padding)`),
+  HeadsDoNotDivide: error<{ heads: number; width: string }>("NN3006", (a) => `attention: heads (${a.heads}) must divide the width d = ${a.width}`),
+  AxisOutOfRange: error<{ layer: string; axis: number; rank: number }>("NN3007", (a) => `${a.layer}: axis ${a.axis} is out of range for a rank-${a.rank} input`),
+  NotAnInteger: error<{ what: string; value: string }>("NN3008", (a) => `${a.what} must be an integer, got ${a.value}`),
+  NotPositive: error<{ what: string; value: string }>("NN3009", (a) => `${a.what} must be positive, got ${a.value}`),
+  LabelShapeMismatch: error<{ loss: string; expected: string; got: string }>("NN3010", (a) => `${a.loss} expects labels of shape ${a.expected}, got ${a.got}`),
+  ReshapeMismatch: error<{ from: string; to: string }>("NN3011", (a) => `reshape cannot turn ${a.from} into ${a.to}: the sizes differ`),
+  DivisionByZero: error("NN3012", () => "division by zero in a constant expression"),
+  SymbolConflict: error<{ symbol: string; first: string; second: string }>("NN3013", (a) => `symbol ${a.symbol} is bound to ${a.first} and to ${a.second}`),
+  RankMismatch: error<{ what: string; expected: number; got: string }>("NN3014", (a) => `${a.what} expects rank ${a.expected}, got ${a.got}`),
+  ArithmeticOnConstant: error("NN3015", () => "arithmetic between a tensor and a number is not supported; use a layer"),
+  BadDim: error<{ value: string }>("NN3016", (a) => `a dimension must be a positive integer, got ${a.value}`),
+  InvalidTupleLength: error<{ layer: string; option: string; expected: number; got: number }>("NN3017", (a) => `${a.layer}: option '${a.option}' needs ${a.expected} values (one per spatial axis), got ${a.got}`),
+  CausalCross: error("NN3018", () => "attention: causal masking applies to self-attention only, not to cross-attention"),
+  InvalidOperands: error<{ op: string; left: string; right: string }>("NN3020", (a) => `'${a.op}' cannot combine ${a.left} and ${a.right}`),
+  DtypeConflict: error<{ what: string; left: string; right: string }>("NN3019", (a) => `${a.what}: dtypes ${a.left} and ${a.right} differ`),
+
+  // ── files, imports and blocks ──
+  FileNotFound: error<{ path: string }>("NN4001", (a) => `cannot find file '${a.path}'`),
+  ImportCycle: error<{ cycle: string }>("NN4002", (a) => `import cycle: ${a.cycle}`),
+  NotExported: error<{ name: string; path: string }>("NN4003", (a) => `'${a.path}' has no block or const named '${a.name}'`),
+  MissingBlockArgument: error<{ block: string; param: string }>("NN4004", (a) => `block ${a.block} needs parameter '${a.param}'`),
+  BlockRecursion: error<Named>("NN4005", (a) => `block ${a.name} instantiates itself`),
+  BlockInstanceError: error<{ block: string; instance: string }>("NN4006", (a) => `in block ${a.block} (instance ${a.instance})`),
+  ModelAsStage: error<Named>("NN4007", (a) => `'${a.name}' is a model; only blocks can be used as stages`),
+} as const;
+
+export type DiagnosticEntry<A> = Entry<A>;
+
+/** Collects diagnostics; identical ones (same code, place and message) are kept once. */
+export class DiagnosticBag {
+  readonly items: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  add<A>(entry: Entry<A>, args: A, span: Span, extra: { related?: Related[]; hint?: string } = {}): Diagnostic {
+    const d: Diagnostic = { code: entry.code, severity: entry.severity, message: entry.message(args), span, related: extra.related ?? [] };
+    if (extra.hint !== undefined) d.hint = extra.hint;
+    this.push(d);
+    return d;
+  }
+
+  push(d: Diagnostic): void {
+    const key = `${d.code}|${d.span.file}|${d.span.start}|${d.span.end}|${d.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push(d);
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === "error");
+  }
+}
+
+/** Sorted by file, then position: the order a reader expects. */
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
+}

@@ -1,0 +1,77 @@
+// What a layer is to the compiler: its options, the dtypes it accepts, and
+// its shape rule (output type, parameter shapes, cost). Each layer lives in
+// one file under layers/ and registers itself in registry.ts; later phases
+// (lowering, gradients) hang off the same definition.
+import type { DiagnosticEntry } from "../diagnostics.ts";
+import type { Span } from "../source.ts";
+import type { Dtype, TensorType } from "../types.ts";
+import type { Dim } from "../shapes/dim.ts";
+
+export type OptionType =
+  | { kind: "int"; min?: number }
+  | { kind: "float"; min?: number; max?: number; exclusiveMax?: boolean }
+  | { kind: "bool" }
+  | { kind: "enum"; values: readonly string[] }
+  /** An int, or a tuple with one int per spatial axis. */
+  | { kind: "ints"; min?: number }
+  /** `valid`, `same`, an int, or a tuple of ints per spatial axis. */
+  | { kind: "padding" }
+  /** An axis of the per-example shape; negative counts from the end. */
+  | { kind: "axis" };
+
+/** The value of an option after checking. */
+export type OptionValue = number | boolean | string | number[];
+
+export interface OptionSpec {
+  name: string;
+  type: OptionType;
+  /** Absent (and not `optional`) means the option is required. */
+  default?: OptionValue;
+  /** May be left out with no default (the rule then derives it, e.g. a pool's stride). */
+  optional?: boolean;
+  /** May be given by position (in declaration order). Default true. */
+  positional?: boolean;
+  doc?: string;
+}
+
+export interface LayerContext {
+  layer: string;
+  inputs: TensorType[];
+  options: Record<string, OptionValue>;
+  span: Span;
+  inputSpans: Span[];
+  /** The span of an option's value, or the call's if it was defaulted. */
+  optionSpan(name: string): Span;
+  /** Reports a diagnostic; returns undefined so rules can `return ctx.error(…)`. */
+  error<A>(entry: DiagnosticEntry<A>, args: A, span?: Span): undefined;
+  /** The dim as a number, or reports that it must be static. */
+  requireStatic(dim: Dim, what: string, span?: Span): number | undefined;
+}
+
+export interface LayerResult {
+  output: TensorType;
+  /** Parameter name → static shape, in the §5 layouts. */
+  params?: Record<string, number[]>;
+  /** Multiply-adds per example. */
+  macs?: Dim;
+}
+
+export interface LayerDef {
+  name: string;
+  /** One line for completion and docs. */
+  doc: string;
+  /** How many tensor inputs: exact, or [min, max] (max Infinity for variadic). */
+  inputs: number | [number, number];
+  /** Accepted dtypes, per input (the last entry repeats). Default: f32. */
+  dtypes?: (Dtype | "any")[];
+  options: OptionSpec[];
+  /** Positional options beyond the declared ones are gathered into this one as a list (reshape). */
+  rest?: string;
+  /** A loss: allowed only in a `loss` statement. */
+  isLoss?: boolean;
+  shape(ctx: LayerContext): LayerResult | undefined;
+}
+
+export function inputArity(def: LayerDef): [number, number] {
+  return typeof def.inputs === "number" ? [def.inputs, def.inputs] : def.inputs;
+}

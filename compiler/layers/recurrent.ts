@@ -1,0 +1,39 @@
+import { Dim, expectRank } from "./common.ts";
+import type { LayerDef, LayerResult } from "./layer.ts";
+
+/**
+ * `rnn`, `lstm` and `gru` over `[T, n]` (spec §5). `gates` is how many
+ * blocks of `units` columns the kernels hold (gate order per the spec).
+ */
+function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): LayerDef {
+  const options: LayerDef["options"] = [
+    { name: "units", type: { kind: "int", min: 1 }, doc: "hidden state width" },
+    { name: "sequences", type: { kind: "bool" }, default: false, positional: false, doc: "return every step [T, units] instead of the last [units]" },
+    { name: "reverse", type: { kind: "bool" }, default: false, positional: false, doc: "run from the last step to the first" },
+  ];
+  if (name === "rnn") options.push({ name: "activation", type: { kind: "enum", values: ["tanh", "relu"] }, default: "tanh", positional: false });
+  return {
+    name,
+    doc,
+    inputs: 1,
+    options,
+    shape(ctx): LayerResult | undefined {
+      const x = expectRank(ctx, 0, 2, "[T, n]");
+      if (!x) return undefined;
+      const n = ctx.requireStatic(x.shape[1]!, "feature axis");
+      if (n === undefined) return undefined;
+      const u = ctx.options.units as number;
+      const steps = x.shape[0]!;
+      const output = { dtype: "f32" as const, shape: ctx.options.sequences ? [steps, Dim.const(u)] : [Dim.const(u)] };
+      return {
+        output,
+        params: { kernel: [n, gates * u], recurrent: [u, gates * u], bias: [gates * u] },
+        macs: steps.mul(gates * u * (n + u)),
+      };
+    },
+  };
+}
+
+export const rnn = recurrent("rnn", 1, "Simple recurrent layer: h = act(x·kernel + h'·recurrent + bias).");
+export const lstm = recurrent("lstm", 4, "Long short-term memory; gates i, f, c, o.");
+export const gru = recurrent("gru", 3, "Gated recurrent unit; gates z, r, h (reset before the recurrent product).");

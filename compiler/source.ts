@@ -1,0 +1,81 @@
+// Source text with a line index, so offsets become 1-based line/column pairs
+// (columns count Unicode code points, spec §2).
+
+export interface Span {
+  file: string;
+  /** UTF-16 offsets into the (BOM-stripped) text: [start, end). */
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export class SourceFile {
+  readonly text: string;
+  private readonly lineStarts: number[];
+
+  constructor(
+    readonly name: string,
+    rawText: string,
+  ) {
+    this.text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+    this.lineStarts = [0];
+    const t = this.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 10) this.lineStarts.push(i + 1);
+      else if (c === 13) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        this.lineStarts.push(i + 1);
+      }
+    }
+  }
+
+  /** 1-based line and column (in code points) of an offset. */
+  position(offset: number): { line: number; column: number } {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    // Resume from the previous query on the same line: spans arrive in order,
+    // so a very long line is scanned once, not once per token.
+    let from = this.lineStarts[lo]!;
+    let column = 1;
+    if (this.cache.line === lo && this.cache.offset <= clamped) {
+      from = this.cache.offset;
+      column = this.cache.column;
+    }
+    for (let i = from; i < clamped; i++) {
+      const c = this.text.charCodeAt(i);
+      // A surrogate pair is one code point: count only its high half.
+      if (c < 0xdc00 || c > 0xdfff) column++;
+    }
+    this.cache = { line: lo, offset: clamped, column };
+    return { line: lo + 1, column };
+  }
+
+  private cache = { line: -1, offset: 0, column: 1 };
+
+  span(start: number, end: number): Span {
+    const a = this.position(start);
+    const b = this.position(Math.max(start, end));
+    return { file: this.name, start, end: Math.max(start, end), line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+}
+
+/** The smallest span covering both. */
+export function joinSpans(a: Span, b: Span): Span {
+  const first = a.start <= b.start ? a : b;
+  const last = a.end >= b.end ? a : b;
+  return { file: a.file, start: first.start, end: last.end, line: first.line, column: first.column, endLine: last.endLine, endColumn: last.endColumn };
+}

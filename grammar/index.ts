@@ -1,0 +1,124 @@
+// The front door of the grammar: text → tokens → CST → AST, with every
+// lexical and syntax error collected as a diagnostic.
+import type { IRecognitionException, IToken } from "chevrotain";
+import type { FileNode } from "../compiler/ast.ts";
+import { SourceFile } from "../compiler/source.ts";
+import { Diagnostics, DiagnosticBag, type Diagnostic } from "../compiler/diagnostics.ts";
+import { nnLexer, UnclosedBlockComment, UnclosedString } from "./tokens.ts";
+import { getParser } from "./parser.ts";
+import { AstBuilder } from "./ast-builder.ts";
+
+/** Deeper bracket nesting is refused before parsing, so the recursive parser cannot overflow the stack. */
+export const MAX_NESTING = 256;
+
+export interface ParseResult {
+  ast: FileNode;
+  source: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+const closers: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+
+export function parse(text: string, fileName = "<input>"): ParseResult {
+  const source = new SourceFile(fileName, text);
+  const bag = new DiagnosticBag();
+  const lexed = nnLexer.tokenize(source.text);
+
+  for (const e of lexed.errors) {
+    const snippet = source.text.slice(e.offset, e.offset + Math.min(e.length, 20));
+    bag.add(Diagnostics.UnexpectedCharacter, { text: JSON.stringify(snippet) }, source.span(e.offset, e.offset + e.length));
+  }
+  const comments: FileNode["comments"] = [];
+  for (const c of lexed.groups.comments ?? []) {
+    const span = source.span(c.startOffset, c.endOffset! + 1);
+    if (c.tokenType === UnclosedBlockComment) bag.add(Diagnostics.UnclosedComment, undefined, source.span(c.startOffset, c.startOffset + 2));
+    else comments.push({ text: c.image, span });
+  }
+  const tokens: IToken[] = [];
+  for (const t of lexed.tokens) {
+    if (t.tokenType === UnclosedString) bag.add(Diagnostics.UnclosedString, undefined, source.span(t.startOffset, t.endOffset! + 1));
+    else tokens.push(t);
+  }
+
+  const builder = new AstBuilder(source, bag);
+  const bracketProblems = checkBrackets(tokens, source, bag, builder);
+  const emptyAst: FileNode = { kind: "File", span: source.span(0, source.text.length), imports: [], consts: [], models: [], blocks: [], comments };
+  if (bracketProblems === "too-deep") return { ast: emptyAst, source, diagnostics: bag.items };
+
+  const parser = getParser();
+  parser.input = tokens;
+  const cst = parser.file();
+  for (const e of parser.errors) {
+    // Unbalanced brackets were reported at their opening; the parser's
+    // complaints about the same end of input would only repeat them.
+    if (bracketProblems === "unbalanced" && isAtEnd(e)) continue;
+    reportSyntaxError(e, source, bag, tokens);
+  }
+  let ast: FileNode;
+  try {
+    ast = builder.file(cst);
+  } catch {
+    // Recovery can leave shapes of CST we did not foresee; the errors that caused them are already reported.
+    ast = emptyAst;
+  }
+  ast.comments = comments;
+  return { ast, source, diagnostics: bag.items };
+}
+
+function isAtEnd(e: IRecognitionException): boolean {
+  return e.token.tokenType?.name === "EOF" || !Number.isFinite(e.token.startOffset);
+}
+
+function reportSyntaxError(e: IRecognitionException, source: SourceFile, bag: DiagnosticBag, tokens: IToken[]): void {
+  const t = e.token;
+  let span;
+  let found: string;
+  if (t.tokenType?.name === "EOF" || !Number.isFinite(t.startOffset)) {
+    const last = tokens[tokens.length - 1];
+    const at = last ? last.endOffset! + 1 : source.text.length;
+    span = source.span(at, at);
+    found = "end of input";
+  } else {
+    span = source.span(t.startOffset, t.endOffset! + 1);
+    found = `'${t.image.length > 30 ? t.image.slice(0, 30) + "…" : t.image}'`;
+  }
+  bag.add(Diagnostics.SyntaxError, { expected: e.message, found }, span);
+}
+
+/** Reports unclosed and unmatched brackets at the right token, and refuses nesting deeper than MAX_NESTING. */
+function checkBrackets(tokens: IToken[], source: SourceFile, bag: DiagnosticBag, builder: AstBuilder): "ok" | "unbalanced" | "too-deep" {
+  const stack: IToken[] = [];
+  let result: "ok" | "unbalanced" = "ok";
+  for (const t of tokens) {
+    const img = t.image;
+    if (img === "(" || img === "[" || img === "{") {
+      stack.push(t);
+      if (stack.length > MAX_NESTING) {
+        bag.add(Diagnostics.TooDeeplyNested, { limit: MAX_NESTING }, builder.tokenSpan(t));
+        return "too-deep";
+      }
+    } else if (img === ")" || img === "]" || img === "}") {
+      const top = stack[stack.length - 1];
+      if (top && closers[top.image] === img) stack.pop();
+      else if (stack.some((s) => closers[s.image] === img)) {
+        // Closes an outer bracket: the inner ones in between were left open.
+        while (stack.length && closers[stack[stack.length - 1]!.image] !== img) {
+          const open = stack.pop()!;
+          bag.add(Diagnostics.UnclosedBracket, { open: open.image, close: closers[open.image]! }, builder.tokenSpan(open));
+        }
+        stack.pop();
+        result = "unbalanced";
+      } else {
+        bag.add(Diagnostics.UnmatchedClose, { close: img }, source.span(t.startOffset, t.endOffset! + 1));
+        result = "unbalanced";
+      }
+    }
+  }
+  for (const open of stack) {
+    bag.add(Diagnostics.UnclosedBracket, { open: open.image, close: closers[open.image]! }, builder.tokenSpan(open));
+    result = "unbalanced";
+  }
+  return result;
+}
+
+export { SourceFile };
