@@ -74,7 +74,7 @@ export class ModelEvaluator {
   checkModel(decl: A.ModelDecl): CheckedModel {
     const frame: Frame = { unit: this.unit, scope: new Map(), declared: new Map(), counters: new Map(), prefix: [], trail: [] };
     this.evalBody(frame, decl.body, "model");
-    if (this.model.outputs.length === 0) this.report(frame, Diagnostics.NoOutput, { name: `model ${decl.name.name}` }, decl.name.span, { hint: "mark a value with `output name`" });
+    if (!decl.body.some((s) => s.kind === "Output")) this.report(frame, Diagnostics.NoOutput, { name: `model ${decl.name.name}` }, decl.name.span, { hint: "mark a value with `output name`" });
     return this.model;
   }
 
@@ -160,6 +160,8 @@ export class ModelEvaluator {
           break;
         }
       }
+      const name = declaredName(st);
+      if (name && frame.declared.get(name.name) === name.span && !frame.scope.has(name.name)) frame.scope.set(name.name, { kind: "failed", declared: name.span });
     }
     return result;
   }
@@ -167,7 +169,7 @@ export class ModelEvaluator {
   /** First pass over a body: duplicate names, names that shadow layers. */
   private declareNames(frame: Frame, body: A.Statement[]): void {
     for (const st of body) {
-      const name = st.kind === "Input" || st.kind === "Binding" || st.kind === "Const" ? st.name : st.kind === "Output" && st.value ? st.name : undefined;
+      const name = declaredName(st);
       if (!name) continue;
       if (isLayerName(name.name)) {
         this.report(frame, Diagnostics.BindingShadowsLayer, { name: name.name }, name.span);
@@ -222,6 +224,7 @@ export class ModelEvaluator {
           if (frame.declared.has(e.name)) return this.report(frame, Diagnostics.UsedBeforeDefinition, { name: e.name }, e.span);
           return Dim.symbol(e.name);
         }
+        if (entry.kind === "failed") return undefined;
         if (entry.kind === "tensor") return this.report(frame, Diagnostics.NotAConstant, { what: `'${e.name}'` }, e.span);
         const v = entry.value;
         if (v.kind !== "number") return this.report(frame, Diagnostics.BadDim, { value: describeConst(v) }, e.span);
@@ -280,6 +283,7 @@ export class ModelEvaluator {
 
   private lookup(frame: Frame, name: string, span: Span): Value | undefined {
     const entry = frame.scope.get(name) ?? frame.unit.consts.get(name);
+    if (entry?.kind === "failed") return undefined;
     if (entry) return { ...entry.value, span } as Value;
     if (frame.declared.has(name))
       return this.report(frame, Diagnostics.UsedBeforeDefinition, { name }, span, { related: [{ span: frame.declared.get(name)!, message: `'${name}' is defined here` }] });
@@ -627,6 +631,11 @@ export class ModelEvaluator {
       this.blockStack.pop();
     }
   }
+}
+
+/** The name a statement defines, if any. */
+function declaredName(st: A.Statement): A.Identifier | undefined {
+  return st.kind === "Input" || st.kind === "Binding" || st.kind === "Const" || (st.kind === "Output" && st.value) ? st.name : undefined;
 }
 
 export function snakeCase(name: string): string {

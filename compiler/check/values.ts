@@ -13,7 +13,11 @@ export interface TensorValue {
 export type Value = TensorValue | ConstValue;
 
 /** A name in scope: a tensor (input, target, binding) or a compile-time constant. */
-export type ScopeEntry = { kind: "tensor"; value: TensorValue; declared: Span } | { kind: "const"; value: ConstValue; declared: Span };
+export type ScopeEntry =
+  | { kind: "tensor"; value: TensorValue; declared: Span }
+  | { kind: "const"; value: ConstValue; declared: Span }
+  /** A name whose definition failed (already reported): its uses stay silent instead of cascading. */
+  | { kind: "failed"; declared: Span };
 
 export function describeValue(v: Value): string {
   switch (v.kind) {

@@ -1,0 +1,100 @@
+// The command line as a user runs it: exit statuses, the diagnostic format of
+// spec §9, code frames, JSON output, and summaries.
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+function nnc(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node", [join(process.cwd(), "bin/nnc.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), "nnc-cli-"));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("nnc check", () => {
+  it("exits 0 on every example", async () => {
+    const r = await nnc(["check", "examples/lenet.nn", "examples/transformer.nn"]);
+    expect(r.stderr).toContain("2 files checked: 0 errors");
+    expect(r.code).toBe(0);
+  });
+
+  it("prints file:line:col, the code, the message and a code frame with carets", async () => {
+    const path = file("bad.nn", "model M {\n  input x: f32[T, 4]\n  y = x -> dense(10, kernal: 3)\n  output y\n}\n");
+    const r = await nnc(["check", path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${path}:3:22: error NN2004: dense has no option 'kernal'`);
+    // The frame shows the line and carets under `kernal`.
+    expect(r.stderr).toMatch(/> 3 \|   y = x -> dense\(10, kernal: 3\)\n\s+\|\s+\^{6}/);
+  });
+
+  it("reports every error of a file, sorted by position", async () => {
+    const path = file("many.nn", "model M {\n  input x: f32[4]\n  a = x -> dens(3)\n  b = q -> relu\n  output b\n}\n");
+    const r = await nnc(["check", path]);
+    const lines = r.stderr.split("\n").filter((l) => l.includes(": error NN"));
+    expect(lines.map((l) => l.slice(path.length))).toEqual([":3:12: error NN2003: unknown layer or block 'dens'", ":4:7: error NN2001: 'q' is not defined"]);
+    expect(r.stderr).toContain("hint: did you mean 'dense'?");
+  });
+
+  it("names the imported file for a diagnostic inside it", async () => {
+    file("lib.nn", "block Bad(n) {\n  input x: f32[n]\n  output y = x -> dense(n, bogus: 1)\n}\n");
+    const path = file("uses-lib.nn", 'import { Bad } from "./lib.nn"\nmodel M {\n  input x: f32[8]\n  output y = x -> Bad(8)\n}\n');
+    const r = await nnc(["check", path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(dir, "lib.nn")}:3:28: error NN2004`);
+  });
+
+  it("--json prints diagnostics as data on stdout", async () => {
+    const path = file("json.nn", "model M {\n  input x: i32[T]\n  output y = x -> dense(4)\n}\n");
+    const r = await nnc(["check", "--json", path]);
+    expect(r.code).toBe(1);
+    const diags = JSON.parse(r.stdout);
+    expect(diags).toHaveLength(1);
+    expect(diags[0]).toMatchObject({ code: "NN3003", severity: "error", file: path, line: 3, column: 14 });
+    expect(diags[0].message).toBe("dense expects f32 values, got i32[T]");
+  });
+
+  it("exits 2 on a usage error and 1 for a missing file", async () => {
+    expect((await nnc(["check"])).code).toBe(2);
+    expect((await nnc(["frobnicate"])).code).toBe(2);
+    const missing = await nnc(["check", join(dir, "nope.nn")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("error NN4001: cannot find file");
+  });
+});
+
+describe("nnc summary", () => {
+  it("prints a table with symbolic shapes and costs", async () => {
+    const r = await nnc(["summary", "examples/tagger.nn"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Model Tagger");
+    expect(r.stdout).toMatch(/lstm_1\s+lstm\s+\[batch, T, 64\]\s+24,832\s+T·24576/);
+    expect(r.stdout).toContain("MACs per example: T·25088");
+  });
+
+  it("--model picks one model; an unknown one is a usage error", async () => {
+    const path = file("two.nn", "model A {\n  input x: f32[2]\n  output y = x -> dense(3)\n}\nmodel B {\n  input x: f32[2]\n  output y = x -> dense(5)\n}\n");
+    const r = await nnc(["summary", path, "--model", "B"]);
+    expect(r.stdout).toContain("Model B");
+    expect(r.stdout).not.toContain("Model A");
+    const bad = await nnc(["summary", path, "--model", "C"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("no model named 'C'");
+  });
+
+  it("refuses to summarise a file with errors", async () => {
+    const path = file("err.nn", "model M {\n  input x: f32[2]\n  output y = x -> conv2d(3, kernel: 2)\n}\n");
+    const r = await nnc(["summary", path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("conv2d expects [H, W, C], got f32[2]");
+  });
+});
