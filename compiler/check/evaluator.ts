@@ -46,7 +46,7 @@ export class ModelEvaluator {
 
   constructor(
     private readonly bag: DiagnosticBag,
-    decl: A.ModelDecl,
+    decl: { name: A.Identifier; span: Span },
     private readonly unit: FileUnit,
   ) {
     this.model = { name: decl.name.name, file: unit.path, span: decl.span, inputs: [], nodes: [], outputs: [], symbols: new Map(), instances: [] };
@@ -568,7 +568,39 @@ export class ModelEvaluator {
       return this.report(frame, Diagnostics.BlockRecursion, { name: blockName }, call.callee.span);
     const args = this.evalArgs(call, frame, piped, `block ${blockName}`);
     if (!args.ok) return undefined;
+    return this.instantiateWith(ref, call, frame, args);
+  }
 
+  /**
+   * Checks a block that no model uses, as if called with its defaults on
+   * inputs of its declared shapes (their symbols kept symbolic). Returns
+   * false when a parameter has no default, so the block cannot be instantiated alone.
+   */
+  checkBlockAlone(ref: BlockRef): boolean {
+    const decl = ref.decl;
+    if (decl.params.some((p) => !p.default)) return false;
+    const frame: Frame = { unit: ref.unit, scope: new Map(), declared: new Map(), counters: new Map(), prefix: [], trail: [] };
+    for (const p of decl.params) {
+      const v = this.evaluate(p.default!, frame);
+      if (!v || v.kind === "tensor") return true;
+      frame.scope.set(p.name.name, { kind: "const", value: v, declared: p.name.span });
+    }
+    const inputs: TensorValue[] = [];
+    for (const st of decl.body) {
+      if (st.kind !== "Input" || st.role !== "input") continue;
+      const type = this.declaredType(frame, st.type, true);
+      if (!type) return true;
+      this.model.inputs.push({ name: st.name.name, role: "input", type, span: st.span });
+      inputs.push({ kind: "tensor", ref: { kind: "input", name: st.name.name }, type, span: st.name.span });
+    }
+    const call: A.Call = { kind: "Call", span: decl.name.span, callee: decl.name, args: [], bare: false };
+    this.instantiateWith(ref, call, { ...frame, scope: new Map() }, { inputs, positional: [], named: [], ok: true });
+    return true;
+  }
+
+  private instantiateWith(ref: BlockRef, call: A.Call, frame: Frame, args: Args): TensorValue | undefined {
+    const decl = ref.decl;
+    const blockName = decl.name.name;
     const instanceFrame: Frame = { unit: ref.unit, scope: new Map(), declared: new Map(), counters: new Map(), prefix: [], trail: frame.trail, symbols: new Map() };
     // Parameters: positional, then named, then defaults (evaluated in the block's own file).
     const given = new Map<string, ConstValue>();
@@ -620,7 +652,9 @@ export class ModelEvaluator {
     if (firstUse) this.report(frame, Diagnostics.DuplicateLayerName, { name: full.join(".") }, call.alias?.span ?? call.span, { related: [{ span: firstUse, message: "first used here" }] });
     else this.layerNames.set(full.join("."), call.alias?.span ?? call.span);
     instanceFrame.prefix = full;
-    instanceFrame.trail = [...frame.trail, { span: call.span, message: `in ${full.join(".")}, an instance of block ${blockName}` }];
+    // A block checked alone (checkBlockAlone) has no call site to point at.
+    const standalone = call.callee === decl.name;
+    if (!standalone) instanceFrame.trail = [...frame.trail, { span: call.span, message: `in ${full.join(".")}, an instance of block ${blockName}` }];
     this.model.instances.push({ name: full.join("."), block: blockName, span: call.span, instancePath: [...frame.prefix] });
 
     this.blockStack.push(blockName);

@@ -9,6 +9,7 @@ import type { CheckedModel } from "../graph.ts";
 import type { SourceFile } from "../source.ts";
 import { ModelEvaluator } from "./evaluator.ts";
 import { evalConstExpr } from "./consts.ts";
+import { lintBlock } from "./block-lint.ts";
 import type { FileUnit } from "./units.ts";
 
 export interface CheckResult {
@@ -106,6 +107,13 @@ export function checkProgram(path: string, host: CompilerHost, text?: string): C
       return { diagnostics: [fileNotFound(path)], models: [], sources: program.sources, ast: undefined };
     }
     models = [...unit.models.values()].map((decl) => new ModelEvaluator(program.bag, decl, unit!).checkModel(decl));
+    // Blocks no model uses are still checked: fully when their parameters all have defaults.
+    const used = new Set(models.flatMap((m) => m.instances.map((i) => i.block)));
+    for (const b of unit.ast.blocks) {
+      const ref = unit.blocks.get(b.name.name);
+      if (!ref || ref.decl !== b || used.has(b.name.name)) continue;
+      if (!new ModelEvaluator(program.bag, b, unit).checkBlockAlone(ref)) lintBlock(ref, program.bag);
+    }
   } catch (e) {
     // Pathological input (e.g. an expression nested beyond the stack): a diagnostic, never a crash.
     if (!(e instanceof RangeError)) throw e;
