@@ -37,7 +37,7 @@ type Named = { name: string };
 
 /**
  * The catalogue. Ranges: NN1xxx lexing and syntax, NN2xxx names and
- * arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks.
+ * arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks, NN5xxx code generation.
  */
 export const Diagnostics = {
   // ── lexing and syntax ──
@@ -77,6 +77,7 @@ export const Diagnostics = {
   DuplicateDeclaration: error<{ kind: string; name: string }>("NN2023", (a) => `${a.kind} '${a.name}' is already declared in this file`),
   UnusedValue: warning<Named>("NN2024", (a) => `'${a.name}' is computed but never used`),
   InputUnused: warning<Named>("NN2025", (a) => `input '${a.name}' is never used`),
+  DuplicateOutput: error<Named>("NN2026", (a) => `'${a.name}' is already marked as an output`),
 
   // ── types and shapes ──
   ShapeMismatch: error<{ what: string; left: string; right: string }>("NN3001", (a) => `${a.what}: ${a.left} and ${a.right} do not match`),
@@ -95,7 +96,7 @@ export const Diagnostics = {
   RankMismatch: error<{ what: string; expected: number; got: string }>("NN3014", (a) => `${a.what} expects rank ${a.expected}, got ${a.got}`),
   ArithmeticOnConstant: error("NN3015", () => "arithmetic between a tensor and a number is not supported; use a layer"),
   BadDim: error<{ value: string }>("NN3016", (a) => `a dimension must be a positive integer, got ${a.value}`),
-  InvalidTupleLength: error<{ layer: string; option: string; expected: number; got: number }>("NN3017", (a) => `${a.layer}: option '${a.option}' needs ${a.expected} values (one per spatial axis), got ${a.got}`),
+  InvalidTupleLength: error<{ layer: string; option: string; expected: number; got: number }>("NN3017", (a) => `${a.layer}: option '${a.option}' needs ${a.expected} value${a.expected === 1 ? "" : "s"} (one per spatial axis), got ${a.got}`),
   CausalCross: error("NN3018", () => "attention: causal masking applies to self-attention only, not to cross-attention"),
   InvalidOperands: error<{ op: string; left: string; right: string }>("NN3020", (a) => `'${a.op}' cannot combine ${a.left} and ${a.right}`),
   DtypeConflict: error<{ what: string; left: string; right: string }>("NN3019", (a) => `${a.what}: dtypes ${a.left} and ${a.right} differ`),
@@ -108,6 +109,9 @@ export const Diagnostics = {
   BlockRecursion: error<Named>("NN4005", (a) => `block ${a.name} instantiates itself`),
   BlockInstanceError: error<{ block: string; instance: string }>("NN4006", (a) => `in block ${a.block} (instance ${a.instance})`),
   ModelAsStage: error<Named>("NN4007", (a) => `'${a.name}' is a model; only blocks can be used as stages`),
+
+  // ── code generation ──
+  CodegenUnsupported: error<{ text: string }>("NN5001", (a) => a.text),
 } as const;
 
 export type DiagnosticEntry<A> = Entry<A>;

@@ -1,6 +1,68 @@
 import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.ts";
 import { product } from "../shapes/dim.ts";
-import type { LayerDef } from "./layer.ts";
+import type { LayerDef, LayerEmit } from "./layer.ts";
+import type { KernelBuilder } from "../codegen/kernel.ts";
+import { actCode, biasGradLoop, leakyEpilogueLoop, preActivationGrad, windowAxes, windowLoops } from "./emit-helpers.ts";
+
+/** The window geometry of a conv op, from its checked options. */
+function geometry(k: KernelBuilder, rank: number) {
+  const x = k.op.inputs[0]!;
+  const opt = (name: string) => {
+    const v = k.options[name];
+    return Array.isArray(v) ? v : Array(rank).fill(v as number);
+  };
+  const kernel = opt("kernel");
+  const padding = k.options.padding === "valid" || k.options.padding === "same" ? (k.options.padding as "valid" | "same") : opt("padding");
+  const axes = windowAxes(k, x.shape, k.outShape, kernel, opt("stride"), opt("dilation"), padding);
+  const channels = k.static(x.shape[rank]!);
+  const patch = kernel.reduce((a, b) => a * b, 1) * channels;
+  const rows = k.rows(k.outShape.slice(0, rank));
+  return { axes, channels, patch, rows, filters: k.options.filters as number };
+}
+
+/**
+ * Convolution as a product: the input's windows are laid out as rows of a
+ * column buffer (im2col, loops fully specialised), then one register-blocked
+ * product with the [window·C, filters] kernel applies bias and activation.
+ * Backward reuses the column buffer: dK = colᵀ·dY, then dcol = dY·Kᵀ is
+ * scattered back to the input (col2im) only when the input needs a gradient.
+ */
+function convEmit(rank: number): LayerEmit {
+  return {
+    fusesActivation: true,
+    forward(k) {
+      const g = geometry(k, rank);
+      const x = k.input(0).name;
+      const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
+      k.line(`let q = 0;`);
+      windowLoops(k, g.axes, g.channels, {
+        perCell: ({ inside, at }) =>
+          g.channels === 1
+            ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
+            : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
+      });
+      const bias = k.hasParam("bias") ? k.param("bias") : "null";
+      k.line(`rt.gemm(${g.rows}, ${g.patch}, ${g.filters}, ${col}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
+      leakyEpilogueLoop(k, k.output.name, k.rows(k.outShape));
+    },
+    backward(k) {
+      const g = geometry(k, rank);
+      const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
+      const dy = preActivationGrad(k);
+      k.line(`rt.gemmTransA(${g.patch}, ${g.rows}, ${g.filters}, ${col}, ${dy}, ${k.paramGrad("kernel")}, false);`);
+      if (k.hasParam("bias")) biasGradLoop(k, dy, g.rows, g.filters);
+      const dx = k.inputGrad(0);
+      if (!dx) return;
+      // The column buffer is free once dK is computed: it receives dcol.
+      k.line(`rt.gemmTransB(${g.rows}, ${g.filters}, ${g.patch}, ${dy}, ${k.param("kernel")}, ${col}, false);`);
+      if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
+      k.line(`let q = 0;`);
+      windowLoops(k, g.axes, g.channels, {
+        perCell: ({ inside, at }) => `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c]; } q += ${g.channels};`,
+      });
+    },
+  };
+}
 
 const axisNames = ["T", "H, W", "D, H, W"];
 
@@ -13,6 +75,7 @@ function conv(rank: 1 | 2 | 3): LayerDef {
   const pattern = `[${axisNames[rank - 1]}, C]`;
   return {
     name,
+    emit: convEmit(rank),
     doc: `${rank}-D convolution (cross-correlation), channels last: ${pattern} → [..., filters].`,
     inputs: 1,
     options: [

@@ -2,6 +2,7 @@ import { Diagnostics } from "../diagnostics.ts";
 import { Dim, elements } from "./common.ts";
 import { typeToString } from "../types.ts";
 import type { LayerDef } from "./layer.ts";
+import { actCode, biasGradLoop, leakyEpilogueLoop, preActivationGrad } from "./emit-helpers.ts";
 
 /** `dense(units)`: `[…, n] → […, units]`, `x · kernel + bias` over the last axis. */
 export const dense: LayerDef = {
@@ -22,5 +23,28 @@ export const dense: LayerDef = {
     const params: Record<string, number[]> = { kernel: [n, units] };
     if (ctx.options.bias) params.bias = [units];
     return { output, params, macs: elements(x).mul(units) };
+  },
+  emit: {
+    fusesActivation: true,
+    // y = act(x · kernel + bias): one register-blocked product with bias and activation applied as it stores.
+    forward(k) {
+      const x = k.input(0);
+      const n = k.static(x.shape[x.shape.length - 1]!);
+      const u = k.options.units as number;
+      const bias = k.hasParam("bias") ? k.param("bias") : "null";
+      k.line(`rt.gemm(${k.rows(x.shape.slice(0, -1))}, ${n}, ${u}, ${x.name}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
+      leakyEpilogueLoop(k, k.output.name, k.rows(k.outShape));
+    },
+    backward(k) {
+      const x = k.input(0);
+      const n = k.static(x.shape[x.shape.length - 1]!);
+      const u = k.options.units as number;
+      const rows = k.rows(x.shape.slice(0, -1));
+      const dy = preActivationGrad(k);
+      k.line(`rt.gemmTransA(${n}, ${rows}, ${u}, ${x.name}, ${dy}, ${k.paramGrad("kernel")}, false);`);
+      if (k.hasParam("bias")) biasGradLoop(k, dy, rows, u);
+      const dx = k.inputGrad(0);
+      if (dx) k.line(`rt.gemmTransB(${rows}, ${u}, ${n}, ${dy}, ${k.param("kernel")}, ${dx}, ${k.assign(0) === "+="});`);
+    },
   },
 };

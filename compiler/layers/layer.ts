@@ -6,6 +6,7 @@ import type { DiagnosticEntry } from "../diagnostics.ts";
 import type { Span } from "../source.ts";
 import type { Dtype, TensorType } from "../types.ts";
 import type { Dim } from "../shapes/dim.ts";
+import type { KernelBuilder } from "../codegen/kernel.ts";
 
 export type OptionType =
   | { kind: "int"; min?: number }
@@ -56,6 +57,20 @@ export interface LayerResult {
   macs?: Dim;
 }
 
+/**
+ * How a layer becomes code: its forward loop and its gradient rule, written
+ * with a KernelBuilder (buffer names, dims as literals, loops).
+ */
+export interface LayerEmit {
+  forward(k: KernelBuilder): void;
+  /** Gradients of the inputs that need one (k.inputGrad) and of every parameter. Absent: not differentiable. */
+  backward?(k: KernelBuilder): void;
+  /** The output loop can apply a following relu/tanh/sigmoid/leaky_relu. */
+  fusesActivation?: boolean;
+  /** Forward differs while training (dropout): emitted twice. */
+  trainingDiffers?: boolean;
+}
+
 export interface LayerDef {
   name: string;
   /** One line for completion and docs. */
@@ -70,8 +85,29 @@ export interface LayerDef {
   /** A loss: allowed only in a `loss` statement. */
   isLoss?: boolean;
   shape(ctx: LayerContext): LayerResult | undefined;
+  /** Code generation; absent for layers whose code generator has not landed. */
+  emit?: LayerEmit;
+  /** How a parameter is initialised; default: defaultInit below. */
+  init?(local: string, shape: number[]): ParamInit;
 }
+
+export type ParamInit = { kind: "glorot"; fanIn: number; fanOut: number } | { kind: "he"; fanIn: number } | { kind: "zeros" } | { kind: "ones" } | { kind: "uniform"; limit: number };
 
 export function inputArity(def: LayerDef): [number, number] {
   return typeof def.inputs === "number" ? [def.inputs, def.inputs] : def.inputs;
+}
+
+/**
+ * Keras's defaults: Glorot-uniform kernels (fans count the receptive field,
+ * for convolutions), zero biases and betas, unit gammas, embeddings uniform in ±0.05.
+ */
+export function defaultInit(local: string, shape: number[]): ParamInit {
+  const leaf = local.slice(local.lastIndexOf(".") + 1);
+  if (leaf === "bias" || leaf === "beta") return { kind: "zeros" };
+  if (leaf === "gamma") return { kind: "ones" };
+  if (leaf === "table") return { kind: "uniform", limit: 0.05 };
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  const fanIn = (shape.length >= 2 ? shape[shape.length - 2]! : 1) * receptive;
+  const fanOut = shape[shape.length - 1]! * receptive;
+  return { kind: "glorot", fanIn, fanOut };
 }

@@ -1,7 +1,96 @@
 import { Diagnostics } from "../diagnostics.ts";
 import { dimsToString } from "./common.ts";
 import { typeToString } from "../types.ts";
-import type { LayerDef } from "./layer.ts";
+import type { LayerDef, LayerEmit } from "./layer.ts";
+import type { KernelBuilder } from "../codegen/kernel.ts";
+
+/** Rows (batch included) over which a loss averages. */
+const count = (k: KernelBuilder, i: number) => k.rows(k.op.inputs[i]!.shape);
+
+const crossEntropyEmit: LayerEmit = {
+  // loss = mean over rows of logsumexp(x) − x[label]; labels are range-checked here.
+  forward(k) {
+    const x = k.input(0).name;
+    const label = k.input(1).name;
+    const classes = k.static(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
+    const who = JSON.stringify(k.op.inputs[1]!.label);
+    k.code(`
+      const n = ${count(k, 1)};
+      let total = 0;
+      for (let r = 0; r < n; r++) {
+        const l = ${label}[r];
+        if (!(l >= 0 && l < ${classes})) throw new RangeError("cross_entropy: label '" + ${who} + "' is " + l + " at position " + r + ", outside [0, ${classes})");
+        const o = r * ${classes};
+        let m = -Infinity;
+        for (let j = 0; j < ${classes}; j++) if (${x}[o + j] > m) m = ${x}[o + j];
+        let s = 0;
+        for (let j = 0; j < ${classes}; j++) s += Math.exp(${x}[o + j] - m);
+        total += m + Math.log(s) - ${x}[o + l];
+      }
+    `);
+    k.returns = "total / n";
+  },
+  // d logits = (softmax(x) − onehot(label)) / rows.
+  backward(k) {
+    const dx = k.inputGrad(0);
+    if (!dx) return;
+    const x = k.input(0).name;
+    const label = k.input(1).name;
+    const classes = k.static(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
+    const op = k.assign(0);
+    k.code(`
+      const n = ${count(k, 1)};
+      const inv = 1 / n;
+      for (let r = 0; r < n; r++) {
+        const o = r * ${classes};
+        let m = -Infinity;
+        for (let j = 0; j < ${classes}; j++) if (${x}[o + j] > m) m = ${x}[o + j];
+        let s = 0;
+        for (let j = 0; j < ${classes}; j++) s += Math.exp(${x}[o + j] - m);
+        const r1 = inv / s;
+        for (let j = 0; j < ${classes}; j++) ${dx}[o + j] ${op} Math.exp(${x}[o + j] - m) * r1;
+        ${dx}[o + ${label}[r]] -= inv;
+      }
+    `);
+  },
+};
+
+/** A loss that averages f(prediction, target) over every element, with gradients for both sides. */
+function elementwiseLossEmit(value: (p: string, t: string) => string, dPred: (p: string, t: string) => string, dTarget: (p: string, t: string) => string): LayerEmit {
+  return {
+    forward(k) {
+      const p = k.input(0).name;
+      const t = k.input(1).name;
+      k.code(`
+        const n = ${count(k, 0)};
+        let total = 0;
+        for (let i = 0; i < n; i++) { const p = ${p}[i], t = ${t}[i]; total += ${value("p", "t")}; }
+      `);
+      k.returns = "total / n";
+    },
+    backward(k) {
+      const p = k.input(0).name;
+      const t = k.input(1).name;
+      k.line(`const n = ${count(k, 0)}, inv = 1 / n;`);
+      const dp = k.inputGrad(0);
+      if (dp) k.line(`for (let i = 0; i < n; i++) { const p = ${p}[i], t = ${t}[i]; ${dp}[i] ${k.assign(0)} (${dPred("p", "t")}) * inv; }`);
+      const dt = k.inputGrad(1);
+      if (dt) k.line(`for (let i = 0; i < n; i++) { const p = ${p}[i], t = ${t}[i]; ${dt}[i] ${k.assign(1)} (${dTarget("p", "t")}) * inv; }`);
+    },
+  };
+}
+
+// Stable sigmoid cross-entropy on logits: max(x, 0) − x·t + log(1 + e^−|x|).
+const bceEmit = elementwiseLossEmit(
+  (x, t) => `(${x} > 0 ? ${x} : 0) - ${x} * ${t} + Math.log1p(Math.exp(-Math.abs(${x})))`,
+  (x, t) => `1 / (1 + Math.exp(-${x})) - ${t}`,
+  (x) => `-${x}`,
+);
+const mseEmit = elementwiseLossEmit(
+  (p, t) => `(${p} - ${t}) * (${p} - ${t})`,
+  (p, t) => `2 * (${p} - ${t})`,
+  (p, t) => `-2 * (${p} - ${t})`,
+);
 
 /** `cross_entropy(logits, label)`: softmax cross-entropy; labels are i32 class indices shaped like the logits minus the class axis. */
 export const crossEntropy: LayerDef = {
@@ -11,6 +100,7 @@ export const crossEntropy: LayerDef = {
   dtypes: ["f32", "i32"],
   options: [],
   isLoss: true,
+  emit: crossEntropyEmit,
   shape(ctx) {
     const [logits, label] = ctx.inputs as [typeof ctx.inputs[0], typeof ctx.inputs[0]];
     if (logits!.shape.length === 0) return ctx.error(Diagnostics.LayerInputMismatch, { layer: "cross_entropy", expected: "logits [..., classes]", got: typeToString(logits!) }, ctx.inputSpans[0]);
@@ -21,10 +111,11 @@ export const crossEntropy: LayerDef = {
   },
 };
 
-function elementwiseLoss(name: string, doc: string): LayerDef {
+function elementwiseLoss(name: string, doc: string, emit: LayerEmit): LayerDef {
   return {
     name,
     doc,
+    emit,
     inputs: 2,
     dtypes: ["f32", "f32"],
     options: [],
@@ -38,5 +129,5 @@ function elementwiseLoss(name: string, doc: string): LayerDef {
   };
 }
 
-export const binaryCrossEntropy = elementwiseLoss("binary_cross_entropy", "Sigmoid + binary cross-entropy against f32 targets of the logits' shape.");
-export const mse = elementwiseLoss("mse", "Mean squared error against f32 targets of the prediction's shape.");
+export const binaryCrossEntropy = elementwiseLoss("binary_cross_entropy", "Sigmoid + binary cross-entropy against f32 targets of the logits' shape.", bceEmit);
+export const mse = elementwiseLoss("mse", "Mean squared error against f32 targets of the prediction's shape.", mseEmit);

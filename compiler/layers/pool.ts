@@ -1,6 +1,67 @@
 import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.ts";
 
-import type { LayerDef } from "./layer.ts";
+import type { LayerDef, LayerEmit } from "./layer.ts";
+import { windowAxes, windowLoops } from "./emit-helpers.ts";
+import { product } from "../shapes/dim.ts";
+
+/**
+ * Pooling reads the input in place (no column buffer). Max keeps, while
+ * training, the input offset of the first maximal cell per output for its
+ * backward; average divides by the cells inside the input (padding never counts).
+ */
+function poolEmit(kind: "max" | "avg", rank: number): LayerEmit {
+  const geometry = (k: Parameters<LayerEmit["forward"]>[0]) => {
+    const x = k.op.inputs[0]!;
+    const opt = (name: string, fallback?: unknown) => {
+      const v = k.options[name] ?? fallback;
+      return Array.isArray(v) ? v : Array(rank).fill(v as number);
+    };
+    const size = opt("size");
+    const padding = k.options.padding === "valid" || k.options.padding === "same" ? (k.options.padding as "valid" | "same") : opt("padding");
+    const axes = windowAxes(k, x.shape, k.outShape, size, opt("stride", k.options.size), Array(rank).fill(1), padding);
+    return { axes, channels: k.static(x.shape[rank]!) };
+  };
+  const perRowCount = (k: Parameters<LayerEmit["forward"]>[0]) => product(k.outShape.slice(0, rank));
+  return {
+    trainingDiffers: true,
+    forward(k) {
+      const { axes, channels: C } = geometry(k);
+      const x = k.input(0).name;
+      const y = k.output.name;
+      if (kind === "max") {
+        const arg = k.training ? k.aux("argmax", product(k.outShape), "i32") : undefined;
+        windowLoops(k, axes, C, {
+          perRow: (row) => `const o = ${row} * ${C}; for (let c = 0; c < ${C}; c++) ${y}[o + c] = -Infinity;`,
+          perCell: ({ inside, at }) => `if (${inside}) for (let c = 0; c < ${C}; c++) { const v = ${x}[${at} + c]; if (v > ${y}[o + c]) { ${y}[o + c] = v;${arg ? ` ${arg}[o + c] = ${at} + c;` : ""} } }`,
+        });
+      } else {
+        const inv = k.training ? k.aux("inverseCount", perRowCount(k)) : undefined;
+        windowLoops(k, axes, C, {
+          perRow: (row) => `const o = ${row} * ${C}; let n = 0; for (let c = 0; c < ${C}; c++) ${y}[o + c] = 0;`,
+          perCell: ({ inside, at }) => `if (${inside}) { n++; for (let c = 0; c < ${C}; c++) ${y}[o + c] += ${x}[${at} + c]; }`,
+          afterRow: (row) => `{ const r = 1 / n; for (let c = 0; c < ${C}; c++) ${y}[o + c] *= r;${inv ? ` ${inv}[${row}] = r;` : ""} }`,
+        });
+      }
+    },
+    backward(k) {
+      const dx = k.inputGrad(0);
+      if (!dx) return;
+      const dy = k.outputGrad;
+      if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
+      if (kind === "max") {
+        const arg = k.aux("argmax", product(k.outShape), "i32");
+        k.line(`for (let i = 0; i < ${k.rows(k.outShape)}; i++) ${dx}[${arg}[i]] += ${dy}[i];`);
+        return;
+      }
+      const { axes, channels: C } = geometry(k);
+      const inv = k.aux("inverseCount", perRowCount(k));
+      windowLoops(k, axes, C, {
+        perRow: (row) => `const o = ${row} * ${C}; const r = ${inv}[${row}];`,
+        perCell: ({ inside, at }) => `if (${inside}) for (let c = 0; c < ${C}; c++) ${dx}[${at} + c] += ${dy}[o + c] * r;`,
+      });
+    },
+  };
+}
 
 /**
  * `maxpool/avgpool 1d/2d/3d(size, stride: size, padding: valid)`: a window
@@ -9,6 +70,7 @@ import type { LayerDef } from "./layer.ts";
 function pool(kind: "max" | "avg", rank: 1 | 2 | 3): LayerDef {
   return {
     name: `${kind}pool${rank}d`,
+    emit: poolEmit(kind, rank),
     doc: `${rank}-D ${kind === "max" ? "max" : "average"} pooling, channels kept.`,
     inputs: 1,
     options: [

@@ -1,6 +1,7 @@
 import { Diagnostics } from "../diagnostics.ts";
 import { Dim, dimsToString, elements } from "./common.ts";
 import type { LayerDef } from "./layer.ts";
+import { copyEmit } from "./emit-helpers.ts";
 
 /** `reshape(d1, d2, …)`: same elements, new per-example shape; one dim may be -1. */
 export const reshape: LayerDef = {
@@ -8,6 +9,7 @@ export const reshape: LayerDef = {
   doc: "Reshapes the per-example tensor; one dim may be -1 (inferred).",
   inputs: 1,
   dtypes: ["any"],
+  emit: copyEmit,
   options: [{ name: "shape", type: { kind: "ints", min: -1 }, doc: "the new dims (positional, one per axis)" }],
   rest: "shape",
   shape(ctx) {

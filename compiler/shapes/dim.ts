@@ -14,7 +14,10 @@ interface Term {
 const atomTable = new Map<string, Atom>();
 
 function atomKey(a: Atom): string {
-  return a.kind === "sym" ? a.name : `${a.kind}(${a.num.toString()}/${a.den})`;
+  if (a.kind === "sym") return a.name;
+  // A numerator of several terms is parenthesised: `floor((T - 3)/2)`, not `floor(T - 3/2)`.
+  const num = a.num.toString();
+  return `${a.kind}(${a.num.termCount > 1 ? `(${num})` : num}/${a.den})`;
 }
 
 function intern(a: Atom): string {
@@ -47,6 +50,11 @@ export class Dim {
       else m.set(key, { coef, atoms: t.atoms });
     }
     return new Dim(m);
+  }
+
+  /** How many terms the polynomial has (`T - 3` has two). */
+  get termCount(): number {
+    return this.terms.size;
   }
 
   get isConstant(): boolean {
@@ -155,6 +163,22 @@ export class Dim {
       out = out.add(p);
     }
     return out;
+  }
+
+  /** A JavaScript expression for this dim; `name` maps a symbol to the variable holding it. */
+  toJs(name: (symbol: string) => string): string {
+    const terms = [...this.terms.values()];
+    if (terms.length === 0) return "0";
+    const parts = terms.map((t) => {
+      const factors = t.atoms.map((k) => {
+        const a = atomTable.get(k)!;
+        if (a.kind === "sym") return name(a.name);
+        return `Math.${a.kind}((${a.num.toJs(name)}) / ${a.den})`;
+      });
+      if (t.coef !== 1 || factors.length === 0) factors.unshift(String(t.coef));
+      return factors.join(" * ");
+    });
+    return parts.join(" + ").replace(/\+ -/g, "- ");
   }
 
   private cached?: string;

@@ -1,0 +1,212 @@
+// Builds one generated function: the forward or backward code of one op.
+// A layer's emit rule asks this builder for the names of its buffers and for
+// dims as JavaScript (literals where the size is known at compile time), and
+// writes loops; the builder collects the parameters the function needs.
+import { product, type Dim } from "../shapes/dim.ts";
+import type { Dtype } from "../types.ts";
+import type { Epilogue, Op, Tensor } from "../ir/program.ts";
+import type { OptionValue } from "../layers/layer.ts";
+
+export interface BufferRef {
+  /** The function parameter that holds the buffer. */
+  name: string;
+  shape: Dim[];
+  dtype: Dtype;
+}
+
+export interface AuxRequest {
+  key: string;
+  /** Elements per example (multiplied by the batch). */
+  perExample: Dim;
+  dtype: Dtype;
+}
+
+export type KernelArg =
+  | { kind: "batch" }
+  | { kind: "symbol"; name: string }
+  | { kind: "tensor"; tensor: Tensor }
+  | { kind: "grad"; tensor: Tensor }
+  | { kind: "param"; index: number }
+  | { kind: "paramGrad"; index: number }
+  | { kind: "aux"; key: string }
+  | { kind: "rng" };
+
+const typedArray = (d: Dtype) => (d === "i32" ? "Int32Array" : "Float32Array");
+
+export class KernelBuilder {
+  readonly lines: string[] = [];
+  private readonly args = new Map<string, { arg: KernelArg; type: string }>();
+  private depth = 1;
+  private tmpCounter = 0;
+  /** Set by a loss's forward: the expression the function returns. */
+  returns?: string;
+
+  constructor(
+    readonly op: Op,
+    readonly mode: "forward" | "backward",
+    readonly training: boolean,
+    /** Dims fixed by `--specialize`: batch and symbols with known values. */
+    private readonly specialized: Record<string, number>,
+    /** Aux buffers this op declares, shared between its forward and backward. */
+    readonly auxRequests: Map<string, AuxRequest>,
+  ) {}
+
+  get options(): Record<string, OptionValue> {
+    return this.op.node.options;
+  }
+
+  private use(name: string, arg: KernelArg, type: string): string {
+    if (!this.args.has(name)) this.args.set(name, { arg, type });
+    return name;
+  }
+
+  /** The batch size: a literal when specialised. */
+  get B(): string {
+    const b = this.specialized.batch;
+    return b !== undefined ? String(b) : this.use("B", { kind: "batch" }, "number");
+  }
+
+  /** A dim as JavaScript: constants inline, symbols become parameters. */
+  dim(d: Dim): string {
+    return dimJs(this.specialized, d, (s) => this.use(`d_${safe(s)}`, { kind: "symbol", name: s }, "number"));
+  }
+
+  /** A dim that the checker guaranteed static. */
+  static(d: Dim): number {
+    const v = d.value;
+    if (v === undefined) throw new Error(`internal: ${this.op.node.name} needs a static dim, got ${d}`);
+    return v;
+  }
+
+  /** B · product(shape), as JavaScript. */
+  rows(shape: Dim[]): string {
+    return rowsJs(this.specialized, shape, () => this.B, (s) => this.use(`d_${safe(s)}`, { kind: "symbol", name: s }, "number"));
+  }
+
+  input(i: number): BufferRef {
+    const t = this.op.inputs[i]!;
+    return { name: this.use(`x${i}`, { kind: "tensor", tensor: t }, typedArray(t.dtype)), shape: t.shape, dtype: t.dtype };
+  }
+
+  /** The output's per-example shape, without making the output buffer an argument. */
+  get outShape(): Dim[] {
+    return this.op.output.shape;
+  }
+
+  get output(): BufferRef {
+    const t = this.op.output;
+    return { name: this.use("y", { kind: "tensor", tensor: t }, typedArray(t.dtype)), shape: t.shape, dtype: t.dtype };
+  }
+
+  param(local: string): string {
+    const p = this.op.params.find((q) => q.local === local);
+    if (!p) throw new Error(`internal: ${this.op.node.name} has no parameter ${local}`);
+    return this.use(`p_${safe(local)}`, { kind: "param", index: p.index }, "Float32Array");
+  }
+
+  hasParam(local: string): boolean {
+    return this.op.params.some((q) => q.local === local);
+  }
+
+  paramGrad(local: string): string {
+    const p = this.op.params.find((q) => q.local === local)!;
+    return this.use(`g_${safe(local)}`, { kind: "paramGrad", index: p.index }, "Float32Array");
+  }
+
+  /** The gradient buffer of input i, or undefined when it needs none. */
+  inputGrad(i: number): string | undefined {
+    const t = this.op.inputs[i]!;
+    if (!t.needsGrad) return undefined;
+    return this.use(`dx${i}`, { kind: "grad", tensor: t }, "Float32Array");
+  }
+
+  /** `=` for the first write of an input's gradient, `+=` when another consumer wrote first. */
+  assign(i: number): "=" | "+=" {
+    return this.op.accumulate[i] ? "+=" : "=";
+  }
+
+  get outputGrad(): string {
+    return this.use("dy", { kind: "grad", tensor: this.op.output }, "Float32Array");
+  }
+
+  /** A buffer that lives from this op's forward to its backward (masks, argmax, statistics). */
+  aux(key: string, perExample: Dim, dtype: Dtype = "f32"): string {
+    if (!this.auxRequests.has(key)) this.auxRequests.set(key, { key, perExample, dtype });
+    return this.use(`aux_${safe(key)}`, { kind: "aux", key }, typedArray(dtype));
+  }
+
+  get rng(): string {
+    return this.use("rng", { kind: "rng" }, "Rng");
+  }
+
+  get epilogue(): Epilogue | undefined {
+    return this.op.epilogue;
+  }
+
+  /** The fused activation applied to a pre-activation value. */
+  activate(v: string): string {
+    const e = this.op.epilogue;
+    if (!e) return v;
+    if (e === "relu") return `(${v} > 0 ? ${v} : 0)`;
+    if (e === "tanh") return `Math.tanh(${v})`;
+    if (e === "sigmoid") return `1 / (1 + Math.exp(-(${v})))`;
+    return `(${v} > 0 ? ${v} : ${e.alpha} * ${v})`;
+  }
+
+  /** The gradient at the pre-activation, from the output gradient `dy` and the activated output `y`. */
+  activationGrad(dy: string, y: string): string {
+    const e = this.op.epilogue;
+    if (!e) return dy;
+    if (e === "relu") return `(${y} > 0 ? ${dy} : 0)`;
+    if (e === "tanh") return `${dy} * (1 - ${y} * ${y})`;
+    if (e === "sigmoid") return `${dy} * ${y} * (1 - ${y})`;
+    return `(${y} > 0 ? ${dy} : ${e.alpha} * ${dy})`;
+  }
+
+  tmp(base: string): string {
+    return `${base}${this.tmpCounter++}`;
+  }
+
+  line(code: string): void {
+    this.lines.push("  ".repeat(this.depth) + code);
+  }
+
+  /** Emits several lines (a template literal), keeping their relative indentation. */
+  code(text: string): void {
+    const ls = text.replace(/^\n+|\s+$/g, "").split("\n");
+    const indent = Math.min(...ls.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+    for (const l of ls) if (l.trim()) this.line(l.slice(indent));
+  }
+
+  /** Function parameters: sizes, inputs, parameters, output, gradients, saved buffers, rng. */
+  parameters(): { name: string; type: string; arg: KernelArg }[] {
+    const order: KernelArg["kind"][] = ["batch", "symbol", "tensor", "param", "grad", "paramGrad", "aux", "rng"];
+    return [...this.args.entries()]
+      .map(([name, { arg, type }]) => ({ name, type, arg }))
+      .sort((a, b) => order.indexOf(a.arg.kind) - order.indexOf(b.arg.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
+
+/** An identifier fragment from any name: only [A-Za-z0-9_] survive. */
+export function safe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** A dim as JavaScript: specialised symbols and constants inline, other symbols as `d_<name>`. */
+export function dimJs(specialized: Record<string, number>, d: Dim, onSymbol: (s: string) => string = (s) => `d_${safe(s)}`): string {
+  return d.toJs((s) => {
+    const v = specialized[s];
+    return v !== undefined ? String(v) : onSymbol(s);
+  });
+}
+
+/** B · product(shape) as JavaScript, folding constants. */
+export function rowsJs(specialized: Record<string, number>, shape: Dim[], batch: () => string = () => (specialized.batch !== undefined ? String(specialized.batch) : "B"), onSymbol?: (s: string) => string): string {
+  const inner = product(shape);
+  const v = inner.value;
+  const b = batch();
+  if (v === 1) return b;
+  const rest = v !== undefined ? String(v) : `(${dimJs(specialized, inner, onSymbol)})`;
+  if (/^\d+$/.test(b) && v !== undefined) return String(Number(b) * v);
+  return `${b} * ${rest}`;
+}

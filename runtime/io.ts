@@ -1,0 +1,99 @@
+// Validation of what a caller passes to a generated model: every run-time
+// error names the input (or dim) and, for a wrong length, the expected and
+// actual sizes (spec §8–§9).
+
+export interface TensorSpec {
+  dtype: "f32" | "i32";
+  /** Per-example dims: numbers, or symbol names bound by `dims`. */
+  shape: readonly (number | string)[];
+}
+
+export type Dims = { batch: number; [symbol: string]: number };
+export type TensorData = Float32Array | Int32Array;
+
+function positiveInt(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v > 0;
+}
+
+/**
+ * Checks dims and input arrays against the model's specs; returns the batch
+ * size and the symbols' values. `fixed` holds dims baked in by `--specialize`.
+ */
+export function readInputs(
+  model: string,
+  inputs: Readonly<Record<string, TensorSpec>>,
+  targets: Readonly<Record<string, TensorSpec>>,
+  given: Readonly<Record<string, TensorData>>,
+  dims: Dims,
+  withTargets: boolean,
+  fixed: Readonly<Record<string, number>> = {},
+): { B: number; D: Record<string, number> } {
+  const where = `${model}.${withTargets ? "lossAndGrads" : "forward"}`;
+  if (typeof given !== "object" || given === null) throw new TypeError(`${where}: expected an object of input arrays, got ${given === null ? "null" : typeof given}`);
+  if (typeof dims !== "object" || dims === null) throw new TypeError(`${where}: expected dims such as { batch: 32 }, got ${dims === null ? "null" : typeof dims}`);
+  if (!positiveInt(dims.batch)) throw new RangeError(`${where}: dims.batch must be a positive integer, got ${String(dims.batch)}`);
+  const B = dims.batch;
+
+  const symbols = new Set<string>();
+  for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
+  const D: Record<string, number> = {};
+  for (const s of symbols) {
+    const v = dims[s];
+    if (v === undefined) throw new RangeError(`${where}: dims.${s} is missing (the size of symbol ${s})`);
+    if (!positiveInt(v)) throw new RangeError(`${where}: dims.${s} must be a positive integer, got ${String(v)}`);
+    D[s] = v;
+  }
+  for (const key of Object.keys(dims)) {
+    if (key !== "batch" && !symbols.has(key)) {
+      const known = symbols.size ? `its symbols are ${[...symbols].join(", ")}` : "it has no symbolic dims";
+      throw new RangeError(`${where}: unknown dim '${key}' (${known})`);
+    }
+  }
+  for (const [name, value] of Object.entries(fixed)) {
+    const actual = name === "batch" ? B : D[name];
+    if (actual !== value) throw new RangeError(`${where}: this module was compiled for ${name} = ${value}, got ${actual}`);
+  }
+
+  for (const key of Object.keys(given)) {
+    if (!(key in inputs) && !(key in targets)) {
+      const expected = Object.keys(inputs).concat(withTargets ? Object.keys(targets) : []);
+      throw new RangeError(`${where}: unknown input '${key}' (expected ${expected.map((n) => `'${n}'`).join(", ")})`);
+    }
+  }
+  const check = (name: string, spec: TensorSpec, role: string) => {
+    const a = given[name];
+    if (a === undefined) throw new RangeError(`${where}: missing ${role} '${name}'`);
+    const want = spec.dtype === "i32" ? Int32Array : Float32Array;
+    if (!(a instanceof want)) throw new TypeError(`${where}: ${role} '${name}' must be a ${want.name} (${spec.dtype}), got ${describe(a)}`);
+    let perExample = 1;
+    for (const d of spec.shape) perExample *= typeof d === "number" ? d : D[d]!;
+    const expected = B * perExample;
+    if (a.length !== expected) {
+      const shape = `[${[B, ...spec.shape.map((d) => (typeof d === "number" ? d : `${d}=${D[d]}`))].join(", ")}]`;
+      throw new RangeError(`${where}: ${role} '${name}' has ${a.length} elements, expected ${expected} (shape ${shape})`);
+    }
+    if (spec.dtype === "f32") {
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i]!;
+        if (v - v !== 0) throw new RangeError(`${where}: ${role} '${name}' holds ${v} at index ${i}; inputs must be finite`);
+      }
+    }
+  };
+  for (const [name, spec] of Object.entries(inputs)) check(name, spec, "input");
+  if (withTargets) for (const [name, spec] of Object.entries(targets)) check(name, spec, "target");
+  return { B, D };
+}
+
+function describe(a: unknown): string {
+  if (a === null) return "null";
+  if (typeof a === "object") return (a as object).constructor?.name ?? "an object";
+  return typeof a;
+}
+
+/** d/dx of gelu's tanh approximation (spec §5). */
+export function geluGrad(x: number): number {
+  const c = 0.7978845608028654;
+  const inner = c * (x + 0.044715 * x * x * x);
+  const t = Math.tanh(inner);
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+}
