@@ -46,6 +46,12 @@ const cases: Case[] = [
   { name: "unary minus", source: classifier("f32[5]", "dense(4) -> tanh") .replace("logits = x", "logits = -x") },
   { name: "mse", source: model("  p = x -> dense(4) -> tanh -> dense(2)\n  output p\n  loss mse(p, t)", "  input x: f32[3]\n  target t: f32[2]") },
   { name: "binary_cross_entropy", source: model("  p = x -> dense(4) -> tanh -> dense(2)\n  output p\n  loss binary_cross_entropy(p, t)", "  input x: f32[3]\n  target t: f32[2]") },
+  { name: "embedding, mean over time", source: model("  logits = w -> embedding(5, 4) -> mean(axis: 0) -> dense(3)\n  output logits\n  loss cross_entropy(logits, label)", "  input w: i32[T]\n  target label: i32"), dims: { T: 4 }, ints: { w: 5 } },
+  { name: "layernorm", source: classifier("f32[2, 5]", "dense(4) -> layernorm -> tanh") },
+  { name: "max over an axis", h: 1e-3, source: classifier("f32[4, 3]", "dense(3) -> max(axis: 0)") },
+  { name: "max over the last axis", h: 1e-3, source: classifier("f32[4, 3]", "dense(5) -> max(axis: -1)") },
+  { name: "last step", source: model("  logits = x -> dense(4) -> tanh -> last -> dense(3)\n  output logits\n  loss cross_entropy(logits, label)", "  input x: f32[T, 3]\n  target label: i32"), dims: { T: 3 } },
+  { name: "concat on the last axis and axis 0 (same input twice)", source: model("  a = x -> dense(3)\n  b = x -> dense(2)\n  c = concat(a, b, a)\n  d = concat(c, c, axis: 0)\n  logits = d -> flatten -> dense(3)\n  output logits\n  loss cross_entropy(logits, label)", "  input x: f32[2, 4]\n  target label: i32") },
   { name: "cross_entropy over a sequence", source: model("  logits = x -> dense(3)\n  output logits\n  loss cross_entropy(logits, tags)", "  input x: f32[T, 4]\n  target tags: i32[T]"), dims: { T: 3 } },
 ];
 
