@@ -1,11 +1,32 @@
 // nnc's command line: check and summarise .nn files.
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import pc from "picocolors";
 import { checkProgram } from "../compiler/check/program.ts";
 import { sortDiagnostics } from "../compiler/diagnostics.ts";
 import { formatSummary, summarize } from "../compiler/summary.ts";
 import { fsHost } from "./fs-host.ts";
 import { diagnosticToJson, formatDiagnostic } from "./report.ts";
+import { compileFile, parseSpecialize, writeCompiled } from "./compile.ts";
+import { runTrain, UserError } from "./train.ts";
+import type { Diagnostic } from "../compiler/diagnostics.ts";
+import type { SourceFile } from "../compiler/source.ts";
+
+function printDiagnostics(diagnostics: Diagnostic[], sources: Map<string, SourceFile>): number {
+  let errors = 0;
+  for (const d of sortDiagnostics(diagnostics)) {
+    if (d.severity === "error") errors++;
+    process.stderr.write(formatDiagnostic(d, sources, color) + "\n\n");
+  }
+  return errors;
+}
+
+function number(name: string, integer: boolean) {
+  return (text: string) => {
+    const v = Number(text);
+    if (!Number.isFinite(v) || (integer && (!Number.isInteger(v) || v < 1))) throw new InvalidArgumentError(`${name} must be a ${integer ? "positive integer" : "number"}, got '${text}'`);
+    return v;
+  };
+}
 
 const color = process.stderr.isTTY && !process.env.NO_COLOR;
 
@@ -72,6 +93,59 @@ program
       return;
     }
     process.stdout.write(tables.join("\n\n") + "\n");
+  });
+
+program
+  .command("compile")
+  .description("compile .nn files to TypeScript modules (<name>.nn.ts)")
+  .argument("<files...>", ".nn files")
+  .requiredOption("-o, --out <dir>", "output folder")
+  .option("--specialize <dims>", "bake sizes into the code, e.g. batch=64,T=20")
+  .action(async (files: string[], opts: { out: string; specialize?: string }) => {
+    let specialize: Record<string, number>;
+    try {
+      specialize = parseSpecialize(opts.specialize);
+    } catch (e) {
+      process.stderr.write(`nnc: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const compiled = [];
+    let errors = 0;
+    for (const f of files) {
+      const c = await compileFile(f, specialize);
+      errors += printDiagnostics(c.diagnostics, c.sources);
+      compiled.push(c);
+    }
+    if (errors) {
+      process.stderr.write(`${errors} error${errors === 1 ? "" : "s"}; nothing written\n`);
+      process.exitCode = 1;
+      return;
+    }
+    for (const path of writeCompiled(compiled, opts.out)) process.stdout.write(`wrote ${path}\n`);
+  });
+
+program
+  .command("train")
+  .description("compile a model in memory and train it")
+  .argument("<file>", ".nn file")
+  .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out)")
+  .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
+  .option("--epochs <n>", "passes over the training data", number("--epochs", true), 10)
+  .option("--batch <n>", "examples per step", number("--batch", true), 64)
+  .option("--lr <x>", "learning rate (default: the optimizer's)", number("--lr", false))
+  .option("--optimizer <name>", "sgd, momentum, adam or adamw", "adam")
+  .option("--clip-norm <x>", "clip the global gradient norm", number("--clip-norm", false))
+  .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
+  .option("--save <file>", "save the trained weights (safetensors)")
+  .action((file: string, opts: { data: string; model?: string; epochs: number; batch: number; lr?: number; optimizer: string; clipNorm?: number; seed: number; save?: string }) => {
+    try {
+      process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
+    } catch (e) {
+      if (!(e instanceof UserError) && !(e instanceof RangeError && /optimizer/.test(e.message)) && !(e instanceof Error && /optimizer/i.test(e.message))) throw e;
+      process.stderr.write(`nnc: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    }
   });
 
 try {

@@ -1,0 +1,45 @@
+// `nnc compile`: .nn files to TypeScript modules, formatted with Prettier.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import * as prettier from "prettier";
+import { checkProgram } from "../compiler/check/program.ts";
+import { generate } from "../compiler/codegen/index.ts";
+import type { Diagnostic } from "../compiler/diagnostics.ts";
+import type { SourceFile } from "../compiler/source.ts";
+import { fsHost } from "./fs-host.ts";
+
+export interface CompiledFile {
+  file: string;
+  diagnostics: Diagnostic[];
+  sources: Map<string, SourceFile>;
+  code?: string;
+}
+
+/** `batch=64,T=20` → { batch: 64, T: 20 }; throws on a malformed entry. */
+export function parseSpecialize(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!text) return out;
+  for (const part of text.split(",")) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\d+)\s*$/.exec(part);
+    if (!m || Number(m[2]) < 1) throw new Error(`--specialize expects name=positive integer pairs such as batch=64,T=20; got '${part}'`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+export async function compileFile(file: string, specialize: Record<string, number>): Promise<CompiledFile> {
+  const checked = checkProgram(file, fsHost);
+  const result = generate(checked, { specialize });
+  const compiled: CompiledFile = { file, diagnostics: result.diagnostics, sources: checked.sources };
+  if (result.code) compiled.code = await prettier.format(result.code, { parser: "typescript", printWidth: 120 });
+  return compiled;
+}
+
+export function writeCompiled(compiled: CompiledFile[], outDir: string): string[] {
+  mkdirSync(outDir, { recursive: true });
+  return compiled.map((c) => {
+    const path = join(outDir, `${basename(c.file, ".nn")}.nn.ts`);
+    writeFileSync(path, c.code!);
+    return path;
+  });
+}

@@ -1,0 +1,107 @@
+// `nnc train`: compile in memory, train with a progress bar, report held-out
+// accuracy, save the weights as safetensors.
+import { writeFileSync } from "node:fs";
+import cliProgress from "cli-progress";
+import pc from "picocolors";
+import { checkProgram } from "../compiler/check/program.ts";
+import { generate } from "../compiler/codegen/index.ts";
+import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
+import { createOptimizer, encodeSafetensors, train, type Split } from "../runtime/index.ts";
+import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
+import { fsHost } from "./fs-host.ts";
+import type { Diagnostic } from "../compiler/diagnostics.ts";
+import type { SourceFile } from "../compiler/source.ts";
+
+export interface TrainCommandOptions {
+  data: string;
+  model?: string;
+  epochs: number;
+  batch: number;
+  lr?: number;
+  optimizer: string;
+  seed: number;
+  clipNorm?: number;
+  save?: string;
+}
+
+/** A problem to report without a stack trace (exit status 1). */
+export class UserError extends Error {}
+
+function perExample(spec: { shape: readonly (number | string)[] }): number | undefined {
+  let n = 1;
+  for (const d of spec.shape) {
+    if (typeof d !== "number") return undefined;
+    n *= d;
+  }
+  return n;
+}
+
+/** Pairs MNIST's images and labels with the model's one f32 input and one i32 target. */
+function mnistSplits(M: ModelClass, name: string): { train: Split; test: Split; input: string; target: string } {
+  const inputs = Object.entries(M.inputs);
+  const targets = Object.entries(M.targets);
+  const input = inputs.length === 1 && inputs[0]![1].dtype === "f32" && perExample(inputs[0]![1]) === MNIST_IMAGE_SIZE ? inputs[0]![0] : undefined;
+  const target = targets.length === 1 && targets[0]![1].dtype === "i32" && perExample(targets[0]![1]) === 1 ? targets[0]![0] : undefined;
+  if (!input || !target) {
+    const describe = (list: [string, { dtype: string; shape: readonly (number | string)[] }][]) => list.map(([n, s]) => `${n}: ${s.dtype}[${s.shape.join(", ")}]`).join(", ") || "none";
+    throw new UserError(`--data mnist needs a model with one f32 input of 784 values per example (such as f32[28, 28, 1]) and one i32 class target; ${name} has inputs ${describe(inputs)} and targets ${describe(targets)}`);
+  }
+  const data = loadMnist();
+  const split = (d: { images: Float32Array; labels: Int32Array; count: number }): Split => ({ count: d.count, arrays: { [input]: d.images, [target]: d.labels } });
+  return { train: split(data.train), test: split(data.test), input, target };
+}
+
+export function runTrain(file: string, opts: TrainCommandOptions, report: (diagnostics: Diagnostic[], sources: Map<string, SourceFile>) => void): number {
+  const checked = checkProgram(file, fsHost);
+  const generated = generate(checked);
+  report(generated.diagnostics, checked.sources);
+  if (!generated.code) return 1;
+  const classes = loadModule(generated.code);
+  const trainable = Object.entries(classes).filter(([, M]) => M.loss !== null);
+  const chosen = opts.model ? trainable.find(([n]) => n === opts.model) : trainable[0];
+  if (!chosen) throw new UserError(opts.model ? `${file} has no trainable model named '${opts.model}'` : `${file} has no model with a loss to train`);
+  const [name, M] = chosen;
+  if (opts.data !== "mnist") throw new UserError(`unknown data set '${opts.data}'; available: mnist`);
+  const { train: trainSplit, test: testSplit, target } = mnistSplits(M, name);
+  const output = M.loss!.prediction;
+  if (M.loss!.kind !== "cross_entropy" || !output) throw new UserError(`${name}'s loss must be cross_entropy of an output against the class target to train on mnist`);
+
+  const model = new M({ seed: opts.seed });
+  const optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}) });
+  const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on MNIST: ${trainSplit.count} digits, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr}, batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
+
+  const tty = !!process.stdout.isTTY;
+  const bar = tty ? new cliProgress.SingleBar({ format: "epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {speed} steps/s", hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+  let interrupted = false;
+  const onSigint = () => (interrupted = true);
+  process.once("SIGINT", onSigint);
+  const result = train(model, trainSplit, testSplit, {
+    epochs: opts.epochs,
+    batchSize: opts.batch,
+    optimizer,
+    seed: opts.seed,
+    classification: { output, target, classes: MNIST_CLASSES },
+    shouldStop: () => interrupted,
+    onStep: (s) => {
+      if (!bar) return;
+      if (s.step === 1) bar.start(s.stepsPerEpoch, 0, { epoch: s.epoch, loss: s.loss.toFixed(4), speed: "-" });
+      bar.update(s.step, { epoch: s.epoch, loss: s.loss.toFixed(4), speed: s.stepsPerSecond.toFixed(1) });
+    },
+    onEpoch: (e) => {
+      bar?.stop();
+      process.stdout.write(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4)}  test accuracy ${((e.testAccuracy ?? 0) * 100).toFixed(2)}%  ${e.stepsPerSecond.toFixed(1)} steps/s  (${e.seconds.toFixed(1)} s)\n`);
+    },
+  });
+  process.removeListener("SIGINT", onSigint);
+  bar?.stop();
+  if (result.stopped) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`));
+  const last = result.epochs[result.epochs.length - 1];
+  if (last?.testAccuracy !== undefined) process.stdout.write(`Test accuracy: ${(last.testAccuracy * 100).toFixed(2)}% on ${testSplit.count} held-out digits\n`);
+  if (opts.save) {
+    const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
+    writeFileSync(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" }));
+    process.stdout.write(`Saved weights to ${opts.save}\n`);
+  }
+  return result.stopped && !interrupted ? 1 : 0;
+}

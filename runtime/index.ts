@@ -1,0 +1,13 @@
+// The runtime that generated model code and training loops build on. Every
+// module exported here runs unchanged in a browser; the Node-only MNIST
+// loader is imported separately from "./mnist-node.ts".
+
+export * from "./types.ts";
+export * from "./random.ts";
+export * from "./init.ts";
+export * from "./optimizers.ts";
+export * from "./safetensors.ts";
+export * from "./data.ts";
+export * from "./matmul.ts";
+export * from "./io.ts";
+export * from "./train.ts";

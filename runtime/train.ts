@@ -1,0 +1,156 @@
+// The training loop shared by `nnc train`, tests and the playground:
+// shuffled mini-batches gathered into reused buffers, one optimiser step per
+// batch, progress through callbacks (each front end draws its own), held-out
+// accuracy per epoch, and a stop that keeps the last good weights when the
+// loss stops being finite.
+import type { Optimizer } from "./optimizers.ts";
+import { Rng } from "./random.ts";
+import { batches, countCorrect, gather } from "./data.ts";
+
+type Arrays = Record<string, Float32Array | Int32Array>;
+type Dims = { batch: number; [symbol: string]: number };
+
+export interface Trainable {
+  readonly params: Record<string, Float32Array>;
+  forward(inputs: Arrays, dims: Dims): Record<string, Float32Array>;
+  lossAndGrads?(inputs: Arrays, dims: Dims): number;
+  readonly grads?: Record<string, Float32Array>;
+}
+
+/** Examples as whole arrays, `count` rows each (inputs and targets by the model's names). */
+export interface Split {
+  arrays: Arrays;
+  count: number;
+}
+
+export interface Classification {
+  /** The model output holding the logits, and the target holding class indices. */
+  output: string;
+  target: string;
+  classes: number;
+}
+
+export interface StepInfo {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  stepsPerSecond: number;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  /** Mean training loss over the epoch's steps. */
+  loss: number;
+  /** Held-out accuracy after the epoch, for classification tasks with test data. */
+  testAccuracy?: number;
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: Optimizer;
+  /** Shuffling seed (the model's own seed sets its initial weights). */
+  seed?: number;
+  /** Sizes of symbolic dims, fixed for the whole run. */
+  dims?: Record<string, number>;
+  classification?: Classification;
+  onStep?(info: StepInfo): void;
+  onEpoch?(info: EpochInfo): void;
+  /** Polled between steps; true ends training after the current step. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  epochs: EpochInfo[];
+  /** Why training ended early, if it did. */
+  stopped?: string;
+}
+
+/** Gathers batches of a split into buffers allocated once per batch size. */
+class Batcher {
+  private readonly buffers = new Map<number, Arrays>();
+  constructor(private readonly split: Split) {}
+
+  take(indices: Int32Array): Arrays {
+    let out = this.buffers.get(indices.length);
+    if (!out) {
+      out = {};
+      for (const [name, a] of Object.entries(this.split.arrays)) {
+        const row = a.length / this.split.count;
+        out[name] = a instanceof Int32Array ? new Int32Array(row * indices.length) : new Float32Array(row * indices.length);
+      }
+      this.buffers.set(indices.length, out);
+    }
+    for (const [name, a] of Object.entries(this.split.arrays)) {
+      const row = a.length / this.split.count;
+      if (a instanceof Int32Array) gather(a, row, indices, out[name] as Int32Array);
+      else gather(a, row, indices, out[name] as Float32Array);
+    }
+    return out;
+  }
+}
+
+export function train(model: Trainable, trainSplit: Split, testSplit: Split | undefined, options: TrainOptions): TrainResult {
+  if (!model.lossAndGrads || !model.grads) throw new Error("this model has no loss, so it cannot be trained: add a `loss` statement");
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${options.batchSize}`);
+  if (trainSplit.count < 1) throw new RangeError("no training examples");
+  const rng = new Rng(options.seed ?? 0);
+  const batcher = new Batcher(trainSplit);
+  const lastGood = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, new Float32Array(v.length)]));
+  const result: TrainResult = { epochs: [] };
+  const stepsPerEpoch = Math.ceil(trainSplit.count / options.batchSize);
+  const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const started = now();
+    let sum = 0;
+    let step = 0;
+    for (const indices of batches(trainSplit.count, options.batchSize, rng)) {
+      const inputs = batcher.take(indices);
+      const loss = model.lossAndGrads(inputs, { ...options.dims, batch: indices.length });
+      if (!Number.isFinite(loss)) {
+        // The weights that produced this loss came from the last update: go back to those before it.
+        if (epoch > 1 || step > 0) for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
+        result.stopped = `the loss became ${loss} at epoch ${epoch}, step ${step + 1}; training stopped and kept the weights of the last finite step`;
+        return result;
+      }
+      for (const [k, v] of Object.entries(model.params)) lastGood[k]!.set(v);
+      options.optimizer.step(model.params, model.grads);
+      sum += loss;
+      step++;
+      options.onStep?.({ epoch, step, stepsPerEpoch, loss, stepsPerSecond: (step * 1000) / Math.max(now() - started, 1e-9) });
+      if (options.shouldStop?.()) {
+        result.stopped = `stopped at epoch ${epoch}, step ${step}`;
+        break;
+      }
+    }
+    const seconds = (now() - started) / 1000;
+    const info: EpochInfo = { epoch, loss: sum / Math.max(step, 1), seconds, stepsPerSecond: step / Math.max(seconds, 1e-9) };
+    if (testSplit && options.classification) info.testAccuracy = evaluateAccuracy(model, testSplit, options.classification, options.batchSize, options.dims);
+    result.epochs.push(info);
+    options.onEpoch?.(info);
+    if (result.stopped) break;
+  }
+  return result;
+}
+
+/** The fraction of `split` whose argmax logit equals its label. */
+export function evaluateAccuracy(model: Trainable, split: Split, task: Classification, batchSize = 256, dims: Record<string, number> = {}): number {
+  const inputsOnly: Split = { count: split.count, arrays: Object.fromEntries(Object.entries(split.arrays).filter(([k]) => k !== task.target)) };
+  const batcher = new Batcher(inputsOnly);
+  const labels = split.arrays[task.target];
+  if (!(labels instanceof Int32Array)) throw new TypeError(`target '${task.target}' must be an Int32Array of class indices`);
+  let correct = 0;
+  for (let start = 0; start < split.count; start += batchSize) {
+    const n = Math.min(batchSize, split.count - start);
+    const indices = new Int32Array(n);
+    for (let i = 0; i < n; i++) indices[i] = start + i;
+    const out = model.forward(batcher.take(indices), { ...dims, batch: n })[task.output];
+    if (!out) throw new Error(`the model has no output '${task.output}'`);
+    correct += countCorrect(out, labels.subarray(start * (labels.length / split.count), (start + n) * (labels.length / split.count)), task.classes);
+  }
+  return correct / split.count;
+}

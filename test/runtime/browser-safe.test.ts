@@ -1,0 +1,45 @@
+// The runtime's index must load in a browser: no module it reaches may import
+// Node built-ins or use Node-only globals. Only mnist-node.ts may.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as runtime from "../../runtime/index.ts";
+
+const dir = join(process.cwd(), "runtime");
+const source = (file: string) => readFileSync(join(dir, file), "utf8");
+const imports = (text: string) => Array.from(text.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gm), (m) => m[1]);
+
+/** Every runtime file reachable from index.ts through its imports. */
+function reachable(): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of imports(source(file))) if (spec.startsWith("./")) visit(spec.slice(2));
+  };
+  visit("index.ts");
+  return seen;
+}
+
+describe("browser safety", () => {
+  it("index.ts reaches only browser-safe modules", () => {
+    const files = reachable();
+    expect(files.has("mnist-node.ts")).toBe(false);
+    for (const file of files) {
+      const text = source(file);
+      for (const spec of imports(text)) expect(spec, `${file} imports ${spec}`).toMatch(/^\.\/[\w-]+\.ts$/);
+      const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+      expect(code, `${file} uses a Node-only global`).not.toMatch(/\b(process|Buffer|require|__dirname|__filename|global)\b/);
+    }
+  });
+
+  it("exports the runtime's API", () => {
+    for (const name of [
+      "Rng", "glorotUniform", "heUniform", "zeros", "ones", "uniform", "normal", "computeFans",
+      "sgd", "momentum", "adam", "adamw", "createOptimizer", "encodeSafetensors", "decodeSafetensors",
+      "loadParams", "saveParams", "SafetensorsError", "ParamsMismatchError", "batches", "gather", "argmax", "accuracy", "countCorrect",
+    ]) {
+      expect(runtime, name).toHaveProperty(name);
+    }
+  });
+});
