@@ -58,7 +58,7 @@ export const Diagnostics = {
   UnknownOption: error<{ layer: string; option: string }>("NN2004", (a) => `${a.layer} has no option '${a.option}'`),
   DuplicateOption: error<{ layer: string; option: string }>("NN2005", (a) => `${a.layer}: option '${a.option}' is given twice`),
   MissingOption: error<{ layer: string; option: string }>("NN2006", (a) => `${a.layer} needs option '${a.option}'`),
-  TooManyArguments: error<{ layer: string; max: number; got: number }>("NN2007", (a) => `${a.layer} takes at most ${a.max} positional option${a.max === 1 ? "" : "s"}, got ${a.got}`),
+  TooManyArguments: error<{ layer: string; max: number; got: number }>("NN2007", (a) => `${a.layer} takes ${a.max === 0 ? "no" : `at most ${a.max}`} positional option${a.max === 1 ? "" : "s"}, got ${a.got}`),
   WrongInputCount: error<{ layer: string; expected: string; got: number }>("NN2008", (a) => `${a.layer} takes ${a.expected} input${a.expected === "1" ? "" : "s"}, got ${a.got}`),
   BadOptionValue: error<{ layer: string; option: string; expected: string; got: string }>("NN2009", (a) => `${a.layer}: option '${a.option}' expects ${a.expected}, got ${a.got}`),
   BindingShadowsLayer: error<Named>("NN2010", (a) => `'${a.name}' is a layer name and cannot be used as a binding`),
@@ -99,6 +99,7 @@ export const Diagnostics = {
   InvalidTupleLength: error<{ layer: string; option: string; expected: number; got: number }>("NN3017", (a) => `${a.layer}: option '${a.option}' needs ${a.expected} value${a.expected === 1 ? "" : "s"} (one per spatial axis), got ${a.got}`),
   CausalCross: error("NN3018", () => "attention: causal masking applies to self-attention only, not to cross-attention"),
   InvalidOperands: error<{ op: string; left: string; right: string }>("NN3020", (a) => `'${a.op}' cannot combine ${a.left} and ${a.right}`),
+  SizeTooLarge: error<{ what: string; size: string; limit: number }>("NN3021", (a) => `${a.what} has ${a.size} elements, more than the ${a.limit} an array can hold`),
   DtypeConflict: error<{ what: string; left: string; right: string }>("NN3019", (a) => `${a.what}: dtypes ${a.left} and ${a.right} differ`),
 
   // ── files, imports and blocks ──

@@ -15,6 +15,8 @@ export interface Span {
 export class SourceFile {
   readonly text: string;
   private readonly lineStarts: number[];
+  /** Lines holding a surrogate (a code point beyond U+FFFF): only these need counting. */
+  private readonly wideLines = new Set<number>();
 
   constructor(
     readonly name: string,
@@ -29,7 +31,7 @@ export class SourceFile {
       else if (c === 13) {
         if (t.charCodeAt(i + 1) === 10) i++;
         this.lineStarts.push(i + 1);
-      }
+      } else if (c >= 0xd800 && c <= 0xdfff) this.wideLines.add(this.lineStarts.length - 1);
     }
   }
 
@@ -43,24 +45,18 @@ export class SourceFile {
       if (this.lineStarts[mid]! <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    // Resume from the previous query on the same line: spans arrive in order,
-    // so a very long line is scanned once, not once per token.
-    let from = this.lineStarts[lo]!;
+    const start = this.lineStarts[lo]!;
+    // Without surrogates a code unit is a code point: no scan, so long lines stay linear.
+    if (!this.wideLines.has(lo)) return { line: lo + 1, column: clamped - start + 1 };
     let column = 1;
-    if (this.cache.line === lo && this.cache.offset <= clamped) {
-      from = this.cache.offset;
-      column = this.cache.column;
-    }
-    for (let i = from; i < clamped; i++) {
+    for (let i = start; i < clamped; i++) {
       const c = this.text.charCodeAt(i);
-      // A surrogate pair is one code point: count only its high half.
-      if (c < 0xdc00 || c > 0xdfff) column++;
+      // The low half of a pair is not a code point of its own; a lone low surrogate is.
+      const pairedLow = c >= 0xdc00 && c <= 0xdfff && i > start && this.text.charCodeAt(i - 1) >= 0xd800 && this.text.charCodeAt(i - 1) <= 0xdbff;
+      if (!pairedLow) column++;
     }
-    this.cache = { line: lo, offset: clamped, column };
     return { line: lo + 1, column };
   }
-
-  private cache = { line: -1, offset: 0, column: 1 };
 
   span(start: number, end: number): Span {
     const a = this.position(start);

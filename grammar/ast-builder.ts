@@ -11,6 +11,18 @@ type Children = Record<string, (CstNode | IToken)[] | undefined>;
 /** Longest `a + b + …` chain accepted; deeper trees would overflow later recursive passes. */
 export const MAX_OPERANDS = 2000;
 
+/** A CST node's start offset, or `fallback` where recovery left it unknown. */
+function cstStart(n: CstNode, fallback: number): number {
+  const o = n.location?.startOffset;
+  return o !== undefined && Number.isFinite(o) ? o : fallback;
+}
+
+/** A CST node's end offset (exclusive), or `fallback` where recovery left it unknown. */
+function cstEnd(n: CstNode, fallback: number): number {
+  const o = n.location?.endOffset;
+  return o !== undefined && Number.isFinite(o) ? o + 1 : fallback;
+}
+
 export class AstBuilder {
   constructor(
     private readonly source: SourceFile,
@@ -181,10 +193,13 @@ export class AstBuilder {
       return { kind: "Error", span: this.nodeSpan(n) };
     }
     let left = operand(operands[0]!);
+    // Bounds from the CST, not the operands' spans: a parenthesised operand's
+    // node is its inner expression, whose span leaves out the parentheses.
+    const start = cstStart(operands[0]!, left.span.start);
     for (let i = 1; i < operands.length; i++) {
       const right = operand(operands[i]!);
       const op = (ops[i - 1]?.image ?? "+") as A.Binary["op"];
-      left = { kind: "Binary", span: this.spanOf(left.span.start, right.span.end), op, left, right };
+      left = { kind: "Binary", span: this.spanOf(start, cstEnd(operands[i]!, right.span.end)), op, left, right };
     }
     return left;
   }
@@ -201,11 +216,13 @@ export class AstBuilder {
       this.diagnostics.add(Diagnostics.ExpressionTooComplex, undefined, this.nodeSpan(n));
       return { kind: "Error", span: this.nodeSpan(n) };
     }
+    // `-(x)`: the span runs to the closing parenthesis, which x's own span leaves out.
+    const end = p ? cstEnd(p, e.span.end) : e.span.end;
     for (let i = minus.length - 1; i >= 0; i--) {
       const t = minus[i]!;
       // Fold `-<number>` into a negative literal: axes like `-1` are common.
-      if (e.kind === "Number") e = { ...e, value: -e.value, span: this.spanOf(t.startOffset, e.span.end) };
-      else e = { kind: "Unary", span: this.spanOf(t.startOffset, e.span.end), op: "-", operand: e };
+      if (e.kind === "Number") e = { ...e, value: -e.value, span: this.spanOf(t.startOffset, end) };
+      else e = { kind: "Unary", span: this.spanOf(t.startOffset, end), op: "-", operand: e };
     }
     return e;
   }

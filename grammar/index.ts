@@ -1,6 +1,6 @@
 // The front door of the grammar: text → tokens → CST → AST, with every
 // lexical and syntax error collected as a diagnostic.
-import type { IRecognitionException, IToken } from "chevrotain";
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
 import type { FileNode } from "../compiler/ast.ts";
 import { SourceFile } from "../compiler/source.ts";
 import { Diagnostics, DiagnosticBag, type Diagnostic } from "../compiler/diagnostics.ts";
@@ -8,8 +8,13 @@ import { nnLexer, UnclosedBlockComment, UnclosedString } from "./tokens.ts";
 import { getParser } from "./parser.ts";
 import { AstBuilder } from "./ast-builder.ts";
 
-/** Deeper bracket nesting is refused before parsing, so the recursive parser cannot overflow the stack. */
-export const MAX_NESTING = 256;
+/**
+ * Deeper bracket nesting is refused before parsing, so the recursive parser
+ * cannot overflow the stack. Each level of `f(g(…))` costs the parser about
+ * nine rule invocations; before the JIT has warmed up, Node's default stack
+ * overflows between 160 and 200 such levels, so the limit keeps a wide margin.
+ */
+export const MAX_NESTING = 100;
 
 export interface ParseResult {
   ast: FileNode;
@@ -41,17 +46,28 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
   }
 
   const builder = new AstBuilder(source, bag);
-  const bracketProblems = checkBrackets(tokens, source, bag, builder);
+  const brackets: BracketInfo = { blamedClosers: new Set(), unclosed: [], deepest: undefined };
+  const bracketProblems = checkBrackets(tokens, source, bag, builder, brackets);
   const emptyAst: FileNode = { kind: "File", span: source.span(0, source.text.length), imports: [], consts: [], models: [], blocks: [], comments };
   if (bracketProblems === "too-deep") return { ast: emptyAst, source, diagnostics: bag.items };
 
   const parser = getParser();
   parser.input = tokens;
-  const cst = parser.file();
+  let cst: CstNode;
+  try {
+    cst = parser.file();
+  } catch (e) {
+    // A smaller stack than Node's (a browser, a worker) can still overflow
+    // below MAX_NESTING: a diagnostic at the deepest bracket, never a crash.
+    if (!(e instanceof RangeError)) throw e;
+    bag.add(Diagnostics.ExpressionTooComplex, undefined, brackets.deepest ? builder.tokenSpan(brackets.deepest) : source.span(0, 0));
+    return { ast: emptyAst, source, diagnostics: bag.items };
+  }
   for (const e of parser.errors) {
-    // Unbalanced brackets were reported at their opening; the parser's
-    // complaints about the same end of input would only repeat them.
-    if (bracketProblems === "unbalanced" && isAtEnd(e)) continue;
+    // Unbalanced brackets were reported at their opening (or, for a stray
+    // closer, at the closer); the parser's complaints about the end of input or
+    // about the closer that exposed them would only repeat those reports.
+    if (bracketProblems === "unbalanced" && (isAtEnd(e) || brackets.blamedClosers.has(e.token.startOffset) || expectsUnclosed(e, brackets))) continue;
     reportSyntaxError(e, source, bag, tokens);
   }
   let ast: FileNode;
@@ -63,6 +79,11 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
   }
   ast.comments = comments;
   return { ast, source, diagnostics: bag.items };
+}
+
+/** The parser's "expected ')'" after a '(' already reported as never closed. */
+function expectsUnclosed(e: IRecognitionException, info: BracketInfo): boolean {
+  return info.unclosed.some((open) => e.message === `'${closers[open.image]}'` && e.token.startOffset > open.startOffset);
 }
 
 function isAtEnd(e: IRecognitionException): boolean {
@@ -85,14 +106,29 @@ function reportSyntaxError(e: IRecognitionException, source: SourceFile, bag: Di
   bag.add(Diagnostics.SyntaxError, { expected: e.message, found }, span);
 }
 
+interface BracketInfo {
+  /** Offsets of closers that are unmatched or that exposed an unclosed inner bracket. */
+  blamedClosers: Set<number>;
+  /** Opening brackets reported as never closed. */
+  unclosed: IToken[];
+  /** The first opening bracket at the greatest depth. */
+  deepest: IToken | undefined;
+}
+
 /** Reports unclosed and unmatched brackets at the right token, and refuses nesting deeper than MAX_NESTING. */
-function checkBrackets(tokens: IToken[], source: SourceFile, bag: DiagnosticBag, builder: AstBuilder): "ok" | "unbalanced" | "too-deep" {
+function checkBrackets(tokens: IToken[], source: SourceFile, bag: DiagnosticBag, builder: AstBuilder, info: BracketInfo): "ok" | "unbalanced" | "too-deep" {
+  const { blamedClosers } = info;
+  let maxDepth = 0;
   const stack: IToken[] = [];
   let result: "ok" | "unbalanced" = "ok";
   for (const t of tokens) {
     const img = t.image;
     if (img === "(" || img === "[" || img === "{") {
       stack.push(t);
+      if (stack.length > maxDepth) {
+        maxDepth = stack.length;
+        info.deepest = t;
+      }
       if (stack.length > MAX_NESTING) {
         bag.add(Diagnostics.TooDeeplyNested, { limit: MAX_NESTING }, builder.tokenSpan(t));
         return "too-deep";
@@ -104,17 +140,21 @@ function checkBrackets(tokens: IToken[], source: SourceFile, bag: DiagnosticBag,
         // Closes an outer bracket: the inner ones in between were left open.
         while (stack.length && closers[stack[stack.length - 1]!.image] !== img) {
           const open = stack.pop()!;
+          info.unclosed.push(open);
           bag.add(Diagnostics.UnclosedBracket, { open: open.image, close: closers[open.image]! }, builder.tokenSpan(open));
         }
         stack.pop();
+        blamedClosers.add(t.startOffset);
         result = "unbalanced";
       } else {
         bag.add(Diagnostics.UnmatchedClose, { close: img }, source.span(t.startOffset, t.endOffset! + 1));
+        blamedClosers.add(t.startOffset);
         result = "unbalanced";
       }
     }
   }
   for (const open of stack) {
+    info.unclosed.push(open);
     bag.add(Diagnostics.UnclosedBracket, { open: open.image, close: closers[open.image]! }, builder.tokenSpan(open));
     result = "unbalanced";
   }

@@ -68,6 +68,7 @@ export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float3
 
 function storeOne(c: Float32Array, at: number, accumulate: boolean, bias: Float32Array | null, col: number, act: number, v: number): void {
   if (accumulate) c[at] = c[at]! + v;
+  else if (act === 0) c[at] = bias ? v + bias[col]! : v;
   else c[at] = activate(bias ? v + bias[col]! : v, act);
 }
 
@@ -89,6 +90,16 @@ function store4(
     return;
   }
   const b0 = bias ? bias[col]! : 0, b1 = bias ? bias[col + 1]! : 0, b2 = bias ? bias[col + 2]! : 0, b3 = bias ? bias[col + 3]! : 0;
+  if (act === 0) {
+    c[at] = c00 + b0; c[at + 1] = c01 + b1; c[at + 2] = c02 + b2; c[at + 3] = c03 + b3;
+    at += n;
+    c[at] = c10 + b0; c[at + 1] = c11 + b1; c[at + 2] = c12 + b2; c[at + 3] = c13 + b3;
+    at += n;
+    c[at] = c20 + b0; c[at + 1] = c21 + b1; c[at + 2] = c22 + b2; c[at + 3] = c23 + b3;
+    at += n;
+    c[at] = c30 + b0; c[at + 1] = c31 + b1; c[at + 2] = c32 + b2; c[at + 3] = c33 + b3;
+    return;
+  }
   if (act === 1) {
     c[at] = relu(c00 + b0); c[at + 1] = relu(c01 + b1); c[at + 2] = relu(c02 + b2); c[at + 3] = relu(c03 + b3);
     at += n;

@@ -9,7 +9,7 @@ import type { BlockRef } from "./units.ts";
 
 export function lintBlock(ref: BlockRef, bag: DiagnosticBag): void {
   const { decl, unit } = ref;
-  const defined = new Set<string>([...decl.params.map((p) => p.name.name), ...unit.consts.keys()]);
+  const defined = new Set<string>([...decl.params.map((p) => p.name.name), ...unit.consts.keys(), ...unit.failed]);
   for (const st of decl.body) if (st.kind !== "Loss") defined.add(st.kind === "Input" || st.kind === "Binding" || st.kind === "Const" || st.kind === "Output" ? st.name.name : "");
 
   const tensor = (e: A.Expr): void => {
@@ -22,7 +22,7 @@ export function lintBlock(ref: BlockRef, bag: DiagnosticBag): void {
     const name = c.callee.name;
     const layer = layers.get(name);
     const block = unit.blocks.get(name);
-    if (!layer && !block) {
+    if (!layer && !block && !unit.failed.has(name)) {
       const hint = didYouMean(name, [...layers.keys(), ...unit.blocks.keys()]);
       bag.add(Diagnostics.UnknownLayer, { name }, c.callee.span, hint ? { hint } : {});
     }
@@ -61,6 +61,7 @@ export function lintBlock(ref: BlockRef, bag: DiagnosticBag): void {
     }
   };
   for (const st of decl.body) {
+    if (st.kind === "Loss" || (st.kind === "Input" && st.role === "target")) bag.add(Diagnostics.LossInBlock, undefined, st.span);
     if (st.kind === "Binding" || st.kind === "Const") tensor(st.value);
     else if (st.kind === "Output") tensor(st.value ?? { kind: "Name", name: st.name.name, span: st.name.span });
     else if (st.kind === "Loss") walk(st.call);

@@ -2,7 +2,8 @@
 // `+ - * /`. (Consts inside a model go through the evaluator.)
 import type * as A from "../ast.ts";
 import { Diagnostics, type DiagnosticBag } from "../diagnostics.ts";
-import type { ConstValue } from "../types.ts";
+import { describeConst, type ConstValue } from "../types.ts";
+import { didYouMean } from "./suggest.ts";
 import type { FileUnit } from "./units.ts";
 
 export function evalConstExpr(e: A.Expr, unit: FileUnit, bag: DiagnosticBag): ConstValue | undefined {
@@ -14,6 +15,7 @@ export function evalConstExpr(e: A.Expr, unit: FileUnit, bag: DiagnosticBag): Co
     case "Name": {
       const c = unit.consts.get(e.name);
       if (c) return { ...c.value, span: e.span };
+      if (unit.failed.has(e.name)) return undefined;
       if (unit.ast.consts.some((k) => k.name.name === e.name)) {
         bag.add(Diagnostics.UsedBeforeDefinition, { name: e.name }, e.span);
         return undefined;
@@ -33,6 +35,7 @@ export function evalConstExpr(e: A.Expr, unit: FileUnit, bag: DiagnosticBag): Co
     case "Unary": {
       const v = evalConstExpr(e.operand, unit, bag);
       if (!v) return undefined;
+      if (v.kind === "enum") return undefinedName(bag, v, unit);
       if (v.kind !== "number") return invalid(bag, "-", "nothing", v, e);
       return { kind: "number", value: -v.value, span: e.span };
     }
@@ -40,7 +43,8 @@ export function evalConstExpr(e: A.Expr, unit: FileUnit, bag: DiagnosticBag): Co
       const l = evalConstExpr(e.left, unit, bag);
       const r = evalConstExpr(e.right, unit, bag);
       if (!l || !r) return undefined;
-      if (l.kind !== "number" || r.kind !== "number") return invalid(bag, e.op, l.kind, r, e);
+      for (const v of [l, r]) if (v.kind === "enum") return undefinedName(bag, v, unit);
+      if (l.kind !== "number" || r.kind !== "number") return invalid(bag, e.op, describeConst(l), r, e);
       if (e.op === "/" && r.value === 0) {
         bag.add(Diagnostics.DivisionByZero, undefined, e.span);
         return undefined;
@@ -58,6 +62,13 @@ export function evalConstExpr(e: A.Expr, unit: FileUnit, bag: DiagnosticBag): Co
 }
 
 function invalid(bag: DiagnosticBag, op: string, left: string, right: ConstValue, e: A.Expr): undefined {
-  bag.add(Diagnostics.InvalidOperands, { op, left: left === "number" ? "a number" : left, right: right.kind === "number" ? "a number" : right.kind }, e.span);
+  bag.add(Diagnostics.InvalidOperands, { op, left, right: describeConst(right) }, e.span);
+  return undefined;
+}
+
+/** An identifier in arithmetic that names no const (as in a model: `'x' is not defined`). */
+function undefinedName(bag: DiagnosticBag, v: ConstValue & { kind: "enum" }, unit: FileUnit): undefined {
+  const hint = didYouMean(v.name, unit.consts.keys());
+  bag.add(Diagnostics.UndefinedName, { name: v.name }, v.span, hint ? { hint } : {});
   return undefined;
 }

@@ -4,7 +4,7 @@
 // on past it so one run reports as much as it can.
 import type * as A from "../ast.ts";
 import { Diagnostics, type DiagnosticBag, type DiagnosticEntry, type Related } from "../diagnostics.ts";
-import type { Span } from "../source.ts";
+import { joinSpans, type Span } from "../source.ts";
 import { Dim, dimsToString } from "../shapes/dim.ts";
 import { typeToString, describeConst, type ConstValue, type TensorType } from "../types.ts";
 import type { CheckedModel, GraphNode } from "../graph.ts";
@@ -38,6 +38,8 @@ interface Args {
 }
 
 const MAX_BLOCK_DEPTH = 32;
+/** The most elements a typed array may hold: 2^31 − 1. */
+const MAX_ELEMENTS = 2 ** 31 - 1;
 
 export class ModelEvaluator {
   readonly model: CheckedModel;
@@ -86,6 +88,7 @@ export class ModelEvaluator {
     let inputIndex = 0;
     let result: TensorValue | undefined;
     let lossDecl: A.LossDecl | undefined;
+    const outputNames = new Map<string, Span>();
     for (const st of body) {
       switch (st.kind) {
         case "Const": {
@@ -126,6 +129,14 @@ export class ModelEvaluator {
           break;
         }
         case "Output": {
+          // `output a` twice would give the model two outputs of one name
+          // (`output a = …` twice is already a duplicate binding).
+          const firstOutput = outputNames.get(st.name.name);
+          if (mode === "model" && firstOutput && !st.value) {
+            this.report(frame, Diagnostics.DuplicateOutput, { name: st.name.name }, st.name.span, { related: [{ span: firstOutput, message: `'${st.name.name}' is first marked here` }] });
+            break;
+          }
+          if (!firstOutput) outputNames.set(st.name.name, st.name.span);
           let v: TensorValue | undefined;
           if (st.value) {
             v = this.requireTensor(frame, this.evaluate(st.value, frame), st.value.span, "an output");
@@ -148,14 +159,22 @@ export class ModelEvaluator {
             break;
           }
           lossDecl = st;
-          if (st.call.kind !== "Call" || st.call.bare) {
+          let v: TensorValue | undefined;
+          if (st.call.kind === "Pipeline") {
+            // `loss y -> cross_entropy(t)` is `loss cross_entropy(y, t)` (spec §4: a stage takes the left side first).
+            const stages = st.call.stages;
+            const head = stages.length > 1 ? { ...st.call, stages: stages.slice(0, -1) } : st.call.head;
+            const left = this.requireTensor(frame, this.evaluate(head, frame), head.span, "the start of a pipeline");
+            if (left) v = this.applyCall(stages[stages.length - 1]!, frame, left, true);
+          } else if (st.call.kind !== "Call" || st.call.bare) {
             if (st.call.kind !== "Error") {
               const name = st.call.kind === "Name" || st.call.kind === "Call" ? (st.call.kind === "Name" ? st.call.name : st.call.callee.name) : "this expression";
-              this.report(frame, Diagnostics.NotALoss, { name }, st.call.span);
+              // A bare loss name lacks its inputs; anything else is not a loss.
+              if (layers.get(name)?.isLoss) this.report(frame, Diagnostics.WrongInputCount, { layer: name, expected: "2", got: 0 }, st.call.span, { hint: `write \`loss ${name}(prediction, target)\`` });
+              else this.report(frame, Diagnostics.NotALoss, { name }, st.call.span);
             }
             break;
-          }
-          const v = this.applyCall(st.call, frame, undefined, true);
+          } else v = this.applyCall(st.call, frame, undefined, true);
           if (v && v.ref.kind === "node") this.model.loss = this.model.nodes[v.ref.id];
           break;
         }
@@ -173,6 +192,8 @@ export class ModelEvaluator {
       if (!name) continue;
       if (isLayerName(name.name)) {
         this.report(frame, Diagnostics.BindingShadowsLayer, { name: name.name }, name.span);
+        // Still declared, so its uses are not reported again as undefined.
+        if (!frame.declared.has(name.name)) frame.declared.set(name.name, name.span);
         continue;
       }
       const earlier = frame.declared.get(name.name) ?? frame.scope.get(name.name)?.declared ?? frame.unit.consts.get(name.name)?.declared;
@@ -210,6 +231,7 @@ export class ModelEvaluator {
     if (!dim) return undefined;
     const v = dim.value;
     if (v !== undefined && v <= 0) return this.report(frame, Diagnostics.BadDim, { value: String(v) }, e.span);
+    if (v !== undefined && v > MAX_ELEMENTS) return this.report(frame, Diagnostics.SizeTooLarge, { what: "this dimension", size: String(v), limit: MAX_ELEMENTS }, e.span);
     return dim;
   }
 
@@ -220,6 +242,7 @@ export class ModelEvaluator {
         return Dim.const(e.value);
       case "Name": {
         const entry = frame.scope.get(e.name) ?? frame.unit.consts.get(e.name);
+        if (!entry && frame.unit.failed.has(e.name)) return undefined;
         if (!entry) {
           if (frame.declared.has(e.name)) return this.report(frame, Diagnostics.UsedBeforeDefinition, { name: e.name }, e.span);
           return Dim.symbol(e.name);
@@ -259,19 +282,32 @@ export class ModelEvaluator {
     const symbols = frame.symbols!;
     const declared: Dim[] = [];
     let ok = st.type.dims.length === actual.type.shape.length && st.type.dtype === actual.type.dtype;
+    let conflict: { symbol: string; first: Dim; second: Dim } | undefined;
     for (let i = 0; i < st.type.dims.length; i++) {
       const raw = this.evalDim(frame, st.type.dims[i]!);
       if (!raw) return false;
       let d = raw.substitute(symbols);
       const got = actual.type.shape[i];
-      const syms = [...d.symbols()];
-      if (got && syms.length === 1 && d.equals(Dim.symbol(syms[0]!)) && !symbols.has(syms[0]!)) {
-        symbols.set(syms[0]!, got);
+      // A dim written as a lone symbol binds it on first sight (the block's symbol, not what it is bound to).
+      const syms = [...raw.symbols()];
+      const sym = syms.length === 1 && raw.equals(Dim.symbol(syms[0]!)) ? syms[0]! : undefined;
+      if (got && sym !== undefined && !symbols.has(sym)) {
+        symbols.set(sym, got);
         d = got;
-      } else if (got && !d.equals(got)) ok = false;
+      } else if (got && !d.equals(got)) {
+        ok = false;
+        if (sym !== undefined) conflict ??= { symbol: sym, first: d, second: got };
+      }
       declared.push(d);
     }
     if (ok) return true;
+    if (conflict && st.type.dims.length === actual.type.shape.length && st.type.dtype === actual.type.dtype) {
+      const { symbol, first, second } = conflict;
+      this.report(frame, Diagnostics.SymbolConflict, { symbol, first: first.toString(), second: second.toString() }, actual.span, {
+        related: [{ span: st.span, message: `'${st.name.name}' is declared here` }, ...this.symbolOrigins([{ dtype: "f32", shape: [first, second] }])],
+      });
+      return false;
+    }
     const expected = `${st.type.dtype}${dimsToString(declared)}`;
     this.report(frame, Diagnostics.LayerInputMismatch, { layer: `block ${decl.name.name}`, expected: `${expected} for input '${st.name.name}'`, got: typeToString(actual.type) }, actual.span, {
       related: [{ span: st.span, message: `'${st.name.name}' is declared here` }],
@@ -283,7 +319,7 @@ export class ModelEvaluator {
 
   private lookup(frame: Frame, name: string, span: Span): Value | undefined {
     const entry = frame.scope.get(name) ?? frame.unit.consts.get(name);
-    if (entry?.kind === "failed") return undefined;
+    if (entry?.kind === "failed" || (!entry && frame.unit.failed.has(name))) return undefined;
     if (entry) return { ...entry.value, span } as Value;
     if (frame.declared.has(name))
       return this.report(frame, Diagnostics.UsedBeforeDefinition, { name }, span, { related: [{ span: frame.declared.get(name)!, message: `'${name}' is defined here` }] });
@@ -336,6 +372,12 @@ export class ModelEvaluator {
         return v;
       }
       case "Call":
+        if (e.bare && e.alias && !layers.has(e.callee.name) && !frame.unit.blocks.has(e.callee.name)) {
+          // `x as name`: a value in scope, not a layer call, cannot be named.
+          const v = this.lookup(frame, e.callee.name, e.callee.span);
+          if (!v) return undefined;
+          if (v.kind !== "enum") return this.report(frame, Diagnostics.AliasOnNonLayer, undefined, e.callee.span, { hint: "`as` follows a layer or block call, as in `x -> dense(10) as head`" });
+        }
         return this.applyCall(e, frame, undefined);
     }
   }
@@ -358,7 +400,9 @@ export class ModelEvaluator {
       ];
       return this.applyOperator(frame, operators[e.op], [l, r], e.span, related);
     }
-    if ((l.kind === "tensor") !== (r.kind === "tensor") && e.op !== "/") return this.report(frame, Diagnostics.ArithmeticOnConstant, undefined, e.span);
+    // A tensor with a number (`x * 2`) gets its own message; with a boolean or a tuple, the general one.
+    if ((l.kind === "tensor") !== (r.kind === "tensor") && e.op !== "/" && (l.kind === "number" || r.kind === "number"))
+      return this.report(frame, Diagnostics.ArithmeticOnConstant, undefined, e.span);
     const describe = (v: Value) => (v.kind === "tensor" ? `a tensor ${typeToString(v.type)}` : describeConst(v));
     return this.report(frame, Diagnostics.InvalidOperands, { op: e.op, left: describe(l), right: describe(r) }, e.span);
   }
@@ -381,7 +425,7 @@ export class ModelEvaluator {
 
   // ── calls ──
 
-  private evalArgs(call: A.Call, frame: Frame, piped: TensorValue | undefined, callee: string): Args {
+  private evalArgs(call: A.Call, frame: Frame, piped: TensorValue | undefined, callee: string, isBlock = false): Args {
     const args: Args = { inputs: piped ? [piped] : [], positional: [], named: [], ok: true };
     let sawNamed = false;
     for (const arg of call.args) {
@@ -408,6 +452,11 @@ export class ModelEvaluator {
           this.report(frame, Diagnostics.NotAConstant, { what: `argument ${args.inputs.length + args.positional.length + 1} of ${callee}` }, arg.value.span, { hint: "tensor inputs come first, before the options" });
           args.ok = false;
         } else args.inputs.push(v);
+      } else if (v.kind === "enum" && args.positional.length === 0 && !isBlock) {
+        // No layer takes a positional enum, so an unknown name right after the
+        // inputs was meant as an input tensor (`concat(x, z)`, `dense(xx, 3)`).
+        this.undefinedName(frame, v.name, v.span);
+        args.ok = false;
       } else args.positional.push(v);
     }
     return args;
@@ -419,6 +468,7 @@ export class ModelEvaluator {
     if (block) return this.instantiate(block, call, frame, piped);
     const def = layers.get(name);
     if (!def) {
+      if (frame.unit.failed.has(name)) return undefined;
       if (frame.unit.models.has(name)) return this.report(frame, Diagnostics.ModelAsStage, { name }, call.callee.span);
       const hint = didYouMean(name, [...layers.keys(), ...frame.unit.blocks.keys()]);
       return this.report(frame, Diagnostics.UnknownLayer, { name }, call.callee.span, hint ? { hint } : {});
@@ -455,7 +505,7 @@ export class ModelEvaluator {
     if (def.rest) {
       const rest = args.positional.length === 1 && args.positional[0]!.kind === "tuple" ? args.positional[0]! : undefined;
       if (rest) given.set(def.rest, rest);
-      else if (args.positional.length > 0) given.set(def.rest, { kind: "tuple", items: args.positional, span: args.positional[0]!.span });
+      else if (args.positional.length > 0) given.set(def.rest, { kind: "tuple", items: args.positional, span: joinSpans(args.positional[0]!.span, args.positional[args.positional.length - 1]!.span) });
     } else {
       args.positional.forEach((v, i) => {
         const spec = positionalSpecs[i];
@@ -467,10 +517,14 @@ export class ModelEvaluator {
         }
       });
     }
+    // Options that a misspelt one resembles: not reported again as missing.
+    const suggested = new Set<string>();
     for (const { key, value } of args.named) {
       const spec = def.options.find((o) => o.name === key.name);
       if (!spec) {
         ok = false;
+        const near = closest(key.name, def.options.map((o) => o.name));
+        if (near) suggested.add(near);
         const hint = didYouMean(key.name, def.options.map((o) => o.name));
         this.report(frame, Diagnostics.UnknownOption, { layer: def.name, option: key.name }, key.span, hint ? { hint } : def.options.length ? { hint: `its options are ${def.options.map((o) => o.name).join(", ")}` } : {});
         continue;
@@ -500,7 +554,8 @@ export class ModelEvaluator {
       } else if (spec.default !== undefined) values[spec.name] = spec.default;
       else if (!spec.optional) {
         ok = false;
-        this.report(frame, Diagnostics.MissingOption, { layer: def.name, option: spec.name }, call.span);
+        // An argument that failed (already reported) or a misspelt option may be the missing one.
+        if (args.ok && !suggested.has(spec.name)) this.report(frame, Diagnostics.MissingOption, { layer: def.name, option: spec.name }, call.span);
       }
     }
     return ok ? { values, spans } : undefined;
@@ -543,6 +598,13 @@ export class ModelEvaluator {
     };
     const result = def.shape(ctx);
     if (!result) return undefined;
+    // Sizes past 2^31 cannot be allocated as typed arrays (and lose exactness past 2^53).
+    for (const [local, shape] of Object.entries(result.params ?? {})) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (size > MAX_ELEMENTS) return this.report(frame, Diagnostics.SizeTooLarge, { what: `parameter '${name}.${local}'`, size: size.toExponential(2), limit: MAX_ELEMENTS }, call.span);
+    }
+    const perExample = result.output.shape.reduce((a, d) => a * (d.value ?? 1), 1);
+    if (perExample > MAX_ELEMENTS) return this.report(frame, Diagnostics.SizeTooLarge, { what: `the output of ${name}`, size: perExample.toExponential(2), limit: MAX_ELEMENTS }, call.span);
     const node: GraphNode = {
       id: this.model.nodes.length,
       name,
@@ -566,7 +628,14 @@ export class ModelEvaluator {
     const blockName = decl.name.name;
     if (this.blockStack.includes(blockName) || this.blockStack.length >= MAX_BLOCK_DEPTH)
       return this.report(frame, Diagnostics.BlockRecursion, { name: blockName }, call.callee.span);
-    const args = this.evalArgs(call, frame, piped, `block ${blockName}`);
+    const args = this.evalArgs(call, frame, piped, `block ${blockName}`, true);
+    // While inputs are missing, a leading unknown name was meant as one (`B(xx, 4)`), not as an enum parameter.
+    const wanted = decl.body.filter((s) => s.kind === "Input" && s.role === "input").length;
+    for (let i = args.inputs.length; i < wanted && args.positional[0]?.kind === "enum"; i++) {
+      const v = args.positional.shift()!;
+      this.undefinedName(frame, (v as { name: string }).name, v.span);
+      args.ok = false;
+    }
     if (!args.ok) return undefined;
     return this.instantiateWith(ref, call, frame, args);
   }
@@ -613,9 +682,12 @@ export class ModelEvaluator {
         this.report(frame, Diagnostics.TooManyArguments, { layer: `block ${blockName}`, max: decl.params.length, got: args.positional.length }, v.span);
       }
     });
+    const suggested = new Set<string>();
     for (const { key, value } of args.named) {
       if (!decl.params.some((p) => p.name.name === key.name)) {
         ok = false;
+        const near = closest(key.name, decl.params.map((p) => p.name.name));
+        if (near) suggested.add(near);
         const hint = didYouMean(key.name, decl.params.map((p) => p.name.name));
         this.report(frame, Diagnostics.UnknownOption, { layer: `block ${blockName}`, option: key.name }, key.span, hint ? { hint } : {});
       } else if (given.has(key.name)) {
@@ -631,6 +703,7 @@ export class ModelEvaluator {
       }
       if (!v) {
         ok = false;
+        if (suggested.has(p.name.name)) continue;
         this.report(frame, Diagnostics.MissingBlockArgument, { block: blockName, param: p.name.name }, call.span, { related: [{ span: p.name.span, message: `'${p.name.name}' is declared here` }] });
         continue;
       }
@@ -649,8 +722,9 @@ export class ModelEvaluator {
     frame.counters.set(`block:${blockName}`, (frame.counters.get(`block:${blockName}`) ?? 0) + 1);
     const full = [...frame.prefix, local];
     const firstUse = this.layerNames.get(full.join("."));
-    if (firstUse) this.report(frame, Diagnostics.DuplicateLayerName, { name: full.join(".") }, call.alias?.span ?? call.span, { related: [{ span: firstUse, message: "first used here" }] });
-    else this.layerNames.set(full.join("."), call.alias?.span ?? call.span);
+    // A repeated instance name would repeat every layer name inside it too: report it once, skip the body.
+    if (firstUse) return this.report(frame, Diagnostics.DuplicateLayerName, { name: full.join(".") }, call.alias?.span ?? call.span, { related: [{ span: firstUse, message: "first used here" }] });
+    this.layerNames.set(full.join("."), call.alias?.span ?? call.span);
     instanceFrame.prefix = full;
     // A block checked alone (checkBlockAlone) has no call site to point at.
     const standalone = call.callee === decl.name;

@@ -25,7 +25,7 @@ function describeType(spec: OptionSpec): string {
     case "ints":
       return "an integer or a tuple of integers";
     case "padding":
-      return "valid, same, an integer or a tuple of integers";
+      return "valid, same, a non-negative integer or a tuple of them";
     case "axis":
       return "an axis (an integer, negative counts from the end)";
   }

@@ -37,7 +37,7 @@ class Program {
     const parsed: ParseResult = parse(source, path);
     this.sources.set(path, parsed.source);
     for (const d of parsed.diagnostics) this.bag.push(d);
-    const unit: FileUnit = { path, ast: parsed.ast, consts: new Map(), blocks: new Map(), models: new Map() };
+    const unit: FileUnit = { path, ast: parsed.ast, consts: new Map(), blocks: new Map(), models: new Map(), failed: new Set() };
     this.loading.push(path);
     try {
       this.bindTopLevel(unit);
@@ -48,38 +48,54 @@ class Program {
     return unit;
   }
 
+  /** True for the first declaration of its name in the file (in source order); reports the others. */
   private declareTop(unit: FileUnit, seen: Map<string, A.Identifier>, id: A.Identifier, kind: string): boolean {
     const first = seen.get(id.name);
-    if (first) {
+    if (first && first !== id) {
       this.bag.add(Diagnostics.DuplicateDeclaration, { kind, name: id.name }, id.span, { related: [{ span: first.span, message: "first declared here" }] });
       return false;
     }
-    seen.set(id.name, id);
     return true;
   }
 
   private bindTopLevel(unit: FileUnit): void {
     const ast = unit.ast;
-    const seen = new Map<string, A.Identifier>();
+    const loaded: [A.ImportDecl, FileUnit][] = [];
     for (const imp of ast.imports) {
       const target = this.host.resolve(unit.path, imp.path);
       if (this.loading.includes(target)) {
         const cycle = [...this.loading.slice(this.loading.indexOf(target)), target].join(" → ");
         this.bag.add(Diagnostics.ImportCycle, { cycle }, imp.span);
+        for (const name of imp.names) unit.failed.add(name.name);
         continue;
       }
       const other = this.load(target);
       if (!other) {
         this.bag.add(Diagnostics.FileNotFound, { path: imp.path }, imp.pathSpan);
+        for (const name of imp.names) unit.failed.add(name.name);
         continue;
       }
+      loaded.push([imp, other]);
+    }
+    // Which declaration of a name comes first is decided by position, whatever its kind
+    // (an import that failed declares nothing).
+    const seen = new Map<string, A.Identifier>();
+    const declared = [...loaded.flatMap(([i]) => i.names), ...ast.blocks.map((b) => b.name), ...ast.models.map((m) => m.name), ...ast.consts.map((c) => c.name)];
+    for (const id of declared.sort((a, b) => a.span.start - b.span.start)) if (!seen.has(id.name)) seen.set(id.name, id);
+    for (const [imp, other] of loaded) {
       for (const name of imp.names) {
         if (!this.declareTop(unit, seen, name, "import")) continue;
         const block = other.blocks.get(name.name);
         const c = other.consts.get(name.name);
         if (block) unit.blocks.set(name.name, block);
         else if (c) unit.consts.set(name.name, c);
-        else this.bag.add(Diagnostics.NotExported, { name: name.name, path: imp.path }, name.span);
+        // A name whose declaration failed over there was reported there.
+        else if (other.failed.has(name.name)) unit.failed.add(name.name);
+        else {
+          const hint = other.models.has(name.name) ? `'${name.name}' is a model; only blocks and consts can be imported` : undefined;
+          this.bag.add(Diagnostics.NotExported, { name: name.name, path: imp.path }, name.span, hint ? { hint } : {});
+          unit.failed.add(name.name);
+        }
       }
     }
     for (const b of ast.blocks) if (this.declareTop(unit, seen, b.name, "block")) unit.blocks.set(b.name.name, { decl: b, unit });
@@ -88,6 +104,7 @@ class Program {
       if (!this.declareTop(unit, seen, c.name, "const")) continue;
       const v = evalConstExpr(c.value, unit, this.bag);
       if (v) unit.consts.set(c.name.name, { kind: "const", value: v, declared: c.name.span });
+      else unit.failed.add(c.name.name);
     }
     for (const b of ast.blocks) {
       const outputs = b.body.filter((s) => s.kind === "Output");

@@ -16,4 +16,6 @@ export interface FileUnit {
   consts: Map<string, { kind: "const"; value: ConstValue; declared: Span }>;
   blocks: Map<string, BlockRef>;
   models: Map<string, A.ModelDecl>;
+  /** Top-level names whose declaration failed (an import not found, a const in error): already reported, so their uses stay silent. */
+  failed: Set<string>;
 }

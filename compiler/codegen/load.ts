@@ -3,8 +3,7 @@
 // hands it our runtime. The same path works in a browser worker.
 import { ts } from "ts-morph";
 import * as runtime from "../../runtime/index.ts";
-import * as matmul from "../../runtime/matmul.ts";
-import * as io from "../../runtime/io.ts";
+import type * as io from "../../runtime/io.ts";
 
 export interface ModelInstance {
   params: Record<string, Float32Array>;
@@ -18,9 +17,10 @@ export interface ModelClass {
   readonly inputs: Readonly<Record<string, io.TensorSpec>>;
   readonly targets: Readonly<Record<string, io.TensorSpec>>;
   readonly params: Readonly<Record<string, readonly number[]>>;
+  readonly loss: { kind: string; prediction: string | null; target: string | null } | null;
 }
 
-const runtimeObject = { ...runtime, ...matmul, ...io };
+const runtimeObject = { ...runtime };
 
 export function transpile(code: string): string {
   return ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, removeComments: false } }).outputText;

@@ -253,6 +253,8 @@ class ${className} {
   static readonly inputs: Readonly<Record<string, rt.TensorSpec>> = { ${specEntries("input")} };
   static readonly targets: Readonly<Record<string, rt.TensorSpec>> = { ${specEntries("target")} };
   static readonly params: Readonly<Record<string, readonly number[]>> = { ${paramShapes} };
+  /** The loss, with the output and target it compares (null where that side is not an output or target). */
+  static readonly loss: { kind: string; prediction: string | null; target: string | null } | null = ${lossInfo(p)};
 
   /** Parameters by name, row-major in the layouts of the spec. Never replaced: write into them to change the model. */
   readonly params: Record<string, Float32Array>;
@@ -283,3 +285,11 @@ ${trainMembers}
 }
 
 export { dimJs };
+
+function lossInfo(p: IRProgram): string {
+  if (!p.loss) return "null";
+  const [prediction, target] = p.loss.inputs;
+  const output = p.outputs.find((o) => o.tensor === prediction)?.name ?? null;
+  const label = target && target.role === "target" ? target.label : null;
+  return JSON.stringify({ kind: p.loss.def.name, prediction: output, target: label });
+}

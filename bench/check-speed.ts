@@ -1,0 +1,147 @@
+// How fast is `check()` on a large, realistic file? Generates a 10,000-line
+// .nn file from the examples (every model, block and const renamed per copy)
+// plus long synthetic pipelines, then times:
+//   - parse() alone and check() in-process: one warm-up run, then the median of several;
+//   - the CLI, `node bin/nnc.js check <file>`, end to end (process start included), once.
+// Run: npm run bench:check  [-- --lines 10000 --runs 7]
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { check } from "../compiler/index.ts";
+import { parse } from "../grammar/index.ts";
+import { nnLexer } from "../grammar/tokens.ts";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+const targetLines = flag("lines", 10_000);
+const runs = flag("runs", 7);
+
+/** Renames every top-level declaration of `text` (models, blocks, consts) by appending `_<suffix>`, everywhere it is used. */
+function renamed(text: string, suffix: string): string {
+  const { ast } = parse(text);
+  const names = new Set([...ast.models, ...ast.blocks, ...ast.consts].map((d) => d.name.name));
+  let out = "";
+  let at = 0;
+  for (const t of nnLexer.tokenize(text).tokens) {
+    if (t.tokenType.name !== "Identifier" || !names.has(t.image)) continue;
+    out += text.slice(at, t.startOffset) + `${t.image}_${suffix}`;
+    at = t.endOffset! + 1;
+  }
+  return out + text.slice(at);
+}
+
+/** A deep MLP with a long pipeline, one stage per line, and a residual block. */
+function synthetic(i: number): string {
+  const width = 16 + (i % 4) * 16;
+  const stages: string[] = [];
+  for (let k = 0; k < 24; k++) stages.push(k % 3 === 2 ? "    -> relu" : k % 3 === 1 ? `    -> Residual_${i}(W_${i}, hidden: ${width * 2})` : `    -> dense(W_${i})`);
+  return `// synthetic ${i}: a deep residual MLP
+const W_${i} = ${width}
+block Residual_${i}(n, hidden = 64) {
+  input x: f32[n]
+  output y = x + (x -> dense(hidden) -> gelu -> dense(n)) -> layernorm
+}
+model Deep_${i} {
+  input features: f32[${width}]
+  target y: f32[1]
+  h = features
+${stages.join("\n")}
+  prediction = h -> dense(1) as head
+  output prediction
+  loss mse(prediction, y)
+}
+`;
+}
+
+function generate(lines: number): string {
+  const dir = new URL("../examples/", import.meta.url);
+  const examples = readdirSync(dir)
+    .filter((f) => f.endsWith(".nn"))
+    .sort()
+    .map((f) => readFileSync(new URL(f, dir), "utf8"));
+  const parts: string[] = [];
+  let count = 0;
+  for (let i = 1; count < lines; i++) {
+    for (const chunk of [...examples.map((e, k) => renamed(e, `${i}_${k + 1}`)), synthetic(i)]) {
+      const n = chunk.split("\n").length;
+      if (count + n > lines) break;
+      parts.push(chunk);
+      count += n;
+    }
+    if (count + 40 > lines) break;
+  }
+  let text = parts.join("\n");
+  const have = text.split("\n").length;
+  if (have < lines) text += "\n" + Array.from({ length: lines - have }, (_, k) => `// padding ${k + 1}`).join("\n");
+  return text;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function time<T>(f: () => T): { ms: number; value: T } {
+  const t0 = performance.now();
+  const value = f();
+  return { ms: performance.now() - t0, value };
+}
+
+const text = generate(targetLines);
+const lineCount = text.split("\n").length;
+const bytes = Buffer.byteLength(text);
+
+// In-process: warm-up, then the median of `runs`.
+const firstParse = time(() => parse(text, "bench.nn"));
+const parseTimes = Array.from({ length: runs }, () => time(() => parse(text, "bench.nn")).ms);
+const firstCheck = time(() => check(text, { filename: "bench.nn" }));
+const result = firstCheck.value;
+const checkTimes = Array.from({ length: runs }, () => time(() => check(text, { filename: "bench.nn" })).ms);
+const errors = result.diagnostics.filter((d) => d.severity === "error");
+const warnings = result.diagnostics.length - errors.length;
+
+// The CLI, end to end, on the file written to a temp dir.
+const dir = mkdtempSync(join(tmpdir(), "nnc-bench-"));
+const file = join(dir, "bench.nn");
+writeFileSync(file, text);
+const cli = time(() => spawnSync(process.execPath, [join(root, "bin/nnc.js"), "check", file], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } }));
+const cliStatus = cli.value.status;
+const cliSummary = (cli.value.stderr ?? "").trim().split("\n").pop() ?? "";
+// The same CLI on a tiny file: the fixed cost of starting node, tsx and the compiler.
+const tinyFile = join(dir, "tiny.nn");
+writeFileSync(tinyFile, "model A {\n  input x: f32[2]\n  output y = x -> relu\n}\n");
+const tiny = time(() => spawnSync(process.execPath, [join(root, "bin/nnc.js"), "check", tinyFile], { encoding: "utf8" }));
+rmSync(dir, { recursive: true, force: true });
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const rows: [string, string][] = [
+  ["file", `${lineCount} lines, ${(bytes / 1024).toFixed(0)} KiB, ${result.models.length} models`],
+  ["diagnostics", `${result.diagnostics.length} (${errors.length} errors, ${warnings} warnings)`],
+  ["parse(), first run", fmt(firstParse.ms)],
+  [`parse(), median of ${runs}`, fmt(median(parseTimes))],
+  ["check(), first run", fmt(firstCheck.ms)],
+  [`check(), median of ${runs}`, `${fmt(median(checkTimes))}  (min ${fmt(Math.min(...checkTimes))}, max ${fmt(Math.max(...checkTimes))})`],
+  ["nnc check <file>, end to end", `${fmt(cli.ms)}  (exit ${cliStatus}: ${cliSummary})`],
+  ["nnc check <tiny file>, end to end", `${fmt(tiny.ms)}  (startup cost)`],
+];
+const w = Math.max(...rows.map((r) => r[0].length));
+console.log(`\ncheck() speed — node ${process.version}\n`);
+for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+console.log();
+const target = 1000;
+console.log(`  target: check() under ${target} ms on ${targetLines} lines — ${median(checkTimes) < target ? "met" : "NOT met"}`);
+
+if (errors.length > 0 || cliStatus !== 0) {
+  console.log("\nThe generated file should be valid, but:");
+  for (const d of result.diagnostics.slice(0, 5)) console.log(`  ${d.span.file}:${d.span.line}:${d.span.column}: ${d.code} ${d.message}`);
+  if (cliStatus !== 0) console.log((cli.value.stderr ?? "").split("\n").slice(0, 10).join("\n"));
+  process.exitCode = 1;
+}
