@@ -9,7 +9,22 @@ export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\
 /** An unterminated block comment: lexed as one token so it can be reported at its opening. */
 export const UnclosedBlockComment = createToken({ name: "UnclosedBlockComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
 
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/**
+ * Identifiers: ASCII per spec §2, extended to Unicode letters and decimal
+ * digits (`größe`, `模型`), which are also valid JavaScript identifier characters.
+ */
+const identifierPattern = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
+export const Identifier = createToken({
+  name: "Identifier",
+  // A custom matcher: Chevrotain does not run `u`-flag regexps itself.
+  pattern: {
+    exec(text: string, offset: number): RegExpExecArray | null {
+      identifierPattern.lastIndex = offset;
+      return identifierPattern.exec(text);
+    },
+  },
+  line_breaks: false,
+});
 
 function keyword(word: string): TokenType {
   return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
