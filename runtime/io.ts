@@ -38,7 +38,7 @@ export function readInputs(
   for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
   const D: Record<string, number> = {};
   for (const s of symbols) {
-    const v = dims[s];
+    const v = Object.hasOwn(dims, s) ? dims[s] : undefined;
     if (v === undefined) throw new RangeError(`${where}: dims.${s} is missing (the size of symbol ${s})`);
     if (!positiveInt(v)) throw new RangeError(`${where}: dims.${s} must be a positive integer, got ${String(v)}`);
     D[s] = v;
@@ -55,13 +55,14 @@ export function readInputs(
   }
 
   for (const key of Object.keys(given)) {
-    if (!(key in inputs) && !(key in targets)) {
+    if (!Object.hasOwn(inputs, key) && !Object.hasOwn(targets, key)) {
       const expected = Object.keys(inputs).concat(withTargets ? Object.keys(targets) : []);
       throw new RangeError(`${where}: unknown input '${key}' (expected ${expected.map((n) => `'${n}'`).join(", ")})`);
     }
   }
   const check = (name: string, spec: TensorSpec, role: string) => {
-    const a = given[name];
+    // Own properties only: an input named `constructor` or `__proto__` must not find Object.prototype's.
+    const a = Object.hasOwn(given, name) ? given[name] : undefined;
     if (a === undefined) throw new RangeError(`${where}: missing ${role} '${name}'`);
     const want = spec.dtype === "i32" ? Int32Array : Float32Array;
     if (!(a instanceof want)) throw new TypeError(`${where}: ${role} '${name}' must be a ${want.name} (${spec.dtype}), got ${describe(a)}`);

@@ -106,7 +106,8 @@ function emitModel(p: IRProgram, index: number, spec: Record<string, number>): M
     for (const op of backwardOps(p)) trainSteps.push(build(op, "backward", true, "backward"));
   }
 
-  const className = reservedWords.has(p.model.name) ? `Model_${p.model.name}` : p.model.name;
+  // A reserved word, or a name that could collide with the module's own `m<i>_…` bindings, gets an internal name.
+  const className = reservedWords.has(p.model.name) || /^m\d+_/.test(p.model.name) ? `${prefix}_${p.model.name}` : p.model.name;
   const uses = (s: Step): BufferUse[] =>
     s.kernel.parameters().flatMap(({ arg }) => {
       const key = bufferKey(arg, s.op.index);
@@ -122,7 +123,7 @@ function emitModel(p: IRProgram, index: number, spec: Record<string, number>): M
   const inferPlan = planBuffers(inferSteps.map(uses), outputKeys, "s");
   const trainPlan = p.loss ? planBuffers(trainSteps.map(uses), new Set(), "s") : undefined;
 
-  const classText = emitClass(p, className, spec, inferSteps, inferPlan, trainSteps, trainPlan);
+  const classText = emitClass(p, className, prefix, spec, inferSteps, inferPlan, trainSteps, trainPlan);
   return { functions, classText, className, exportName: p.model.name };
 }
 
@@ -131,15 +132,16 @@ function dimLocals(p: IRProgram, spec: Record<string, number>): string[] {
   return p.symbols.filter((s) => spec[s] === undefined).map((s) => `d_${safe(s)}`);
 }
 
-function emitClass(p: IRProgram, className: string, spec: Record<string, number>, inferSteps: Step[], inferPlan: Plan, trainSteps: Step[], trainPlan: Plan | undefined): string {
+function emitClass(p: IRProgram, className: string, prefix: string, spec: Record<string, number>, inferSteps: Step[], inferPlan: Plan, trainSteps: Step[], trainPlan: Plan | undefined): string {
   const model = p.model;
   const q = JSON.stringify;
   const specEntries = (role: "input" | "target") =>
     p.inputs
       .filter((t) => t.role === role)
-      .map((t) => `${q(t.label)}: { dtype: ${q(t.dtype)}, shape: [${t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toString()))).join(", ")}] }`)
+      .map((t) => `[${q(t.label)}]: { dtype: ${q(t.dtype)}, shape: [${t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toString()))).join(", ")}] }`)
       .join(", ");
-  const paramShapes = p.params.map((prm) => `${q(prm.name)}: [${prm.shape.join(", ")}]`).join(", ");
+  // Computed keys throughout: a name such as `__proto__` must become a property, never a prototype.
+  const paramShapes = p.params.map((prm) => `[${q(prm.name)}]: [${prm.shape.join(", ")}]`).join(", ");
   const locals = dimLocals(p, spec);
   const fixed = Object.keys(spec).length ? `, ${q(spec)}` : "";
   const wsKey = ["B", ...locals];
@@ -188,12 +190,12 @@ function emitClass(p: IRProgram, className: string, spec: Record<string, number>
     const { B, D } = rt.readInputs(${q(model.name)}, ${className}.inputs, ${className}.targets, inputs, dims, ${withTargets}${fixed});
     ${locals.length ? `const ${locals.map((l, i) => `${l} = D[${q(p.symbols.filter((s) => spec[s] === undefined)[i])}]!`).join(", ")};` : "void D;"}`;
 
-  const infer = workspace(inferPlan, "inference", `${className}InferenceWorkspace`);
+  const infer = workspace(inferPlan, "inference", `${prefix}_InferenceWorkspace`);
   const outputs = p.outputs
     .map((o) => {
       const size = rowsJs(spec, o.tensor.shape);
       const src = o.tensor.role === "activation" ? `w.${inferPlan.slotOf.get(`t${o.tensor.id}`)!}` : `A[${q(o.tensor.label)}]!`;
-      return `${q(o.name)}: ${o.tensor.dtype === "i32" ? "Float32Array.from(" + src + ".subarray(0, " + size + "))" : `${src}.slice(0, ${size}) as Float32Array`}`;
+      return `[${q(o.name)}]: ${o.tensor.dtype === "i32" ? "Float32Array.from(" + src + ".subarray(0, " + size + "))" : `${src}.slice(0, ${size}) as Float32Array`}`;
     })
     .join(", ");
   const forwardBody = `${readDims(false)}
@@ -206,7 +208,7 @@ function emitClass(p: IRProgram, className: string, spec: Record<string, number>
   let trainMembers = "";
   let train: ReturnType<typeof workspace> | undefined;
   if (trainPlan) {
-    train = workspace(trainPlan, "training", `${className}TrainingWorkspace`);
+    train = workspace(trainPlan, "training", `${prefix}_TrainingWorkspace`);
     const lossStep = trainSteps.find((s) => s.op === p.loss && s.kernel.mode === "forward")!;
     const body = trainSteps
       .map((s) => (s === lossStep ? `const loss = ${s.fn}(${callArgs(s, trainPlan)});` : `${s.fn}(${callArgs(s, trainPlan)});`))
@@ -245,10 +247,10 @@ ${train.method}`;
     .join("\n    ");
 
   return `
-type ${className}InferenceWorkspace = ${infer.type};
-${train ? `type ${className}TrainingWorkspace = ${train.type};` : ""}
+type ${prefix}_InferenceWorkspace = ${infer.type};
+${train ? `type ${prefix}_TrainingWorkspace = ${train.type};` : ""}
 
-/** ${model.name}, compiled from ${model.file}. */
+/** ${model.name}, compiled from ${commentSafe(model.file)}. */
 class ${className} {
   static readonly inputs: Readonly<Record<string, rt.TensorSpec>> = { ${specEntries("input")} };
   static readonly targets: Readonly<Record<string, rt.TensorSpec>> = { ${specEntries("target")} };
@@ -262,15 +264,15 @@ class ${className} {
   readonly #P: Float32Array[];
   ${trainPlan ? "readonly #G: Float32Array[];" : ""}
   readonly #rng: rt.Rng;
-  #inference: ${className}InferenceWorkspace | undefined;
-  ${trainPlan ? `#training: ${className}TrainingWorkspace | undefined;` : ""}
+  #inference: ${prefix}_InferenceWorkspace | undefined;
+  ${trainPlan ? `#training: ${prefix}_TrainingWorkspace | undefined;` : ""}
 
   constructor(options: { seed?: number } = {}) {
     this.#rng = new rt.Rng(options.seed ?? 0);
     this.#P = [${p.params.map((prm) => `new Float32Array(${prm.shape.reduce((a, b) => a * b, 1)})`).join(", ")}];
-    this.params = { ${p.params.map((prm) => `${q(prm.name)}: this.#P[${prm.index}]!`).join(", ")} };
+    this.params = { ${p.params.map((prm) => `[${q(prm.name)}]: this.#P[${prm.index}]!`).join(", ")} };
     ${trainPlan ? `this.#G = [${p.params.map((prm) => `new Float32Array(${prm.shape.reduce((a, b) => a * b, 1)})`).join(", ")}];` : ""}
-    ${trainPlan ? `this.grads = { ${p.params.map((prm) => `${q(prm.name)}: this.#G[${prm.index}]!`).join(", ")} };` : ""}
+    ${trainPlan ? `this.grads = { ${p.params.map((prm) => `[${q(prm.name)}]: this.#G[${prm.index}]!`).join(", ")} };` : ""}
     ${inits}
   }
 
@@ -292,4 +294,9 @@ function lossInfo(p: IRProgram): string {
   const output = p.outputs.find((o) => o.tensor === prediction)?.name ?? null;
   const label = target && target.role === "target" ? target.label : null;
   return JSON.stringify({ kind: p.loss.def.name, prediction: output, target: label });
+}
+
+/** Text for inside a block comment: a file name must not be able to close it. */
+function commentSafe(text: string): string {
+  return text.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
 }
