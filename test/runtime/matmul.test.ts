@@ -1,0 +1,53 @@
+// The register-blocked products against a naive triple loop, on shapes that
+// exercise full 4×4 tiles, 4×3 tiles and clamped edge tiles in both directions.
+import { describe, expect, it } from "vitest";
+import { gemm, gemmTransA, gemmTransB } from "../../runtime/matmul.ts";
+import { Rng } from "../../runtime/random.ts";
+
+const rng = new Rng(11);
+const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() * 2 - 1);
+const at = (a: Float32Array, rows: number, cols: number, trans: boolean) => (i: number, j: number) => (trans ? a[j * rows + i]! : a[i * cols + j]!);
+
+function reference(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) c[i * n + j]! += a(i, p) * b(p, j);
+  return c;
+}
+
+function close(actual: Float32Array, expected: ArrayLike<number>): void {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  expect(worst).toBeLessThan(1e-4);
+}
+
+const shapes = [[1, 1, 1], [3, 5, 2], [4, 4, 4], [5, 7, 6], [9, 3, 10], [8, 25, 6], [13, 2, 9], [6, 11, 7], [17, 16, 5]];
+
+describe("matrix products", () => {
+  for (const [m, k, n] of shapes as [number, number, number][]) {
+    it(`${m}×${k}·${k}×${n}: plain, with bias and relu, accumulating, and both transposed forms`, () => {
+      const a = rand(m * k), b = rand(k * n), bias = rand(n);
+      const expected = reference(m, k, n, at(a, m, k, false), at(b, k, n, false));
+      const c = new Float32Array(m * n);
+      gemm(m, k, n, a, b, c, null, 0, false);
+      close(c, expected);
+      gemm(m, k, n, a, b, c, bias, 1, false);
+      close(c, Array.from(expected, (v, i) => Math.max(0, v + bias[i % n]!)));
+      const acc = rand(m * n);
+      const before = Float32Array.from(acc);
+      gemm(m, k, n, a, b, acc, bias, 1, true);
+      close(acc, Array.from(expected, (v, i) => v + before[i]!));
+
+      const aT = rand(k * m); // A stored [k×m]
+      const eTA = reference(m, k, n, at(aT, m, k, true), at(b, k, n, false));
+      const cTA = new Float32Array(m * n);
+      gemmTransA(m, k, n, aT, b, cTA, false);
+      close(cTA, eTA);
+
+      const bT = rand(n * k); // B stored [n×k]
+      const eTB = reference(m, k, n, at(a, m, k, false), at(bT, k, n, true));
+      const cTB = new Float32Array(m * n);
+      gemmTransB(m, k, n, a, bT, cTB, false);
+      close(cTB, eTB);
+    });
+  }
+});
