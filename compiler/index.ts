@@ -2,6 +2,8 @@
 // are read only through a CompilerHost.
 import { checkProgram, type CheckResult } from "./check/program.ts";
 import { memoryHost, type CompilerHost } from "./host.ts";
+import { generate, type CodegenOptions } from "./codegen/index.ts";
+import type { Diagnostic } from "./diagnostics.ts";
 
 export interface CheckOptions {
   filename?: string;
@@ -15,7 +17,20 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
   return checkProgram(filename, options.host ?? memoryHost({}), source);
 }
 
+export interface CompileOptions extends CheckOptions, CodegenOptions {}
+
+/**
+ * Spec §8: checks `source` and generates its TypeScript module. `code` is
+ * absent when there are errors; `diagnostics` lists every problem found.
+ */
+export function compile(source: string, options: CompileOptions = {}): { diagnostics: Diagnostic[]; code?: string } {
+  const { filename, host, ...codegen } = options;
+  const checked = check(source, { ...(filename !== undefined ? { filename } : {}), ...(host ? { host } : {}) });
+  return generate(checked, codegen);
+}
+
 export { checkProgram, memoryHost };
+export { loadModule, type ModelClass, type ModelInstance } from "./codegen/load.ts";
 export type { CheckResult, CompilerHost };
 export { parse } from "../grammar/index.ts";
 export { summarize, formatSummary, type ModelSummary } from "./summary.ts";

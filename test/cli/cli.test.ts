@@ -4,7 +4,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { decodeSafetensors } from "../../runtime/safetensors.ts";
 
 function nnc(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -96,5 +98,72 @@ describe("nnc summary", () => {
     const r = await nnc(["summary", path]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("conv2d expects [H, W, C], got f32[2]");
+  });
+});
+
+describe("nnc compile", () => {
+  it("writes <name>.nn.ts per file, formatted, exporting each model", async () => {
+    const out = join(dir, "out");
+    const r = await nnc(["compile", "examples/lenet.nn", "examples/video.nn", "-o", out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(join(out, "lenet.nn.ts"));
+    const code = readFileSync(join(out, "lenet.nn.ts"), "utf8");
+    expect(code).toContain('import * as rt from "nnc/runtime";');
+    expect(code).toMatch(/export \{ LeNet5 \};/);
+    expect(code).toMatch(/\n  forward\(/); // Prettier's two-space indentation
+    expect(existsSync(join(out, "video.nn.ts"))).toBe(true);
+  });
+
+  it("--specialize bakes the batch size into the loops", async () => {
+    const out = join(dir, "out-b64");
+    const r = await nnc(["compile", "examples/lenet.nn", "-o", out, "--specialize", "batch=64"]);
+    expect(r.code).toBe(0);
+    const code = readFileSync(join(out, "lenet.nn.ts"), "utf8");
+    expect(code).toContain("rt.gemm(50176, 25, 6,"); // 64 · 28 · 28 rows
+    expect(code).toContain("dims, false, { batch: 64 })");
+    expect((await nnc(["compile", "examples/lenet.nn", "-o", out, "--specialize", "batch=zero"])).code).toBe(2);
+  });
+
+  it("exits 1 without writing anything when a file has errors", async () => {
+    const out = join(dir, "out-err");
+    const bad = file("bad-compile.nn", "model M {\n  input x: f32[4]\n  output y = x -> dens(3)\n}\n");
+    const r = await nnc(["compile", "examples/lenet.nn", bad, "-o", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("NN2003");
+    expect(r.stderr).toContain("nothing written");
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it("reports a layer whose code generator has not landed as NN5001 at the layer", async () => {
+    const r = await nnc(["compile", "examples/tagger.nn", "-o", join(dir, "out-tagger")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/examples\/tagger\.nn:\d+:\d+: error NN5001: nnc cannot generate code for 'lstm' yet/);
+  });
+});
+
+describe("nnc train", () => {
+  it("trains LeNet-5 on MNIST for an epoch, reports held-out accuracy and saves safetensors", async () => {
+    const weights = join(dir, "lenet.safetensors");
+    const r = await nnc(["train", "examples/lenet.nn", "--data", "mnist", "--epochs", "1", "--batch", "32", "--save", weights]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Training LeNet5 (61,706 parameters) on MNIST: 8000 digits, 2000 held out; adam lr 0.001, batch 32, 1 epochs, seed 0");
+    const accuracy = Number(/Test accuracy: ([\d.]+)%/.exec(r.stdout)?.[1]);
+    expect(accuracy).toBeGreaterThan(85);
+    const saved = decodeSafetensors(new Uint8Array(readFileSync(weights)));
+    expect(Object.keys(saved.tensors)).toContain("conv2d_1.kernel");
+    expect(saved.tensors["conv2d_1.kernel"]!.shape).toEqual([5, 5, 1, 6]);
+    expect(saved.metadata).toMatchObject({ model: "LeNet5" });
+  }, 120_000);
+
+  it("explains why a model does not fit MNIST, and rejects unknown data and optimizers", async () => {
+    const path = file("tiny.nn", "model Tiny {\n  input x: f32[10]\n  target label: i32\n  logits = x -> dense(3)\n  output logits\n  loss cross_entropy(logits, label)\n}\n");
+    const r = await nnc(["train", path, "--data", "mnist"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--data mnist needs a model with one f32 input of 784 values per example");
+    expect((await nnc(["train", path, "--data", "cifar"])).stderr).toContain("unknown data set 'cifar'; available: mnist");
+    const opt = await nnc(["train", "examples/lenet.nn", "--data", "mnist", "--optimizer", "adagrad"]);
+    expect(opt.code).toBe(1);
+    expect(opt.stderr).toMatch(/adagrad/);
+    expect((await nnc(["train", path, "--data", "mnist", "--epochs", "0"])).code).toBe(2);
   });
 });

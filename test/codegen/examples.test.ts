@@ -43,7 +43,10 @@ describe("examples compile to strict TypeScript", () => {
       expect(result.diagnostics).toEqual([]);
       const project = strictProject();
       const source = project.createSourceFile(resolve(`test/codegen/__generated__/${file}.ts`), result.code!, { overwrite: true });
-      const problems = source.getPreEmitDiagnostics().map((d) => `${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText(), "\n")}`);
+      const problems = source.getPreEmitDiagnostics().map((d) => {
+        const text = d.getMessageText();
+        return `${d.getLineNumber()}: ${typeof text === "string" ? text : text.getMessageText()}`;
+      });
       expect(problems).toEqual([]);
     });
   }

@@ -1,0 +1,60 @@
+// Learning on real data, and the training loop's guarantees.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { compile, loadModule } from "../../compiler/index.ts";
+import { adam, sgd, train, evaluateAccuracy } from "../../runtime/index.ts";
+import { loadMnist } from "../../runtime/mnist-node.ts";
+import { compileModel, makeInputs } from "./harness.ts";
+
+describe("training", () => {
+  it("LeNet-5 learns real MNIST digits: ≥ 95% held-out accuracy within 3 epochs of 8,000", () => {
+    const { code } = compile(readFileSync("examples/lenet.nn", "utf8"), { filename: "examples/lenet.nn" });
+    const LeNet5 = loadModule(code!).LeNet5!;
+    const model = new LeNet5({ seed: 0 });
+    const data = loadMnist();
+    const split = (d: { images: Float32Array; labels: Int32Array; count: number }) => ({ count: d.count, arrays: { image: d.images, label: d.labels } });
+    const task = { output: "logits", target: "label", classes: 10 };
+    const before = evaluateAccuracy(model, split(data.test), task);
+    const result = train(model, split(data.train), split(data.test), { epochs: 3, batchSize: 32, optimizer: adam({ lr: 1e-3 }), seed: 0, classification: task });
+    const accuracy = result.epochs[result.epochs.length - 1]!.testAccuracy!;
+    expect(before).toBeLessThan(0.2);
+    expect(result.epochs[2]!.loss).toBeLessThan(result.epochs[0]!.loss);
+    expect(accuracy).toBeGreaterThanOrEqual(0.95);
+  }, 300_000);
+
+  it("stops when the loss stops being finite and keeps the last good weights", () => {
+    const M = compileModel("model M {\n  input x: f32[4]\n  target t: f32[2]\n  p = x -> dense(8) -> relu -> dense(2)\n  output p\n  loss mse(p, t)\n}");
+    const model = new M({ seed: 1 });
+    const arrays = makeInputs(M, { batch: 64 }, {}, 3);
+    for (const v of Object.values(arrays)) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) * 1e18;
+    const seen: Float32Array[] = [];
+    const result = train(model, { count: 64, arrays }, undefined, {
+      epochs: 50,
+      batchSize: 16,
+      optimizer: sgd({ lr: 1e10 }),
+      onStep: () => seen.push(Float32Array.from(model.params["dense_1.kernel"]!)),
+    });
+    expect(result.stopped).toMatch(/the loss became (NaN|Infinity) at epoch \d+, step \d+/);
+    // The weights left are those that gave the last finite loss, and all finite.
+    expect(model.params["dense_1.kernel"]).toEqual(seen.length >= 2 ? seen[seen.length - 2] : model.params["dense_1.kernel"]);
+    for (const p of Object.values(model.params)) expect(p.every(Number.isFinite)).toBe(true);
+  });
+
+  it("a model without a loss cannot be trained", () => {
+    const M = compileModel("model M {\n  input x: f32[2]\n  output y = x -> dense(1)\n}");
+    expect(() => train(new M(), { count: 1, arrays: { x: new Float32Array(2) } }, undefined, { epochs: 1, batchSize: 1, optimizer: sgd() })).toThrow("has no loss");
+  });
+
+  it("equal seeds give identical parameters and identical training (dropout included)", () => {
+    const src = "model M {\n  input x: f32[6]\n  target label: i32\n  logits = x -> dense(8) -> relu -> dropout(0.5) -> dense(3)\n  output logits\n  loss cross_entropy(logits, label)\n}";
+    const M = compileModel(src);
+    const arrays = makeInputs(M, { batch: 20 }, { label: 3 }, 5);
+    const run = () => {
+      const m = new M({ seed: 9 });
+      train(m, { count: 20, arrays }, undefined, { epochs: 3, batchSize: 4, optimizer: adam(), seed: 2 });
+      return Float32Array.from(m.params["dense_2.kernel"]!);
+    };
+    expect(run()).toEqual(run());
+    expect(new M({ seed: 1 }).params["dense_1.kernel"]).not.toEqual(new M({ seed: 2 }).params["dense_1.kernel"]);
+  });
+});
