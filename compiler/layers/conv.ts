@@ -2,7 +2,7 @@ import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.
 import { product } from "../shapes/dim.ts";
 import type { LayerDef, LayerEmit } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
-import { actCode, biasGradLoop, leakyEpilogueLoop, preActivationGrad, windowAxes, windowLoops } from "./emit-helpers.ts";
+import { actCode, biasGradLoop, guard, leakyEpilogueLoop, preActivationGrad, windowAxes, windowLoops } from "./emit-helpers.ts";
 
 /** The window geometry of a conv op, from its checked options. */
 function geometry(k: KernelBuilder, rank: number) {
@@ -37,9 +37,13 @@ function convEmit(rank: number): LayerEmit {
       k.line(`let q = 0;`);
       windowLoops(k, g.axes, g.channels, {
         perCell: ({ inside, at }) =>
-          g.channels === 1
-            ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
-            : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
+          inside === "true"
+            ? g.channels === 1
+              ? `${col}[q++] = ${x}[${at}];`
+              : `for (let c = 0; c < ${g.channels}; c++) ${col}[q++] = ${x}[${at} + c];`
+            : g.channels === 1
+              ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
+              : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
       });
       const bias = k.hasParam("bias") ? k.param("bias") : "null";
       k.line(`rt.gemm(${g.rows}, ${g.patch}, ${g.filters}, ${col}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
@@ -58,7 +62,7 @@ function convEmit(rank: number): LayerEmit {
       if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
       k.line(`let q = 0;`);
       windowLoops(k, g.axes, g.channels, {
-        perCell: ({ inside, at }) => `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c]; } q += ${g.channels};`,
+        perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,
       });
     },
   };

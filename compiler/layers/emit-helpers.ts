@@ -91,14 +91,13 @@ export function windowAxes(k: KernelBuilder, inShape: import("../shapes/dim.ts")
  * window cell index, `inside` whether the cell lies in the input, `at` the
  * input offset of channel 0 (valid only when inside).
  */
-export function windowLoops(k: KernelBuilder, axes: WindowAxis[], channels: number, body: { perRow?: (row: string) => string; perCell: (v: { row: string; cell: string; inside: string; at: string }) => string; afterRow?: (row: string) => string }): void {
+export function windowLoops(k: KernelBuilder, axes: WindowAxis[], channels: number, body: { perRow?: (row: string) => string; perCell: (v: { row: string; inside: string; at: string }) => string; afterRow?: (row: string) => string }): void {
   const r = axes.length;
   k.line(`for (let b = 0, row = 0; b < ${k.B}; b++) {`);
   const outLoops: string[] = [];
   axes.forEach((ax, i) => outLoops.push(`for (let o${i} = 0; o${i} < ${ax.out}; o${i}++) {`));
   k.line("  " + outLoops.join(" "));
   if (body.perRow) k.line(`    ${body.perRow("row")}`);
-  k.line(`    let cell = 0;`);
   axes.forEach((ax, i) => {
     const pad = "  ".repeat(i + 2);
     k.line(`${pad}for (let k${i} = 0; k${i} < ${ax.k}; k${i}++) {`);
@@ -110,10 +109,10 @@ export function windowLoops(k: KernelBuilder, axes: WindowAxis[], channels: numb
   let at = "b";
   axes.forEach((ax, i) => (at = `${i === 0 ? at : `(${at})`} * ${ax.len} + i${i}`));
   const pad = "  ".repeat(r + 2);
-  k.line(`${pad}const at = (${at}) * ${channels};`);
+  // `| 0` keeps the offset a small integer for V8.
+  k.line(`${pad}const at = ${channels === 1 ? `(${at}) | 0` : `((${at}) * ${channels}) | 0`};`);
   const last = lastChecked(axes, r);
-  k.line(`${pad}${body.perCell({ row: "row", cell: "cell", inside: last >= 0 ? `in${last}` : "true", at: "at" })}`);
-  k.line(`${pad}cell++;`);
+  k.line(`${pad}${body.perCell({ row: "row", inside: last >= 0 ? `in${last}` : "true", at: "at" })}`);
   for (let i = r - 1; i >= 0; i--) k.line(`${"  ".repeat(i + 2)}}`);
   if (body.afterRow) k.line(`    ${body.afterRow("row")}`);
   k.line(`    row++;`);
@@ -128,4 +127,9 @@ function lastChecked(axes: WindowAxis[], end: number): number {
 }
 function checkedBefore(axes: WindowAxis[], i: number): boolean {
   return lastChecked(axes, i) >= 0;
+}
+
+/** `if (inside) stmt`, or just `stmt` when the window can never leave the input. */
+export function guard(inside: string, stmt: string): string {
+  return inside === "true" ? stmt : `if (${inside}) ${stmt}`;
 }

@@ -1,7 +1,7 @@
 import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.ts";
 
 import type { LayerDef, LayerEmit } from "./layer.ts";
-import { windowAxes, windowLoops } from "./emit-helpers.ts";
+import { guard, windowAxes, windowLoops } from "./emit-helpers.ts";
 import { product } from "../shapes/dim.ts";
 
 /**
@@ -32,13 +32,13 @@ function poolEmit(kind: "max" | "avg", rank: number): LayerEmit {
         const arg = k.training ? k.aux("argmax", product(k.outShape), "i32") : undefined;
         windowLoops(k, axes, C, {
           perRow: (row) => `const o = ${row} * ${C}; for (let c = 0; c < ${C}; c++) ${y}[o + c] = -Infinity;`,
-          perCell: ({ inside, at }) => `if (${inside}) for (let c = 0; c < ${C}; c++) { const v = ${x}[${at} + c]; if (v > ${y}[o + c]) { ${y}[o + c] = v;${arg ? ` ${arg}[o + c] = ${at} + c;` : ""} } }`,
+          perCell: ({ inside, at }) => guard(inside, `for (let c = 0; c < ${C}; c++) { const v = ${x}[${at} + c]; if (v > ${y}[o + c]) { ${y}[o + c] = v;${arg ? ` ${arg}[o + c] = ${at} + c;` : ""} } }`),
         });
       } else {
         const inv = k.training ? k.aux("inverseCount", perRowCount(k)) : undefined;
         windowLoops(k, axes, C, {
           perRow: (row) => `const o = ${row} * ${C}; let n = 0; for (let c = 0; c < ${C}; c++) ${y}[o + c] = 0;`,
-          perCell: ({ inside, at }) => `if (${inside}) { n++; for (let c = 0; c < ${C}; c++) ${y}[o + c] += ${x}[${at} + c]; }`,
+          perCell: ({ inside, at }) => guard(inside, `{ n++; for (let c = 0; c < ${C}; c++) ${y}[o + c] += ${x}[${at} + c]; }`),
           afterRow: (row) => `{ const r = 1 / n; for (let c = 0; c < ${C}; c++) ${y}[o + c] *= r;${inv ? ` ${inv}[${row}] = r;` : ""} }`,
         });
       }
@@ -57,7 +57,7 @@ function poolEmit(kind: "max" | "avg", rank: number): LayerEmit {
       const inv = k.aux("inverseCount", perRowCount(k));
       windowLoops(k, axes, C, {
         perRow: (row) => `const o = ${row} * ${C}; const r = ${inv}[${row}];`,
-        perCell: ({ inside, at }) => `if (${inside}) for (let c = 0; c < ${C}; c++) ${dx}[${at} + c] += ${dy}[o + c] * r;`,
+        perCell: ({ inside, at }) => guard(inside, `for (let c = 0; c < ${C}; c++) ${dx}[${at} + c] += ${dy}[o + c] * r;`),
       });
     },
   };
