@@ -131,14 +131,15 @@ program
   .argument("<file>", ".nn file")
   .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out)")
   .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
-  .option("--epochs <n>", "passes over the training data", number("--epochs", true), 10)
-  .option("--batch <n>", "examples per step", number("--batch", true), 64)
+  .option("--epochs <n>", "passes over the training data", number("--epochs", true), 12)
+  .option("--batch <n>", "examples per step", number("--batch", true), 32)
   .option("--lr <x>", "learning rate (default: the optimizer's)", number("--lr", false))
   .option("--optimizer <name>", "sgd, momentum, adam or adamw", "adam")
+  .option("--lr-schedule <kind>", "cosine (decay to 0 over the run) or constant", "cosine")
   .option("--clip-norm <x>", "clip the global gradient norm", number("--clip-norm", false))
   .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
-  .action((file: string, opts: { data: string; model?: string; epochs: number; batch: number; lr?: number; optimizer: string; clipNorm?: number; seed: number; save?: string }) => {
+  .action((file: string, opts: { data: string; model?: string; epochs: number; batch: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string }) => {
     try {
       process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
     } catch (e) {

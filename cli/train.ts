@@ -21,6 +21,7 @@ export interface TrainCommandOptions {
   optimizer: string;
   seed: number;
   clipNorm?: number;
+  lrSchedule: string;
   save?: string;
 }
 
@@ -66,10 +67,11 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   const output = M.loss!.prediction;
   if (M.loss!.kind !== "cross_entropy" || !output) throw new UserError(`${name}'s loss must be cross_entropy of an output against the class target to train on mnist`);
 
+  if (opts.lrSchedule !== "cosine" && opts.lrSchedule !== "constant") throw new UserError(`--lr-schedule must be cosine or constant, got '${opts.lrSchedule}'`);
   const model = new M({ seed: opts.seed });
   const optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}) });
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
-  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on MNIST: ${trainSplit.count} digits, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr}, batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on MNIST: ${trainSplit.count} digits, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}), batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
 
   const tty = !!process.stdout.isTTY;
   const bar = tty ? new cliProgress.SingleBar({ format: "epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {speed} steps/s", hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
@@ -82,6 +84,7 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     optimizer,
     seed: opts.seed,
     classification: { output, target, classes: MNIST_CLASSES },
+    lrSchedule: opts.lrSchedule,
     shouldStop: () => interrupted,
     onStep: (s) => {
       if (!bar) return;

@@ -4,19 +4,25 @@
 // `{"data": [784 numbers per image, …]}`). Node only: it reads files.
 //
 // The split is deterministic (the package's own `set()` shuffles with
-// Math.random). All 10,000 images are put in one fixed order, the
-// "stratified interleave": image j of class c, which has n_c images, sits at
-// position (j + ½) / n_c, ties by class. Each class is thus spread evenly
-// along the order, so every prefix and every suffix holds the classes in the
-// dataset's own proportions (8.6 %–11.3 % each). Training takes the first
-// `trainCount` images of the order, test the last `testCount`: the defaults
-// (8,000 / 2,000) are exactly 80 % / 20 % of every class, no image in both,
-// and the training order already alternates classes.
+// Math.random) and random: each class's images are shuffled with a fixed
+// seed (MNIST_SPLIT_SEED), because the files are not in random order (their
+// last images are harder, other writers), then all 10,000 are put in one
+// order, the "stratified interleave": the j-th shuffled image of class c,
+// which has n_c images, sits at position (j + ½) / n_c, ties by class. Each
+// class is thus spread evenly along the order, so every prefix and every
+// suffix holds the classes in the dataset's own proportions (8.6 %–11.3 %
+// each). Training takes the first `trainCount` images of the order, test the
+// last `testCount`: the defaults (8,000 / 2,000) are exactly 80 % / 20 % of
+// every class, no image in both, and the training order alternates classes.
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Dataset } from "./data.ts";
+import { Rng } from "./random.ts";
+
+/** Seeds the per-class shuffle that decides which digits are held out. */
+export const MNIST_SPLIT_SEED = 20261125;
 
 export const MNIST_TOTAL = 10_000;
 export const MNIST_CLASSES = 10;
@@ -109,8 +115,10 @@ function loadAll(): { images: Float32Array; labels: Int32Array } {
   if (total !== MNIST_TOTAL) throw new Error(`mnist: found ${total} images, expected ${MNIST_TOTAL}`);
 
   const order: { c: number; j: number; key: number }[] = [];
+  const rng = new Rng(MNIST_SPLIT_SEED);
   for (let c = 0; c < MNIST_CLASSES; c++) {
-    for (let j = 0; j < counts[c]; j++) order.push({ c, j, key: (j + 0.5) / counts[c] });
+    const shuffled = rng.shuffle(Array.from({ length: counts[c]! }, (_, j) => j));
+    shuffled.forEach((j, rank) => order.push({ c, j, key: (rank + 0.5) / counts[c]! }));
   }
   order.sort((a, b) => a.key - b.key || a.c - b.c);
 

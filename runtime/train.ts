@@ -57,6 +57,8 @@ export interface TrainOptions {
   /** Sizes of symbolic dims, fixed for the whole run. */
   dims?: Record<string, number>;
   classification?: Classification;
+  /** `cosine` decays the optimiser's learning rate from its value to 0 over the run (half a cosine); default constant. */
+  lrSchedule?: "constant" | "cosine";
   onStep?(info: StepInfo): void;
   onEpoch?(info: EpochInfo): void;
   /** Polled between steps; true ends training after the current step. */
@@ -102,6 +104,9 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
   const lastGood = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, new Float32Array(v.length)]));
   const result: TrainResult = { epochs: [] };
   const stepsPerEpoch = Math.ceil(trainSplit.count / options.batchSize);
+  const totalSteps = stepsPerEpoch * options.epochs;
+  const baseLr = options.optimizer.lr;
+  let stepsTaken = 0;
   const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -118,7 +123,9 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
         return result;
       }
       for (const [k, v] of Object.entries(model.params)) lastGood[k]!.set(v);
+      if (options.lrSchedule === "cosine") options.optimizer.lr = baseLr * 0.5 * (1 + Math.cos((Math.PI * stepsTaken) / totalSteps));
       options.optimizer.step(model.params, model.grads);
+      stepsTaken++;
       sum += loss;
       step++;
       options.onStep?.({ epoch, step, stepsPerEpoch, loss, stepsPerSecond: (step * 1000) / Math.max(now() - started, 1e-9) });

@@ -146,7 +146,7 @@ describe("nnc train", () => {
     const weights = join(dir, "lenet.safetensors");
     const r = await nnc(["train", "examples/lenet.nn", "--data", "mnist", "--epochs", "1", "--batch", "32", "--save", weights]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Training LeNet5 (61,706 parameters) on MNIST: 8000 digits, 2000 held out; adam lr 0.001, batch 32, 1 epochs, seed 0");
+    expect(r.stdout).toContain("Training LeNet5 (61,706 parameters) on MNIST: 8000 digits, 2000 held out; adam lr 0.001 (cosine), batch 32, 1 epochs, seed 0");
     const accuracy = Number(/Test accuracy: ([\d.]+)%/.exec(r.stdout)?.[1]);
     expect(accuracy).toBeGreaterThan(85);
     const saved = decodeSafetensors(new Uint8Array(readFileSync(weights)));

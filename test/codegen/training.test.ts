@@ -40,6 +40,18 @@ describe("training", () => {
     for (const p of Object.values(model.params)) expect(p.every(Number.isFinite)).toBe(true);
   });
 
+  it("a cosine schedule decays the learning rate from its value towards 0 over the run", () => {
+    const M = compileModel("model M {\n  input x: f32[2]\n  target t: f32[1]\n  p = x -> dense(1)\n  output p\n  loss mse(p, t)\n}");
+    const optimizer = sgd({ lr: 0.1 });
+    const seen: number[] = [];
+    train(new M(), { count: 8, arrays: makeInputs(M, { batch: 8 }) }, undefined, { epochs: 2, batchSize: 2, optimizer, lrSchedule: "cosine", onStep: () => seen.push(optimizer.lr) });
+    expect(seen).toHaveLength(8);
+    expect(seen[0]).toBeCloseTo(0.1, 10);
+    expect(seen[4]).toBeCloseTo(0.05, 10);
+    expect(seen[7]).toBeCloseTo(0.05 * (1 + Math.cos((Math.PI * 7) / 8)), 10);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeLessThan(seen[i - 1]!);
+  });
+
   it("a model without a loss cannot be trained", () => {
     const M = compileModel("model M {\n  input x: f32[2]\n  output y = x -> dense(1)\n}");
     expect(() => train(new M(), { count: 1, arrays: { x: new Float32Array(2) } }, undefined, { epochs: 1, batchSize: 1, optimizer: sgd() })).toThrow("has no loss");

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadMnist, MNIST_IMAGE_SIZE, MNIST_TOTAL, type Mnist } from "../../runtime/mnist-node.ts";
+import { loadMnist, MNIST_IMAGE_SIZE, MNIST_SPLIT_SEED, MNIST_TOTAL, type Mnist } from "../../runtime/mnist-node.ts";
+import { Rng } from "../../runtime/random.ts";
 
 const classCounts = (labels: Int32Array): number[] => {
   const counts = new Array<number>(10).fill(0);
@@ -96,10 +97,16 @@ describe("loadMnist", () => {
     expect(same(small.test.labels, mnist.test.labels.subarray(1950))).toBe(true);
   });
 
-  it("reads each class's images in file order, equal to JSON.parse", () => {
+  it("reads each class's images, equal to JSON.parse, in the order of the seeded per-class shuffle", () => {
     const all = loadMnist({ trainCount: MNIST_TOTAL, testCount: 0 }).train;
     const dir = join(dirname(createRequire(import.meta.url).resolve("mnist/package.json")), "src", "digits");
-    const expected = Float32Array.from(JSON.parse(readFileSync(join(dir, "7.json"), "utf8")).data as number[]);
+    const rng = new Rng(MNIST_SPLIT_SEED);
+    const counts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+    let order: number[] = [];
+    for (let c = 0; c <= 7; c++) order = rng.shuffle(Array.from({ length: counts[c]! }, (_, j) => j));
+    const file = Float32Array.from(JSON.parse(readFileSync(join(dir, "7.json"), "utf8")).data as number[]);
+    const expected = new Float32Array(file.length);
+    order.forEach((j, rank) => expected.set(file.subarray(j * 784, (j + 1) * 784), rank * 784));
     const sevens: Float32Array[] = [];
     for (let k = 0; k < MNIST_TOTAL; k++) if (all.labels[k] === 7) sevens.push(all.images.subarray(k * 784, (k + 1) * 784));
     const joined = new Float32Array(sevens.length * MNIST_IMAGE_SIZE);
