@@ -147,7 +147,10 @@ function blockWidth(n: number, j: number): number {
  * `accumulate` (bias and act are then ignored).
  */
 export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void {
-  for (let i = 0; i < m; i += 4) {
+  // Rows past the last multiple of 4 go one at a time: a batch of 1 must not compute 4 rows.
+  const m4 = m & ~3;
+  if (m4 < m) gemmRows(m4, m, k, n, a, b, c, bias, act, accumulate);
+  for (let i = 0; i < m4; i += 4) {
     // Row starts of A, clamped at the last row.
     const a0 = i * k, a1 = (i + 1 < m ? i + 1 : m - 1) * k, a2 = (i + 2 < m ? i + 2 : m - 1) * k, a3 = (i + 3 < m ? i + 3 : m - 1) * k;
     for (let j = 0; j < n; j += 4) {
@@ -181,6 +184,36 @@ export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float3
       storeTile(c, m, n, i, j, accumulate, bias, act, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
   }
+}
+
+/** Rows [from, to) of gemm, one row at a time in 1×4 tiles (a matrix–vector product per row). */
+function gemmRows(from: number, to: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void {
+  for (let i = from; i < to; i++) {
+    const ai = i * k;
+    const ci = i * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0, bp = j; p < k; p++, bp += n) {
+        const x = a[ai + p]!;
+        s0 += x * b[bp]!; s1 += x * b[bp + 1]!; s2 += x * b[bp + 2]!; s3 += x * b[bp + 3]!;
+      }
+      store1(c, ci + j, bias, j, act, accumulate, s0);
+      store1(c, ci + j + 1, bias, j + 1, act, accumulate, s1);
+      store1(c, ci + j + 2, bias, j + 2, act, accumulate, s2);
+      store1(c, ci + j + 3, bias, j + 3, act, accumulate, s3);
+    }
+    for (; j < n; j++) {
+      let s = 0;
+      for (let p = 0, bp = j; p < k; p++, bp += n) s += a[ai + p]! * b[bp]!;
+      store1(c, ci + j, bias, j, act, accumulate, s);
+    }
+  }
+}
+
+function store1(c: Float32Array, at: number, bias: Float32Array | null, col: number, act: number, accumulate: boolean, v: number): void {
+  if (accumulate) c[at] += v;
+  else c[at] = activate(bias === null ? v : v + bias[col]!, act);
 }
 
 /** C[m×n] (+)= A[m×k] · B[n×k]ᵀ: the input gradient of a dense layer (dY · Wᵀ). */
