@@ -753,4 +753,3 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
-export { closest };

@@ -7,7 +7,7 @@ import type { Span } from "../source.ts";
 import { typeToString } from "../types.ts";
 import { defaultInit } from "../layers/layer.ts";
 import { backwardOps, type IRProgram, type Op, type Tensor } from "../ir/program.ts";
-import { KernelBuilder, rowsJs, safe, dimJs, type AuxRequest } from "./kernel.ts";
+import { KernelBuilder, rowsJs, safe, type AuxRequest } from "./kernel.ts";
 import { bufferKey, planBuffers, type BufferUse, type Plan } from "./plan.ts";
 
 export interface CodegenOptions {
@@ -229,7 +229,8 @@ ${train.method}`;
 
   const inits = p.params
     .map((prm) => {
-      const init = prm.index >= 0 ? (p.ops.find((o) => o.params.includes(prm))!.def.init ?? defaultInit)(prm.local, prm.shape) : defaultInit(prm.local, prm.shape);
+      const owner = p.ops.find((o) => o.params.includes(prm))!;
+      const init = (owner.def.init ?? defaultInit)(prm.local, prm.shape);
       const arr = `this.#P[${prm.index}]!`;
       switch (init.kind) {
         case "glorot":
@@ -286,7 +287,6 @@ ${trainMembers}
 `;
 }
 
-export { dimJs };
 
 function lossInfo(p: IRProgram): string {
   if (!p.loss) return "null";

@@ -57,8 +57,6 @@ export interface IRProgram {
   symbols: string[];
 }
 
-const fusible = new Set(["relu", "tanh", "sigmoid", "leaky_relu"]);
-
 function epilogueOf(node: GraphNode): Epilogue | undefined {
   const kind = node.def.name;
   if (kind === "leaky_relu") return { kind, alpha: node.options.alpha as number };
@@ -160,5 +158,3 @@ export function backwardOps(p: IRProgram): Op[] {
   if (!p.loss) return [];
   return p.ops.filter((o) => o === p.loss || (o.output.needsGrad && p.ops.indexOf(o) < p.ops.indexOf(p.loss!))).reverse();
 }
-
-export const isFusibleActivation = (name: string) => fusible.has(name);
