@@ -132,7 +132,7 @@ program
   .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out)")
   .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
   .option("--epochs <n>", "passes over the training data", number("--epochs", true), 12)
-  .option("--batch <n>", "examples per step", number("--batch", true), 32)
+  .option("--batch <n>", "examples per step", number("--batch", true), 16)
   .option("--lr <x>", "learning rate (default: the optimizer's)", number("--lr", false))
   .option("--optimizer <name>", "sgd, momentum, adam or adamw", "adam")
   .option("--lr-schedule <kind>", "cosine (decay to 0 over the run) or constant", "cosine")
