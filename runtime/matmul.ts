@@ -164,7 +164,27 @@ export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float3
           c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2;
           c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2;
         }
-        storeTile3(c, m, n, i, j, accumulate, bias, act, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
+        if (!accumulate && act <= 1) {
+          if (bias !== null) {
+            const e0 = bias[j]!, e1 = bias[j + 1]!, e2 = bias[j + 2]!;
+            c00 += e0; c01 += e1; c02 += e2; c10 += e0; c11 += e1; c12 += e2;
+            c20 += e0; c21 += e1; c22 += e2; c30 += e0; c31 += e1; c32 += e2;
+          }
+          if (act === 1) {
+            c00 = c00 > 0 ? c00 : 0; c01 = c01 > 0 ? c01 : 0; c02 = c02 > 0 ? c02 : 0;
+            c10 = c10 > 0 ? c10 : 0; c11 = c11 > 0 ? c11 : 0; c12 = c12 > 0 ? c12 : 0;
+            c20 = c20 > 0 ? c20 : 0; c21 = c21 > 0 ? c21 : 0; c22 = c22 > 0 ? c22 : 0;
+            c30 = c30 > 0 ? c30 : 0; c31 = c31 > 0 ? c31 : 0; c32 = c32 > 0 ? c32 : 0;
+          }
+          let at = i * n + j;
+          c[at] = c00; c[at + 1] = c01; c[at + 2] = c02;
+          at += n;
+          c[at] = c10; c[at + 1] = c11; c[at + 2] = c12;
+          at += n;
+          c[at] = c20; c[at + 1] = c21; c[at + 2] = c22;
+          at += n;
+          c[at] = c30; c[at + 1] = c31; c[at + 2] = c32;
+        } else storeTile3(c, m, n, i, j, accumulate, bias, act, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
         j -= 1;
         continue;
       }
@@ -181,7 +201,30 @@ export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float3
         c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
         c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
       }
-      storeTile(c, m, n, i, j, accumulate, bias, act, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+      if (!accumulate && act <= 1 && j + 4 <= n) {
+        // Full tile (rows are full here), stored inline with bias and relu: a call per tile costs too much when k is short.
+        if (bias !== null) {
+          const e0 = bias[j]!, e1 = bias[j + 1]!, e2 = bias[j + 2]!, e3 = bias[j + 3]!;
+          c00 += e0; c01 += e1; c02 += e2; c03 += e3;
+          c10 += e0; c11 += e1; c12 += e2; c13 += e3;
+          c20 += e0; c21 += e1; c22 += e2; c23 += e3;
+          c30 += e0; c31 += e1; c32 += e2; c33 += e3;
+        }
+        if (act === 1) {
+          c00 = c00 > 0 ? c00 : 0; c01 = c01 > 0 ? c01 : 0; c02 = c02 > 0 ? c02 : 0; c03 = c03 > 0 ? c03 : 0;
+          c10 = c10 > 0 ? c10 : 0; c11 = c11 > 0 ? c11 : 0; c12 = c12 > 0 ? c12 : 0; c13 = c13 > 0 ? c13 : 0;
+          c20 = c20 > 0 ? c20 : 0; c21 = c21 > 0 ? c21 : 0; c22 = c22 > 0 ? c22 : 0; c23 = c23 > 0 ? c23 : 0;
+          c30 = c30 > 0 ? c30 : 0; c31 = c31 > 0 ? c31 : 0; c32 = c32 > 0 ? c32 : 0; c33 = c33 > 0 ? c33 : 0;
+        }
+        let at = i * n + j;
+        c[at] = c00; c[at + 1] = c01; c[at + 2] = c02; c[at + 3] = c03;
+        at += n;
+        c[at] = c10; c[at + 1] = c11; c[at + 2] = c12; c[at + 3] = c13;
+        at += n;
+        c[at] = c20; c[at + 1] = c21; c[at + 2] = c22; c[at + 3] = c23;
+        at += n;
+        c[at] = c30; c[at + 1] = c31; c[at + 2] = c32; c[at + 3] = c33;
+      } else storeTile(c, m, n, i, j, accumulate, bias, act, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
   }
 }
@@ -234,7 +277,17 @@ export function gemmTransB(m: number, k: number, n: number, a: Float32Array, b: 
         c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
         c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
       }
-      storeTile(c, m, n, i, j, accumulate, null, 0, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+      if (!accumulate && i + 4 <= m && j + 4 <= n) {
+        // Full tile, plain store, inline: with a short k the call would cost as much as the tile.
+        let at = i * n + j;
+        c[at] = c00; c[at + 1] = c01; c[at + 2] = c02; c[at + 3] = c03;
+        at += n;
+        c[at] = c10; c[at + 1] = c11; c[at + 2] = c12; c[at + 3] = c13;
+        at += n;
+        c[at] = c20; c[at + 1] = c21; c[at + 2] = c22; c[at + 3] = c23;
+        at += n;
+        c[at] = c30; c[at + 1] = c31; c[at + 2] = c32; c[at + 3] = c33;
+      } else storeTile(c, m, n, i, j, accumulate, null, 0, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
   }
 }
@@ -254,7 +307,16 @@ export function gemmTransA(m: number, k: number, n: number, a: Float32Array, b: 
           c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2;
           c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2;
         }
-        storeTile3(c, m, n, i, j, accumulate, null, 0, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
+        if (!accumulate && i + 4 <= m) {
+          let at = i * n + j;
+          c[at] = c00; c[at + 1] = c01; c[at + 2] = c02;
+          at += n;
+          c[at] = c10; c[at + 1] = c11; c[at + 2] = c12;
+          at += n;
+          c[at] = c20; c[at + 1] = c21; c[at + 2] = c22;
+          at += n;
+          c[at] = c30; c[at + 1] = c31; c[at + 2] = c32;
+        } else storeTile3(c, m, n, i, j, accumulate, null, 0, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32);
         j -= 1;
         continue;
       }
@@ -271,7 +333,16 @@ export function gemmTransA(m: number, k: number, n: number, a: Float32Array, b: 
         c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
         c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
       }
-      storeTile(c, m, n, i, j, accumulate, null, 0, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+      if (!accumulate && i + 4 <= m && j + 4 <= n) {
+        let at = i * n + j;
+        c[at] = c00; c[at + 1] = c01; c[at + 2] = c02; c[at + 3] = c03;
+        at += n;
+        c[at] = c10; c[at + 1] = c11; c[at + 2] = c12; c[at + 3] = c13;
+        at += n;
+        c[at] = c20; c[at + 1] = c21; c[at + 2] = c22; c[at + 3] = c23;
+        at += n;
+        c[at] = c30; c[at + 1] = c31; c[at + 2] = c32; c[at + 3] = c33;
+      } else storeTile(c, m, n, i, j, accumulate, null, 0, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
   }
 }
