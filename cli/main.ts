@@ -20,6 +20,15 @@ function printDiagnostics(diagnostics: Diagnostic[], sources: Map<string, Source
   return errors;
 }
 
+/** A whole number ≥ 0. */
+function count(name: string) {
+  return (text: string) => {
+    const v = Number(text);
+    if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${name} must be a whole number, got '${text}'`);
+    return v;
+  };
+}
+
 function number(name: string, integer: boolean) {
   return (text: string) => {
     const v = Number(text);
@@ -131,7 +140,7 @@ program
   .argument("<file>", ".nn file")
   .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out)")
   .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
-  .option("--epochs <n>", "passes over the training data", number("--epochs", true), 12)
+  .option("--epochs <n>", "passes over the training data (0: evaluate only)", count("--epochs"), 12)
   .option("--batch <n>", "examples per step", number("--batch", true), 16)
   .option("--lr <x>", "learning rate (default: the optimizer's)", number("--lr", false))
   .option("--optimizer <name>", "sgd, momentum, adam or adamw", "adam")
@@ -139,7 +148,8 @@ program
   .option("--clip-norm <x>", "clip the global gradient norm", number("--clip-norm", false))
   .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
-  .action((file: string, opts: { data: string; model?: string; epochs: number; batch: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string }) => {
+  .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")
+  .action((file: string, opts: { data: string; model?: string; epochs: number; batch: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string }) => {
     try {
       process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
     } catch (e) {

@@ -1,12 +1,12 @@
 // `nnc train`: compile in memory, train with a progress bar, report held-out
 // accuracy, save the weights as safetensors.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
-import { createOptimizer, encodeSafetensors, train, type Split } from "../runtime/index.ts";
+import { createOptimizer, encodeSafetensors, evaluateAccuracy, loadParams, train, type Split } from "../runtime/index.ts";
 import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
 import { fsHost } from "./fs-host.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
@@ -23,6 +23,8 @@ export interface TrainCommandOptions {
   clipNorm?: number;
   lrSchedule: string;
   save?: string;
+  /** Start from these weights (safetensors); with 0 epochs, only evaluate them. */
+  load?: string;
 }
 
 /** A problem to report without a stack trace (exit status 1). */
@@ -70,9 +72,29 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   if (opts.lrSchedule !== "cosine" && opts.lrSchedule !== "constant") throw new UserError(`--lr-schedule must be cosine or constant, got '${opts.lrSchedule}'`);
   const model = new M({ seed: opts.seed });
   const optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}) });
+  if (opts.load) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(opts.load));
+    } catch (e) {
+      throw new UserError(`cannot read --load ${opts.load}: ${(e as Error).message}`);
+    }
+    try {
+      // All-or-nothing: a file that does not fit leaves the initial weights untouched.
+      loadParams(model.params, M.params, bytes);
+    } catch (e) {
+      throw new UserError(`--load ${opts.load}: ${(e as Error).message}`);
+    }
+    process.stdout.write(`Loaded weights from ${opts.load}\n`);
+  }
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on MNIST: ${trainSplit.count} digits, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}), batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
 
+  if (opts.epochs === 0) {
+    const accuracy = evaluateAccuracy(model, testSplit, { output, target, classes: MNIST_CLASSES });
+    process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out digits\n`);
+    return 0;
+  }
   const tty = !!process.stdout.isTTY;
   const bar = tty ? new cliProgress.SingleBar({ format: "epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {speed} steps/s", hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
   let interrupted = false;

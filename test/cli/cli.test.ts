@@ -153,7 +153,16 @@ describe("nnc train", () => {
     expect(Object.keys(saved.tensors)).toContain("conv2d_1.kernel");
     expect(saved.tensors["conv2d_1.kernel"]!.shape).toEqual([5, 5, 1, 6]);
     expect(saved.metadata).toMatchObject({ model: "LeNet5" });
-  }, 120_000);
+
+    // The saved weights evaluate to the same accuracy; a file for another model is refused, naming each difference.
+    const again = await nnc(["train", "examples/lenet.nn", "--data", "mnist", "--epochs", "0", "--load", weights]);
+    expect(again.stdout).toContain(`Test accuracy: ${accuracy.toFixed(2)}%`);
+    const other = file("other.nn", "model LeNet5 {\n  input image: f32[28, 28, 1]\n  target label: i32\n  logits = image -> flatten -> dense(10) as head\n  output logits\n  loss cross_entropy(logits, label)\n}\n");
+    const refused = await nnc(["train", other, "--data", "mnist", "--epochs", "0", "--load", weights]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/head\.kernel/);
+    expect(refused.stderr).toMatch(/conv2d_1\.kernel/);
+  }, 180_000);
 
   it("explains why a model does not fit MNIST, and rejects unknown data and optimizers", async () => {
     const path = file("tiny.nn", "model Tiny {\n  input x: f32[10]\n  target label: i32\n  logits = x -> dense(3)\n  output logits\n  loss cross_entropy(logits, label)\n}\n");
@@ -164,6 +173,6 @@ describe("nnc train", () => {
     const opt = await nnc(["train", "examples/lenet.nn", "--data", "mnist", "--optimizer", "adagrad"]);
     expect(opt.code).toBe(1);
     expect(opt.stderr).toMatch(/adagrad/);
-    expect((await nnc(["train", path, "--data", "mnist", "--epochs", "0"])).code).toBe(2);
+    expect((await nnc(["train", path, "--data", "mnist", "--epochs", "-1"])).code).toBe(2);
   });
 });
