@@ -153,7 +153,7 @@ program
     try {
       process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
     } catch (e) {
-      if (!(e instanceof UserError) && !(e instanceof RangeError && /optimizer/.test(e.message)) && !(e instanceof Error && /optimizer/i.test(e.message))) throw e;
+      if (!(e instanceof UserError)) throw e;
       process.stderr.write(`nnc: ${(e as Error).message}\n`);
       process.exitCode = 1;
     }

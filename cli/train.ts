@@ -71,7 +71,12 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
 
   if (opts.lrSchedule !== "cosine" && opts.lrSchedule !== "constant") throw new UserError(`--lr-schedule must be cosine or constant, got '${opts.lrSchedule}'`);
   const model = new M({ seed: opts.seed });
-  const optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}) });
+  let optimizer;
+  try {
+    optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}) });
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
   if (opts.load) {
     let bytes: Uint8Array;
     try {
