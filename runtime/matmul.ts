@@ -235,6 +235,23 @@ function gemmRows(from: number, to: number, k: number, n: number, a: Float32Arra
     const ai = i * k;
     const ci = i * n;
     let j = 0;
+    // 1×8 tiles: each value of A feeds eight accumulators.
+    for (; j + 8 <= n; j += 8) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      for (let p = 0, bp = j; p < k; p++, bp += n) {
+        const x = a[ai + p]!;
+        s0 += x * b[bp]!; s1 += x * b[bp + 1]!; s2 += x * b[bp + 2]!; s3 += x * b[bp + 3]!;
+        s4 += x * b[bp + 4]!; s5 += x * b[bp + 5]!; s6 += x * b[bp + 6]!; s7 += x * b[bp + 7]!;
+      }
+      store1(c, ci + j, bias, j, act, accumulate, s0);
+      store1(c, ci + j + 1, bias, j + 1, act, accumulate, s1);
+      store1(c, ci + j + 2, bias, j + 2, act, accumulate, s2);
+      store1(c, ci + j + 3, bias, j + 3, act, accumulate, s3);
+      store1(c, ci + j + 4, bias, j + 4, act, accumulate, s4);
+      store1(c, ci + j + 5, bias, j + 5, act, accumulate, s5);
+      store1(c, ci + j + 6, bias, j + 6, act, accumulate, s6);
+      store1(c, ci + j + 7, bias, j + 7, act, accumulate, s7);
+    }
     for (; j + 4 <= n; j += 4) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       for (let p = 0, bp = j; p < k; p++, bp += n) {
