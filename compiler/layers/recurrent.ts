@@ -1,5 +1,6 @@
 import { Dim, expectRank } from "./common.ts";
 import type { LayerDef, LayerResult } from "./layer.ts";
+import { recurrentEmit } from "./recurrent-emit.ts";
 
 /**
  * `rnn`, `lstm` and `gru` over `[T, n]` (spec §5). `gates` is how many
@@ -17,6 +18,7 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
     doc,
     inputs: 1,
     options,
+    emit: recurrentEmit(name, gates),
     shape(ctx): LayerResult | undefined {
       const x = expectRank(ctx, 0, 2, "[T, n]");
       if (!x) return undefined;

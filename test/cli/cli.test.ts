@@ -135,9 +135,9 @@ describe("nnc compile", () => {
   });
 
   it("reports a layer whose code generator has not landed as NN5001 at the layer", async () => {
-    const r = await nnc(["compile", "examples/tagger.nn", "-o", join(dir, "out-tagger")]);
+    const r = await nnc(["compile", "examples/transformer.nn", "-o", join(dir, "out-transformer")]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/examples\/tagger\.nn:\d+:\d+: error NN5001: nnc cannot generate code for 'lstm' yet/);
+    expect(r.stderr).toMatch(/examples\/transformer\.nn:\d+:\d+: error NN5001: nnc cannot generate code for 'attention' yet/);
   });
 });
 

@@ -1,0 +1,196 @@
+// Code for rnn, lstm and gru (spec §5 equations, gate order i f c o / z r h),
+// trained by backpropagation through time. The input projection of every
+// step is one product (X · kernel + bias for all B·T rows); the recurrent
+// loop over T runs at run time with per-step products written as loops over
+// the batch. Training keeps, per step, the gate activations, the state that
+// fed the step and (lstm) the cell state, so the backward pass needs no
+// recomputation.
+import type { KernelBuilder } from "../codegen/kernel.ts";
+import type { LayerEmit } from "./layer.ts";
+import { Dim, product } from "../shapes/dim.ts";
+
+type Kind = "rnn" | "lstm" | "gru";
+
+function geometry(k: KernelBuilder, gates: number) {
+  const [T, n] = k.op.inputs[0]!.shape;
+  const u = k.options.units as number;
+  return { T: k.dim(T!), n: k.static(n!), u, g: gates * u, perStep: product([T!]), reverse: !!k.options.reverse, sequences: !!k.options.sequences };
+}
+
+/** Step s of the processing order as a time index (reverse runs T−1 … 0). */
+const timeOf = (reverse: boolean, T: string, s: string) => (reverse ? `(${T} - 1 - ${s})` : s);
+
+export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
+  return {
+    forward(k) {
+      const { T, n, u, g, perStep, reverse, sequences } = geometry(k, gates);
+      const x = k.input(0).name;
+      const W = k.param("kernel");
+      const U = k.param("recurrent");
+      const bias = k.param("bias");
+      const y = k.output.name;
+      // pre: all steps' activations [B, T, g]; hp: the state feeding each step; c (lstm): cell state after each step; rh (gru): r ⊙ h'.
+      const pre = k.aux("gates", perStep.mul(g));
+      const hp = k.aux("hprev", perStep.mul(u));
+      const cs = kind === "lstm" ? k.aux("cell", perStep.mul(u)) : "";
+      const rh = kind === "gru" ? k.aux("rh", perStep.mul(u)) : "";
+      const h = k.aux("h", Dim.const(u)); // the running state, one row per example
+      const cPrev = kind === "lstm" ? k.aux("c", Dim.const(u)) : "";
+      const act = kind === "rnn" && k.options.activation === "relu" ? (v: string) => `(${v} > 0 ? ${v} : 0)` : (v: string) => `Math.tanh(${v})`;
+      k.line(`rt.gemm(${k.B} * ${T}, ${n}, ${g}, ${x}, ${W}, ${pre}, ${bias}, 0, false);`);
+      k.line(`${h}.fill(0);`);
+      if (cPrev) k.line(`${cPrev}.fill(0);`);
+      const t = timeOf(reverse, T, "s");
+      let step: string;
+      if (kind === "rnn") {
+        step = `
+            for (let j = 0; j < ${u}; j++) {
+              let a = ${pre}[o + j];
+              for (let p = 0; p < ${u}; p++) a += ${h}[hb + p] * ${U}[p * ${u} + j];
+              ${pre}[o + j] = ${act("a")};
+            }
+            for (let j = 0; j < ${u}; j++) ${h}[hb + j] = ${pre}[o + j];`;
+      } else if (kind === "lstm") {
+        step = `
+            for (let j = 0; j < ${g}; j++) {
+              let a = ${pre}[o + j];
+              for (let p = 0; p < ${u}; p++) a += ${h}[hb + p] * ${U}[p * ${g} + j];
+              ${pre}[o + j] = j >= ${2 * u} && j < ${3 * u} ? Math.tanh(a) : 1 / (1 + Math.exp(-a));
+            }
+            for (let j = 0; j < ${u}; j++) {
+              const c = ${cPrev}[hb + j] * ${pre}[o + ${u} + j] + ${pre}[o + ${2 * u} + j] * ${pre}[o + j];
+              ${cPrev}[hb + j] = c;
+              ${cs}[so + j] = c;
+              ${h}[hb + j] = ${pre}[o + ${3 * u} + j] * Math.tanh(c);
+            }`;
+      } else {
+        step = `
+            for (let j = 0; j < ${2 * u}; j++) {
+              let a = ${pre}[o + j];
+              for (let p = 0; p < ${u}; p++) a += ${h}[hb + p] * ${U}[p * ${g} + j];
+              ${pre}[o + j] = 1 / (1 + Math.exp(-a));
+            }
+            for (let p = 0; p < ${u}; p++) ${rh}[so + p] = ${pre}[o + ${u} + p] * ${h}[hb + p];
+            for (let j = 0; j < ${u}; j++) {
+              let a = ${pre}[o + ${2 * u} + j];
+              for (let p = 0; p < ${u}; p++) a += ${rh}[so + p] * ${U}[p * ${g} + ${2 * u} + j];
+              ${pre}[o + ${2 * u} + j] = Math.tanh(a);
+            }
+            for (let j = 0; j < ${u}; j++) { const z = ${pre}[o + j]; ${h}[hb + j] = z * ${h}[hb + j] + (1 - z) * ${pre}[o + ${2 * u} + j]; }`;
+      }
+      k.code(`
+        for (let s = 0; s < ${T}; s++) {
+          const t = ${t};
+          for (let b = 0; b < ${k.B}; b++) {
+            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
+            for (let p = 0; p < ${u}; p++) ${hp}[so + p] = ${h}[hb + p];
+            ${step.trim()}
+            ${sequences ? `for (let j = 0; j < ${u}; j++) ${y}[so + j] = ${h}[hb + j];` : ""}
+          }
+        }
+      `);
+      if (!sequences) k.line(`${y}.set(${h}.subarray(0, ${k.B} * ${u}));`);
+    },
+
+    backward(k) {
+      const { T, n, u, g, perStep, reverse, sequences } = geometry(k, gates);
+      const x = k.input(0).name;
+      const W = k.param("kernel");
+      const U = k.param("recurrent");
+      const dy = k.outputGrad;
+      const pre = k.aux("gates", perStep.mul(g));
+      const hp = k.aux("hprev", perStep.mul(u));
+      const cs = kind === "lstm" ? k.aux("cell", perStep.mul(u)) : "";
+      const rh = kind === "gru" ? k.aux("rh", perStep.mul(u)) : "";
+      // dh: gradient flowing into the state from later steps; dc (lstm) likewise for the cell; dpre: per-step pre-activation gradients.
+      const dh = k.aux("dh", Dim.const(u));
+      const dc = kind === "lstm" ? k.aux("dc", Dim.const(u)) : "";
+      const dpre = k.aux("dgates", perStep.mul(g));
+      const carry = kind === "gru" ? k.aux("carry", Dim.const(u)) : "";
+      const gW = k.paramGrad("kernel");
+      const gU = k.paramGrad("recurrent");
+      const gb = k.paramGrad("bias");
+      const relu = kind === "rnn" && k.options.activation === "relu";
+      k.line(`${dh}.fill(0);`);
+      if (dc) k.line(`${dc}.fill(0);`);
+      // The last processed step's state is the output when sequences is false.
+      if (!sequences) k.line(`${dh}.set(${dy}.subarray(0, ${k.B} * ${u}));`);
+      const t = timeOf(reverse, T, "s");
+      let step: string;
+      if (kind === "rnn") {
+        step = `
+            for (let j = 0; j < ${u}; j++) {
+              const a = ${pre}[o + j];
+              ${dpre}[o + j] = ${relu ? `a > 0 ? ${dh}[hb + j] : 0` : `${dh}[hb + j] * (1 - a * a)`};
+            }`;
+      } else if (kind === "lstm") {
+        step = `
+            for (let j = 0; j < ${u}; j++) {
+              const i = ${pre}[o + j], f = ${pre}[o + ${u} + j], cc = ${pre}[o + ${2 * u} + j], og = ${pre}[o + ${3 * u} + j];
+              const c = ${cs}[so + j], tc = Math.tanh(c);
+              const cp = s > 0 ? ${cs}[(b * ${T} + ${timeOf(reverse, T, "(s - 1)")}) * ${u} + j] : 0;
+              const d = ${dh}[hb + j];
+              const dcell = ${dc}[hb + j] + d * og * (1 - tc * tc);
+              ${dpre}[o + j] = dcell * cc * i * (1 - i);
+              ${dpre}[o + ${u} + j] = dcell * cp * f * (1 - f);
+              ${dpre}[o + ${2 * u} + j] = dcell * i * (1 - cc * cc);
+              ${dpre}[o + ${3 * u} + j] = d * tc * og * (1 - og);
+              ${dc}[hb + j] = dcell * f;
+            }`;
+      } else {
+        step = `
+            for (let j = 0; j < ${u}; j++) {
+              const z = ${pre}[o + j], hh = ${pre}[o + ${2 * u} + j], d = ${dh}[hb + j];
+              ${dpre}[o + j] = d * (${hp}[so + j] - hh) * z * (1 - z);
+              ${dpre}[o + ${2 * u} + j] = d * (1 - z) * (1 - hh * hh);
+            }
+            // Through ĥ's recurrent product: d(r ⊙ h') = dĥpre · U_hᵀ.
+            for (let p = 0; p < ${u}; p++) {
+              let a = 0;
+              for (let j = 0; j < ${u}; j++) a += ${dpre}[o + ${2 * u} + j] * ${U}[p * ${g} + ${2 * u} + j];
+              const r = ${pre}[o + ${u} + p];
+              ${dpre}[o + ${u} + p] = a * ${hp}[so + p] * r * (1 - r);
+              ${carry}[hb + p] = a * r;
+            }`;
+      }
+      // The gradient to the previous state: the direct path, plus dpre · Uᵀ over the gates that multiply h' itself.
+      const direct = kind === "gru" ? `${dh}[hb + p] * ${pre}[o + p] + ${carry}[hb + p]` : "0";
+      const hGates = kind === "gru" ? 2 * u : g;
+      k.code(`
+        for (let s = ${T} - 1; s >= 0; s--) {
+          const t = ${t};
+          for (let b = 0; b < ${k.B}; b++) {
+            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
+            ${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[so + j];` : ""}
+            ${step.trim()}
+            for (let p = 0; p < ${u}; p++) {
+              let a = ${direct};
+              for (let j = 0; j < ${hGates}; j++) a += ${dpre}[o + j] * ${U}[p * ${g} + j];
+              ${dh}[hb + p] = a;
+            }
+          }
+        }
+      `);
+      // Weights: one product over all B·T rows each.
+      k.line(`rt.gemmTransA(${n}, ${k.B} * ${T}, ${g}, ${x}, ${dpre}, ${gW}, false);`);
+      k.line(`${gb}.fill(0);`);
+      k.line(`for (let r = 0, o = 0; r < ${k.B} * ${T}; r++) for (let j = 0; j < ${g}; j++, o++) ${gb}[j] += ${dpre}[o];`);
+      if (kind === "gru") {
+        // z and r multiply h'; ĥ multiplies r ⊙ h'.
+        k.code(`
+          ${gU}.fill(0);
+          for (let r = 0; r < ${k.B} * ${T}; r++) {
+            const o = r * ${g}, so = r * ${u};
+            for (let p = 0; p < ${u}; p++) {
+              const a = ${hp}[so + p], c = ${rh}[so + p], row = p * ${g};
+              for (let j = 0; j < ${2 * u}; j++) ${gU}[row + j] += a * ${dpre}[o + j];
+              for (let j = ${2 * u}; j < ${g}; j++) ${gU}[row + j] += c * ${dpre}[o + j];
+            }
+          }
+        `);
+      } else k.line(`rt.gemmTransA(${u}, ${k.B} * ${T}, ${g}, ${hp}, ${dpre}, ${gU}, false);`);
+      const dx = k.inputGrad(0);
+      if (dx) k.line(`rt.gemmTransB(${k.B} * ${T}, ${g}, ${n}, ${dpre}, ${W}, ${dx}, ${k.assign(0) === "+="});`);
+    },
+  };
+}

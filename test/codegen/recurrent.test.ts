@@ -1,0 +1,79 @@
+// Backpropagation through time for rnn, lstm and gru: finite-difference
+// gradient checks (same tolerance argument as gradcheck.test.ts) over every
+// option combination, and the spec's equations checked directly.
+import { describe, expect, it } from "vitest";
+import { compileModel, gradCheck, makeInputs } from "./harness.ts";
+
+const variants: [string, string][] = [];
+for (const layer of ["rnn(4)", "rnn(4, activation: relu)", "lstm(3)", "gru(3)"])
+  for (const opts of ["", ", sequences: true", ", reverse: true", ", sequences: true, reverse: true"]) variants.push([layer, opts]);
+
+describe("recurrent layers: gradient checks", () => {
+  for (const [layer, opts] of variants) {
+    const call = layer.replace(")", `${opts})`);
+    it(call, () => {
+      const seq = opts.includes("sequences");
+      const src = `model M {\n  input x: f32[T, 3]\n  target label: i32${seq ? "[T]" : ""}\n  logits = x -> dense(3) -> tanh -> ${call} -> dense(2)\n  output logits\n  loss cross_entropy(logits, label)\n}`;
+      const M = compileModel(src);
+      const dims = { batch: 2, T: 4 };
+      const inputs = makeInputs(M, dims, { label: 2 });
+      const { worst, where } = gradCheck(M, inputs, dims, { h: layer.includes("relu") ? 1e-3 : 1e-2 });
+      expect(worst, where).toBeLessThan(2e-2);
+    });
+  }
+});
+
+describe("recurrent layers: the spec's equations", () => {
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  it("lstm: i, f, c, o gates, c = c'·f + ĉ·i, h = o·tanh(c), zero initial state", () => {
+    const M = compileModel("model M {\n  input x: f32[T, 2]\n  output y = x -> lstm(1, sequences: true)\n}");
+    const m = new M();
+    m.params["lstm_1.kernel"]!.set([0.1, 0.2, 0.3, 0.4, -0.5, 0.6, -0.7, 0.8]);
+    m.params["lstm_1.recurrent"]!.set([0.9, -0.1, 0.2, 0.3]);
+    m.params["lstm_1.bias"]!.set([0.01, 0.02, 0.03, 0.04]);
+    const x = [0.5, -1, 2, 0.25];
+    const y = m.forward({ x: new Float32Array(x) }, { batch: 1, T: 2 }).y!;
+    let h = 0, c = 0;
+    const K = [[0.1, 0.2, 0.3, 0.4], [-0.5, 0.6, -0.7, 0.8]], R = [0.9, -0.1, 0.2, 0.3], b = [0.01, 0.02, 0.03, 0.04];
+    const expected: number[] = [];
+    for (let t = 0; t < 2; t++) {
+      const pre = [0, 1, 2, 3].map((g) => x[2 * t]! * K[0]![g]! + x[2 * t + 1]! * K[1]![g]! + h * R[g]! + b[g]!);
+      const [i, f, cc, o] = [sigmoid(pre[0]!), sigmoid(pre[1]!), Math.tanh(pre[2]!), sigmoid(pre[3]!)];
+      c = c * f + cc * i;
+      h = o * Math.tanh(c);
+      expected.push(h);
+    }
+    expect(Array.from(y)[0]).toBeCloseTo(expected[0]!, 6);
+    expect(Array.from(y)[1]).toBeCloseTo(expected[1]!, 6);
+  });
+
+  it("gru: reset applied before the recurrent product, h = z·h' + (1 − z)·ĥ", () => {
+    const M = compileModel("model M {\n  input x: f32[T, 1]\n  output y = x -> gru(1, sequences: true)\n}");
+    const m = new M();
+    m.params["gru_1.kernel"]!.set([0.3, -0.4, 0.5]);
+    m.params["gru_1.recurrent"]!.set([0.6, 0.7, -0.8]);
+    m.params["gru_1.bias"]!.set([0.1, 0.2, 0.3]);
+    const x = [1, -2, 0.5];
+    const y = m.forward({ x: new Float32Array(x) }, { batch: 1, T: 3 }).y!;
+    let h = 0;
+    for (let t = 0; t < 3; t++) {
+      const z = sigmoid(0.3 * x[t]! + 0.6 * h + 0.1), r = sigmoid(-0.4 * x[t]! + 0.7 * h + 0.2);
+      const hh = Math.tanh(0.5 * x[t]! + -0.8 * (r * h) + 0.3);
+      h = z * h + (1 - z) * hh;
+      expect(y[t]!).toBeCloseTo(h, 6);
+    }
+  });
+
+  it("reverse runs from the last step; sequences: false returns the last processed state", () => {
+    const fwd = compileModel("model M {\n  input x: f32[T, 1]\n  output y = x -> rnn(1, sequences: true)\n}");
+    const rev = compileModel("model M {\n  input x: f32[T, 1]\n  output y = x -> rnn(1, reverse: true)\n}");
+    const a = new fwd(), b = new rev();
+    for (const m of [a, b]) {
+      m.params["rnn_1.kernel"]!.set([0.7]);
+      m.params["rnn_1.recurrent"]!.set([0.5]);
+    }
+    const x = new Float32Array([1, 2, 3]);
+    const reversed = new Float32Array([3, 2, 1]);
+    expect(b.forward({ x }, { batch: 1, T: 3 }).y![0]).toBeCloseTo(a.forward({ x: reversed }, { batch: 1, T: 3 }).y![2]!, 6);
+  });
+});
