@@ -2,6 +2,7 @@ import { Diagnostics } from "../diagnostics.ts";
 import { Dim, expectRank } from "./common.ts";
 import { typeToString } from "../types.ts";
 import type { LayerDef } from "./layer.ts";
+import { attentionEmit } from "./attention-emit.ts";
 
 /**
  * `attention(heads: 1, causal: false)`: multi-head scaled dot-product
@@ -12,6 +13,7 @@ export const attention: LayerDef = {
   name: "attention",
   doc: "Multi-head scaled dot-product attention: self on [T, d], or cross attention(q, kv) from [T, d] to [S, d].",
   inputs: [1, 2],
+  emit: attentionEmit,
   options: [
     { name: "heads", type: { kind: "int", min: 1 }, default: 1 },
     { name: "causal", type: { kind: "bool" }, default: false, doc: "step t attends only to steps s ≤ t (self-attention)" },

@@ -1,6 +1,5 @@
 // Every example compiles to a module that type-checks under `tsc --strict`
-// (against the real runtime), or, where it uses a layer whose code generator
-// has not landed yet, fails with NN5001 at that layer.
+// against the real runtime.
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Project, ts } from "ts-morph";
@@ -9,8 +8,6 @@ import { check } from "../../compiler/index.ts";
 import { generate } from "../../compiler/codegen/index.ts";
 
 const examples = readdirSync("examples").filter((f) => f.endsWith(".nn"));
-/** Examples waiting for attention code generation. */
-const pending: Record<string, string> = { "transformer.nn": "attention", "translator.nn": "attention" };
 
 function strictProject(): Project {
   return new Project({
@@ -34,12 +31,6 @@ describe("examples compile to strict TypeScript", () => {
     it(file, () => {
       const path = `examples/${file}`;
       const result = generate(check(readFileSync(path, "utf8"), { filename: path }));
-      if (pending[file]) {
-        expect(result.code).toBeUndefined();
-        expect(result.diagnostics.map((d) => d.code)).toEqual(["NN5001"]);
-        expect(result.diagnostics[0]!.message).toContain(`'${pending[file]}'`);
-        return;
-      }
       expect(result.diagnostics).toEqual([]);
       const project = strictProject();
       const source = project.createSourceFile(resolve(`test/codegen/__generated__/${file}.ts`), result.code!, { overwrite: true });

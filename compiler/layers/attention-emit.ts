@@ -1,0 +1,134 @@
+// Code for multi-head scaled dot-product attention (spec §5): projections as
+// products over all rows, then per example and head the scores, softmax
+// (with the causal mask) and weighted sum as loops; the output projection
+// is one more product. Training keeps Q, K, V, the attention weights and
+// the heads' concatenated output for the backward pass.
+import type { KernelBuilder } from "../codegen/kernel.ts";
+import type { LayerEmit } from "./layer.ts";
+import { product } from "../shapes/dim.ts";
+
+function geometry(k: KernelBuilder) {
+  const q = k.op.inputs[0]!;
+  const kv = k.op.inputs[k.op.inputs.length > 1 ? 1 : 0]!;
+  const d = k.static(q.shape[1]!);
+  const heads = k.options.heads as number;
+  return { T: k.dim(q.shape[0]!), S: k.dim(kv.shape[0]!), Td: product([q.shape[0]!]), Sd: product([kv.shape[0]!]), d, heads, kd: d / heads, causal: !!k.options.causal, cross: k.op.inputs.length > 1 };
+}
+
+function buffers(k: KernelBuilder) {
+  const g = geometry(k);
+  return {
+    ...g,
+    Q: k.aux("q", g.Td.mul(g.d)),
+    K: k.aux("k", g.Sd.mul(g.d)),
+    V: k.aux("v", g.Sd.mul(g.d)),
+    P: k.aux("weights", g.Td.mul(g.Sd).mul(g.heads)),
+    O: k.aux("heads", g.Td.mul(g.d)),
+  };
+}
+
+export const attentionEmit: LayerEmit = {
+  forward(k) {
+    const { T, S, d, heads, kd, causal, cross, Q, K, V, P, O } = buffers(k);
+    const q = k.input(0).name;
+    const kv = cross ? k.input(1).name : q;
+    const scale = 1 / Math.sqrt(kd);
+    k.line(`rt.gemm(${k.B} * ${T}, ${d}, ${d}, ${q}, ${k.param("query.kernel")}, ${Q}, ${k.param("query.bias")}, 0, false);`);
+    k.line(`rt.gemm(${k.B} * ${S}, ${d}, ${d}, ${kv}, ${k.param("key.kernel")}, ${K}, ${k.param("key.bias")}, 0, false);`);
+    k.line(`rt.gemm(${k.B} * ${S}, ${d}, ${d}, ${kv}, ${k.param("value.kernel")}, ${V}, ${k.param("value.bias")}, 0, false);`);
+    k.code(`
+      for (let b = 0; b < ${k.B}; b++) for (let h = 0; h < ${heads}; h++) {
+        const hc = h * ${kd};
+        for (let t = 0; t < ${T}; t++) {
+          const qo = (b * ${T} + t) * ${d} + hc, po = ((b * ${heads} + h) * ${T} + t) * ${S};
+          const visible = ${causal ? `t + 1` : S};
+          let m = -Infinity;
+          for (let s = 0; s < visible; s++) {
+            const ko = (b * ${S} + s) * ${d} + hc;
+            let a = 0;
+            for (let c = 0; c < ${kd}; c++) a += ${Q}[qo + c] * ${K}[ko + c];
+            a *= ${scale};
+            ${P}[po + s] = a;
+            if (a > m) m = a;
+          }
+          let sum = 0;
+          for (let s = 0; s < visible; s++) { const e = Math.exp(${P}[po + s] - m); ${P}[po + s] = e; sum += e; }
+          const inv = 1 / sum;
+          for (let s = 0; s < visible; s++) ${P}[po + s] *= inv;
+          for (let s = visible; s < ${S}; s++) ${P}[po + s] = 0;
+          for (let c = 0; c < ${kd}; c++) {
+            let a = 0;
+            for (let s = 0; s < visible; s++) a += ${P}[po + s] * ${V}[(b * ${S} + s) * ${d} + hc + c];
+            ${O}[qo + c] = a;
+          }
+        }
+      }
+    `);
+    k.line(`rt.gemm(${k.B} * ${T}, ${d}, ${d}, ${O}, ${k.param("output.kernel")}, ${k.output.name}, ${k.param("output.bias")}, 0, false);`);
+  },
+
+  backward(k) {
+    const { T, S, Sd, Td, d, heads, kd, causal, cross, Q, K, V, P, O } = buffers(k);
+    const q = k.input(0).name;
+    const kv = cross ? k.input(1).name : q;
+    const dy = k.outputGrad;
+    const scale = 1 / Math.sqrt(kd);
+    const dO = k.aux("dheads", Td.mul(d));
+    const dQ = k.aux("dq", Td.mul(d));
+    const dK = k.aux("dk", Sd.mul(d));
+    const dV = k.aux("dv", Sd.mul(d));
+    const dP = k.aux("dweights", Sd); // one row of score gradients per example
+    const biasGrad = (name: string, src: string, rows: string) => {
+      const g = k.paramGrad(name);
+      k.line(`${g}.fill(0);`);
+      k.line(`for (let r = 0, o = 0; r < ${rows}; r++) for (let j = 0; j < ${d}; j++, o++) ${g}[j] += ${src}[o];`);
+    };
+    // Output projection.
+    k.line(`rt.gemmTransA(${d}, ${k.B} * ${T}, ${d}, ${O}, ${dy}, ${k.paramGrad("output.kernel")}, false);`);
+    biasGrad("output.bias", dy, `${k.B} * ${T}`);
+    k.line(`rt.gemmTransB(${k.B} * ${T}, ${d}, ${d}, ${dy}, ${k.param("output.kernel")}, ${dO}, false);`);
+    // Through the weighted sum and the softmax, per example and head.
+    k.code(`
+      ${dK}.fill(0, 0, ${k.B} * ${S} * ${d});
+      ${dV}.fill(0, 0, ${k.B} * ${S} * ${d});
+      for (let b = 0; b < ${k.B}; b++) for (let h = 0; h < ${heads}; h++) {
+        const hc = h * ${kd}, pr = b * ${S};
+        for (let t = 0; t < ${T}; t++) {
+          const qo = (b * ${T} + t) * ${d} + hc, po = ((b * ${heads} + h) * ${T} + t) * ${S};
+          const visible = ${causal ? `t + 1` : S};
+          let dot = 0;
+          for (let s = 0; s < visible; s++) {
+            const vo = (b * ${S} + s) * ${d} + hc, p = ${P}[po + s];
+            let a = 0;
+            for (let c = 0; c < ${kd}; c++) { a += ${dO}[qo + c] * ${V}[vo + c]; ${dV}[vo + c] += p * ${dO}[qo + c]; }
+            ${dP}[pr + s] = a;
+            dot += a * p;
+          }
+          for (let c = 0; c < ${kd}; c++) ${dQ}[qo + c] = 0;
+          for (let s = 0; s < visible; s++) {
+            const ko = (b * ${S} + s) * ${d} + hc;
+            const g = ${P}[po + s] * (${dP}[pr + s] - dot) * ${scale};
+            for (let c = 0; c < ${kd}; c++) { ${dQ}[qo + c] += g * ${K}[ko + c]; ${dK}[ko + c] += g * ${Q}[qo + c]; }
+          }
+        }
+      }
+    `);
+    // Input projections: weights, biases, and the inputs' gradients (q and kv are one tensor in self-attention).
+    const rowsQ = `${k.B} * ${T}`;
+    const rowsS = `${k.B} * ${S}`;
+    k.line(`rt.gemmTransA(${d}, ${rowsQ}, ${d}, ${q}, ${dQ}, ${k.paramGrad("query.kernel")}, false);`);
+    biasGrad("query.bias", dQ, rowsQ);
+    k.line(`rt.gemmTransA(${d}, ${rowsS}, ${d}, ${kv}, ${dK}, ${k.paramGrad("key.kernel")}, false);`);
+    biasGrad("key.bias", dK, rowsS);
+    k.line(`rt.gemmTransA(${d}, ${rowsS}, ${d}, ${kv}, ${dV}, ${k.paramGrad("value.kernel")}, false);`);
+    biasGrad("value.bias", dV, rowsS);
+    const dq = k.inputGrad(0);
+    const dkv = cross ? k.inputGrad(1) : dq;
+    const firstKv = cross ? k.assign(1) === "+=" : true;
+    if (dq) k.line(`rt.gemmTransB(${rowsQ}, ${d}, ${d}, ${dQ}, ${k.param("query.kernel")}, ${dq}, ${k.assign(0) === "+="});`);
+    if (dkv) {
+      k.line(`rt.gemmTransB(${rowsS}, ${d}, ${d}, ${dK}, ${k.param("key.kernel")}, ${dkv}, ${firstKv});`);
+      k.line(`rt.gemmTransB(${rowsS}, ${d}, ${d}, ${dV}, ${k.param("value.kernel")}, ${dkv}, true);`);
+    }
+  },
+};
