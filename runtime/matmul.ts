@@ -363,3 +363,85 @@ export function gemmTransA(m: number, k: number, n: number, a: Float32Array, b: 
     }
   }
 }
+
+/**
+ * Products on sub-matrices, for recurrent steps: row i of A starts at
+ * aOff + i·lda, row p of B at bOff + p·ldb, row i of C at cOff + i·ldc.
+ * C (+)= A[m×k] · B[k×n]. Edge tiles are clamped like gemm's.
+ */
+export function gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  for (let i = 0; i < m; i += 4) {
+    const a0 = aOff + i * lda, a1 = aOff + (i + 1 < m ? i + 1 : m - 1) * lda, a2 = aOff + (i + 2 < m ? i + 2 : m - 1) * lda, a3 = aOff + (i + 3 < m ? i + 3 : m - 1) * lda;
+    for (let j = 0; j < n; j += 4) {
+      const j1 = j + 1 < n ? 1 : 0, j2 = j + 2 < n ? 2 : j1, j3 = j + 3 < n ? 3 : j2;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0, bp = bOff + j; p < k; p++, bp += ldb) {
+        const b0 = b[bp]!, b1 = b[bp + j1]!, b2 = b[bp + j2]!, b3 = b[bp + j3]!;
+        const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
+        c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+        c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+        c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+        c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
+      }
+      storeStrided(c, cOff + i * ldc + j, ldc, m - i, n - j, accumulate, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+    }
+  }
+}
+
+/** C (+)= A[m×k] · B[n×k]ᵀ on sub-matrices (offsets and row strides as gemmStrided). */
+export function gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  for (let i = 0; i < m; i += 4) {
+    const a0 = aOff + i * lda, a1 = aOff + (i + 1 < m ? i + 1 : m - 1) * lda, a2 = aOff + (i + 2 < m ? i + 2 : m - 1) * lda, a3 = aOff + (i + 3 < m ? i + 3 : m - 1) * lda;
+    for (let j = 0; j < n; j += 4) {
+      const b0 = bOff + j * ldb, b1 = bOff + (j + 1 < n ? j + 1 : n - 1) * ldb, b2 = bOff + (j + 2 < n ? j + 2 : n - 1) * ldb, b3 = bOff + (j + 3 < n ? j + 3 : n - 1) * ldb;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0; p < k; p++) {
+        const y0 = b[b0 + p]!, y1 = b[b1 + p]!, y2 = b[b2 + p]!, y3 = b[b3 + p]!;
+        const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      storeStrided(c, cOff + i * ldc + j, ldc, m - i, n - j, accumulate, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+    }
+  }
+}
+
+/** Stores (or adds) the part of a 4×4 tile inside C: `rows` and `cols` left from its corner at `at`. */
+function storeStrided(
+  c: Float32Array, at: number, ldc: number, rows: number, cols: number, accumulate: boolean,
+  c00: number, c01: number, c02: number, c03: number,
+  c10: number, c11: number, c12: number, c13: number,
+  c20: number, c21: number, c22: number, c23: number,
+  c30: number, c31: number, c32: number, c33: number,
+): void {
+  if (rows >= 4 && cols >= 4) {
+    if (accumulate) {
+      c[at] += c00; c[at + 1] += c01; c[at + 2] += c02; c[at + 3] += c03;
+      at += ldc;
+      c[at] += c10; c[at + 1] += c11; c[at + 2] += c12; c[at + 3] += c13;
+      at += ldc;
+      c[at] += c20; c[at + 1] += c21; c[at + 2] += c22; c[at + 3] += c23;
+      at += ldc;
+      c[at] += c30; c[at + 1] += c31; c[at + 2] += c32; c[at + 3] += c33;
+    } else {
+      c[at] = c00; c[at + 1] = c01; c[at + 2] = c02; c[at + 3] = c03;
+      at += ldc;
+      c[at] = c10; c[at + 1] = c11; c[at + 2] = c12; c[at + 3] = c13;
+      at += ldc;
+      c[at] = c20; c[at + 1] = c21; c[at + 2] = c22; c[at + 3] = c23;
+      at += ldc;
+      c[at] = c30; c[at + 1] = c31; c[at + 2] = c32; c[at + 3] = c33;
+    }
+    return;
+  }
+  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let r = 0; r < Math.min(rows, 4); r++)
+    for (let q = 0; q < Math.min(cols, 4); q++) {
+      const i = at + r * ldc + q;
+      c[i] = accumulate ? c[i]! + tile[r * 4 + q]! : tile[r * 4 + q]!;
+    }
+}

@@ -41,52 +41,54 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
       k.line(`${h}.fill(0);`);
       if (cPrev) k.line(`${cPrev}.fill(0);`);
       const t = timeOf(reverse, T, "s");
+      // The recurrent product of a step is one strided product over the batch: rows of `pre` for step t are T·g apart.
+      const rec = (cols: number, from: string, fromOff: string, fromLd: string, uCol: number, preCol: number) =>
+        `rt.gemmStrided(${k.B}, ${u}, ${cols}, ${from}, ${fromOff}, ${fromLd}, ${U}, ${uCol}, ${g}, ${pre}, t * ${g} + ${preCol}, ${T} * ${g}, true);`;
       let step: string;
       if (kind === "rnn") {
         step = `
-            for (let j = 0; j < ${u}; j++) {
-              let a = ${pre}[o + j];
-              for (let p = 0; p < ${u}; p++) a += ${h}[hb + p] * ${U}[p * ${u} + j];
-              ${pre}[o + j] = ${act("a")};
-            }
-            for (let j = 0; j < ${u}; j++) ${h}[hb + j] = ${pre}[o + j];`;
+          ${rec(u, h, "0", String(u), 0, 0)}
+          for (let b = 0; b < ${k.B}; b++) {
+            const o = (b * ${T} + t) * ${g}, hb = b * ${u};
+            for (let j = 0; j < ${u}; j++) { const a = ${act(`${pre}[o + j]`)}; ${pre}[o + j] = a; ${h}[hb + j] = a; }
+          }`;
       } else if (kind === "lstm") {
         step = `
-            for (let j = 0; j < ${g}; j++) {
-              let a = ${pre}[o + j];
-              for (let p = 0; p < ${u}; p++) a += ${h}[hb + p] * ${U}[p * ${g} + j];
-              ${pre}[o + j] = j >= ${2 * u} && j < ${3 * u} ? Math.tanh(a) : 1 / (1 + Math.exp(-a));
-            }
+          ${rec(g, h, "0", String(u), 0, 0)}
+          for (let b = 0; b < ${k.B}; b++) {
+            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
+            for (let j = 0; j < ${g}; j++) { const a = ${pre}[o + j]; ${pre}[o + j] = j >= ${2 * u} && j < ${3 * u} ? Math.tanh(a) : 1 / (1 + Math.exp(-a)); }
             for (let j = 0; j < ${u}; j++) {
               const c = ${cPrev}[hb + j] * ${pre}[o + ${u} + j] + ${pre}[o + ${2 * u} + j] * ${pre}[o + j];
               ${cPrev}[hb + j] = c;
               ${cs}[so + j] = c;
               ${h}[hb + j] = ${pre}[o + ${3 * u} + j] * Math.tanh(c);
-            }`;
+            }
+          }`;
       } else {
         step = `
-            for (let j = 0; j < ${2 * u}; j++) {
-              let a = ${pre}[o + j];
-              for (let p = 0; p < ${u}; p++) a += ${h}[hb + p] * ${U}[p * ${g} + j];
-              ${pre}[o + j] = 1 / (1 + Math.exp(-a));
-            }
+          ${rec(2 * u, h, "0", String(u), 0, 0)}
+          for (let b = 0; b < ${k.B}; b++) {
+            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
+            for (let j = 0; j < ${2 * u}; j++) ${pre}[o + j] = 1 / (1 + Math.exp(-${pre}[o + j]));
             for (let p = 0; p < ${u}; p++) ${rh}[so + p] = ${pre}[o + ${u} + p] * ${h}[hb + p];
+          }
+          ${rec(u, rh, `t * ${u}`, `${T} * ${u}`, 2 * u, 2 * u)}
+          for (let b = 0; b < ${k.B}; b++) {
+            const o = (b * ${T} + t) * ${g}, hb = b * ${u};
             for (let j = 0; j < ${u}; j++) {
-              let a = ${pre}[o + ${2 * u} + j];
-              for (let p = 0; p < ${u}; p++) a += ${rh}[so + p] * ${U}[p * ${g} + ${2 * u} + j];
-              ${pre}[o + ${2 * u} + j] = Math.tanh(a);
+              const hh = Math.tanh(${pre}[o + ${2 * u} + j]), z = ${pre}[o + j];
+              ${pre}[o + ${2 * u} + j] = hh;
+              ${h}[hb + j] = z * ${h}[hb + j] + (1 - z) * hh;
             }
-            for (let j = 0; j < ${u}; j++) { const z = ${pre}[o + j]; ${h}[hb + j] = z * ${h}[hb + j] + (1 - z) * ${pre}[o + ${2 * u} + j]; }`;
+          }`;
       }
       k.code(`
         for (let s = 0; s < ${T}; s++) {
           const t = ${t};
-          for (let b = 0; b < ${k.B}; b++) {
-            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
-            for (let p = 0; p < ${u}; p++) ${hp}[so + p] = ${h}[hb + p];
-            ${step.trim()}
-            ${sequences ? `for (let j = 0; j < ${u}; j++) ${y}[so + j] = ${h}[hb + j];` : ""}
-          }
+          for (let b = 0; b < ${k.B}; b++) for (let p = 0; p < ${u}; p++) ${hp}[(b * ${T} + t) * ${u} + p] = ${h}[b * ${u} + p];
+          ${step.trim()}
+          ${sequences ? `for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${y}[(b * ${T} + t) * ${u} + j] = ${h}[b * ${u} + j];` : ""}
         }
       `);
       if (!sequences) k.line(`${y}.set(${h}.subarray(0, ${k.B} * ${u}));`);
@@ -143,19 +145,27 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
               const z = ${pre}[o + j], hh = ${pre}[o + ${2 * u} + j], d = ${dh}[hb + j];
               ${dpre}[o + j] = d * (${hp}[so + j] - hh) * z * (1 - z);
               ${dpre}[o + ${2 * u} + j] = d * (1 - z) * (1 - hh * hh);
-            }
-            // Through ĥ's recurrent product: d(r ⊙ h') = dĥpre · U_hᵀ.
-            for (let p = 0; p < ${u}; p++) {
-              let a = 0;
-              for (let j = 0; j < ${u}; j++) a += ${dpre}[o + ${2 * u} + j] * ${U}[p * ${g} + ${2 * u} + j];
-              const r = ${pre}[o + ${u} + p];
-              ${dpre}[o + ${u} + p] = a * ${hp}[so + p] * r * (1 - r);
-              ${carry}[hb + p] = a * r;
             }`;
       }
-      // The gradient to the previous state: the direct path, plus dpre · Uᵀ over the gates that multiply h' itself.
-      const direct = kind === "gru" ? `${dh}[hb + p] * ${pre}[o + p] + ${carry}[hb + p]` : "0";
-      const hGates = kind === "gru" ? 2 * u : g;
+      // Per step, after the element-wise gate gradients of the whole batch: the gradient to the
+      // previous state is dpre · Uᵀ over the gates that multiply h' (one strided product), plus
+      // for gru the direct path z ⊙ dh and the path through r ⊙ h'.
+      const toPrev = (k0: number, cols: number, out: string, accumulate: boolean) =>
+        `rt.gemmTransBStrided(${k.B}, ${cols}, ${u}, ${dpre}, t * ${g} + ${k0}, ${T} * ${g}, ${U}, ${k0}, ${g}, ${out}, 0, ${u}, ${accumulate});`;
+      const after =
+        kind === "gru"
+          ? `
+          ${toPrev(2 * u, u, carry, false)}
+          for (let b = 0; b < ${k.B}; b++) {
+            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
+            for (let p = 0; p < ${u}; p++) {
+              const r = ${pre}[o + ${u} + p], a = ${carry}[hb + p];
+              ${dpre}[o + ${u} + p] = a * ${hp}[so + p] * r * (1 - r);
+              ${dh}[hb + p] = ${dh}[hb + p] * ${pre}[o + p] + a * r;
+            }
+          }
+          ${toPrev(0, 2 * u, dh, true)}`
+          : toPrev(0, g, dh, false);
       k.code(`
         for (let s = ${T} - 1; s >= 0; s--) {
           const t = ${t};
@@ -163,12 +173,8 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
             const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
             ${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[so + j];` : ""}
             ${step.trim()}
-            for (let p = 0; p < ${u}; p++) {
-              let a = ${direct};
-              for (let j = 0; j < ${hGates}; j++) a += ${dpre}[o + j] * ${U}[p * ${g} + j];
-              ${dh}[hb + p] = a;
-            }
           }
+          ${after.trim()}
         }
       `);
       // Weights: one product over all B·T rows each.

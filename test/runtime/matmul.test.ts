@@ -1,7 +1,7 @@
 // The register-blocked products against a naive triple loop, on shapes that
 // exercise full 4×4 tiles, 4×3 tiles and clamped edge tiles in both directions.
 import { describe, expect, it } from "vitest";
-import { gemm, gemmTransA, gemmTransB } from "../../runtime/matmul.ts";
+import { gemm, gemmStrided, gemmTransA, gemmTransB, gemmTransBStrided } from "../../runtime/matmul.ts";
 import { Rng } from "../../runtime/random.ts";
 
 const rng = new Rng(11);
@@ -50,4 +50,24 @@ describe("matrix products", () => {
       close(cTB, eTB);
     });
   }
+});
+
+describe("strided products (recurrent steps)", () => {
+  it("work on sub-matrices with offsets and row strides, overwriting or accumulating", () => {
+    for (const [m, k, n] of [[5, 3, 6], [8, 4, 8], [3, 7, 2]] as [number, number, number][]) {
+      // A: rows of a [m × 2k] buffer from column 1; B: a [k × (n+3)] buffer from column 2; C: rows of [m × (n+5)] from column 3.
+      const lda = 2 * k, ldb = n + 3, ldc = n + 5;
+      const a = rand(m * lda + 1), b = rand(k * ldb + 2), bT = rand(n * (k + 2) + 1);
+      const sub = (buf: Float32Array, off: number, ld: number) => (i: number, j: number) => buf[off + i * ld + j]!;
+      const expected = reference(m, k, n, sub(a, 1, lda), sub(b, 2, ldb));
+      const c = rand(m * ldc + 3);
+      const before = Float32Array.from(c);
+      gemmStrided(m, k, n, a, 1, lda, b, 2, ldb, c, 3, ldc, true);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(c[3 + i * ldc + j]).toBeCloseTo(before[3 + i * ldc + j]! + expected[i * n + j]!, 4);
+      expect(c[0]).toBe(before[0]); // outside the sub-matrix: untouched
+      const expectedT = reference(m, k, n, sub(a, 1, lda), (p, j) => bT[1 + j * (k + 2) + p]!);
+      gemmTransBStrided(m, k, n, a, 1, lda, bT, 1, k + 2, c, 3, ldc, false);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(c[3 + i * ldc + j]).toBeCloseTo(expectedT[i * n + j]!, 4);
+    }
+  });
 });
