@@ -14,28 +14,51 @@ type Kind = "rnn" | "lstm" | "gru";
 function geometry(k: KernelBuilder, gates: number) {
   const [T, n] = k.op.inputs[0]!.shape;
   const u = k.options.units as number;
-  return { T: k.dim(T!), n: k.static(n!), u, g: gates * u, perStep: product([T!]), reverse: !!k.options.reverse, sequences: !!k.options.sequences };
+  return { T: k.dim(T!), n: k.static(n!), u, g: gates * u, perStep: product([T!]), sequences: !!k.options.sequences };
+}
+
+/**
+ * One direction of the layer: which way it runs, the prefix of its
+ * parameters and saved buffers, and where its state lands in each output row
+ * (bidirectional layers write the forward state to columns [0, u) and the
+ * reverse one to [u, 2u) of rows 2u wide).
+ */
+interface Direction {
+  reverse: boolean;
+  prefix: string;
+  column: number;
+  width: number;
+}
+
+function directions(k: KernelBuilder): Direction[] {
+  const u = k.options.units as number;
+  if (!k.options.bidirectional) return [{ reverse: !!k.options.reverse, prefix: "", column: 0, width: u }];
+  return [
+    { reverse: false, prefix: "", column: 0, width: 2 * u },
+    { reverse: true, prefix: "reverse.", column: u, width: 2 * u },
+  ];
 }
 
 /** Step s of the processing order as a time index (reverse runs T−1 … 0). */
 const timeOf = (reverse: boolean, T: string, s: string) => (reverse ? `(${T} - 1 - ${s})` : s);
 
 export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
-  return {
-    forward(k) {
-      const { T, n, u, g, perStep, reverse, sequences } = geometry(k, gates);
+  const forwardDirection = (k: KernelBuilder, dir: Direction) => {
+      const { T, n, u, g, perStep, sequences } = geometry(k, gates);
+      const { reverse, prefix: px } = dir;
       const x = k.input(0).name;
-      const W = k.param("kernel");
-      const U = k.param("recurrent");
-      const bias = k.param("bias");
+      const W = k.param(`${px}kernel`);
+      const U = k.param(`${px}recurrent`);
+      const bias = k.param(`${px}bias`);
       const y = k.output.name;
+      const aux = (name: string, size: Dim) => k.aux(`${px}${name}`, size);
       // pre: all steps' activations [B, T, g]; hp: the state feeding each step; c (lstm): cell state after each step; rh (gru): r ⊙ h'.
-      const pre = k.aux("gates", perStep.mul(g));
-      const hp = k.aux("hprev", perStep.mul(u));
-      const cs = kind === "lstm" ? k.aux("cell", perStep.mul(u)) : "";
-      const rh = kind === "gru" ? k.aux("rh", perStep.mul(u)) : "";
-      const h = k.aux("h", Dim.const(u)); // the running state, one row per example
-      const cPrev = kind === "lstm" ? k.aux("c", Dim.const(u)) : "";
+      const pre = aux("gates", perStep.mul(g));
+      const hp = aux("hprev", perStep.mul(u));
+      const cs = kind === "lstm" ? aux("cell", perStep.mul(u)) : "";
+      const rh = kind === "gru" ? aux("rh", perStep.mul(u)) : "";
+      const h = aux("h", Dim.const(u)); // the running state, one row per example
+      const cPrev = kind === "lstm" ? aux("c", Dim.const(u)) : "";
       const act = kind === "rnn" && k.options.activation === "relu" ? (v: string) => `(${v} > 0 ? ${v} : 0)` : (v: string) => `Math.tanh(${v})`;
       k.line(`rt.gemm(${k.B} * ${T}, ${n}, ${g}, ${x}, ${W}, ${pre}, ${bias}, 0, false);`);
       k.line(`${h}.fill(0);`);
@@ -88,35 +111,38 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
           const t = ${t};
           for (let b = 0; b < ${k.B}; b++) for (let p = 0; p < ${u}; p++) ${hp}[(b * ${T} + t) * ${u} + p] = ${h}[b * ${u} + p];
           ${step.trim()}
-          ${sequences ? `for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${y}[(b * ${T} + t) * ${u} + j] = ${h}[b * ${u} + j];` : ""}
+          ${sequences ? `for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${y}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j] = ${h}[b * ${u} + j];` : ""}
         }
       `);
-      if (!sequences) k.line(`${y}.set(${h}.subarray(0, ${k.B} * ${u}));`);
-    },
+      if (!sequences) k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${y}[b * ${dir.width} + ${dir.column} + j] = ${h}[b * ${u} + j];`);
+  };
 
-    backward(k) {
-      const { T, n, u, g, perStep, reverse, sequences } = geometry(k, gates);
+  /** Backpropagation through time for one direction; `accumulate`: another direction already wrote dx. */
+  const backwardDirection = (k: KernelBuilder, dir: Direction, accumulate: boolean) => {
+      const { T, n, u, g, perStep, sequences } = geometry(k, gates);
+      const { reverse, prefix: px } = dir;
       const x = k.input(0).name;
-      const W = k.param("kernel");
-      const U = k.param("recurrent");
+      const W = k.param(`${px}kernel`);
+      const U = k.param(`${px}recurrent`);
       const dy = k.outputGrad;
-      const pre = k.aux("gates", perStep.mul(g));
-      const hp = k.aux("hprev", perStep.mul(u));
-      const cs = kind === "lstm" ? k.aux("cell", perStep.mul(u)) : "";
-      const rh = kind === "gru" ? k.aux("rh", perStep.mul(u)) : "";
+      const aux = (name: string, size: Dim) => k.aux(`${px}${name}`, size);
+      const pre = aux("gates", perStep.mul(g));
+      const hp = aux("hprev", perStep.mul(u));
+      const cs = kind === "lstm" ? aux("cell", perStep.mul(u)) : "";
+      const rh = kind === "gru" ? aux("rh", perStep.mul(u)) : "";
       // dh: gradient flowing into the state from later steps; dc (lstm) likewise for the cell; dpre: per-step pre-activation gradients.
-      const dh = k.aux("dh", Dim.const(u));
-      const dc = kind === "lstm" ? k.aux("dc", Dim.const(u)) : "";
-      const dpre = k.aux("dgates", perStep.mul(g));
-      const carry = kind === "gru" ? k.aux("carry", Dim.const(u)) : "";
-      const gW = k.paramGrad("kernel");
-      const gU = k.paramGrad("recurrent");
-      const gb = k.paramGrad("bias");
+      const dh = aux("dh", Dim.const(u));
+      const dc = kind === "lstm" ? aux("dc", Dim.const(u)) : "";
+      const dpre = aux("dgates", perStep.mul(g));
+      const carry = kind === "gru" ? aux("carry", Dim.const(u)) : "";
+      const gW = k.paramGrad(`${px}kernel`);
+      const gU = k.paramGrad(`${px}recurrent`);
+      const gb = k.paramGrad(`${px}bias`);
       const relu = kind === "rnn" && k.options.activation === "relu";
       k.line(`${dh}.fill(0);`);
       if (dc) k.line(`${dc}.fill(0);`);
       // The last processed step's state is the output when sequences is false.
-      if (!sequences) k.line(`${dh}.set(${dy}.subarray(0, ${k.B} * ${u}));`);
+      if (!sequences) k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${dh}[b * ${u} + j] = ${dy}[b * ${dir.width} + ${dir.column} + j];`);
       const t = timeOf(reverse, T, "s");
       let step: string;
       if (kind === "rnn") {
@@ -171,7 +197,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
           const t = ${t};
           for (let b = 0; b < ${k.B}; b++) {
             const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
-            ${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[so + j];` : ""}
+            ${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
             ${step.trim()}
           }
           ${after.trim()}
@@ -196,7 +222,15 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
         `);
       } else k.line(`rt.gemmTransA(${u}, ${k.B} * ${T}, ${g}, ${hp}, ${dpre}, ${gU}, false);`);
       const dx = k.inputGrad(0);
-      if (dx) k.line(`rt.gemmTransB(${k.B} * ${T}, ${g}, ${n}, ${dpre}, ${W}, ${dx}, ${k.assign(0) === "+="});`);
+      if (dx) k.line(`rt.gemmTransB(${k.B} * ${T}, ${g}, ${n}, ${dpre}, ${W}, ${dx}, ${accumulate || k.assign(0) === "+="});`);
+  };
+
+  return {
+    forward(k) {
+      for (const dir of directions(k)) forwardDirection(k, dir);
+    },
+    backward(k) {
+      directions(k).forEach((dir, i) => backwardDirection(k, dir, i > 0));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Dim, expectRank } from "./common.ts";
+import { Diagnostics } from "../diagnostics.ts";
 import type { LayerDef, LayerResult } from "./layer.ts";
 import { recurrentEmit } from "./recurrent-emit.ts";
 
@@ -11,6 +12,7 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
     { name: "units", type: { kind: "int", min: 1 }, doc: "hidden state width" },
     { name: "sequences", type: { kind: "bool" }, default: false, positional: false, doc: "return every step [T, units] instead of the last [units]" },
     { name: "reverse", type: { kind: "bool" }, default: false, positional: false, doc: "run from the last step to the first" },
+    { name: "bidirectional", type: { kind: "bool" }, default: false, positional: false, doc: "run both ways and concatenate the states (2·units wide); the reverse direction's parameters are reverse.kernel, reverse.recurrent, reverse.bias" },
   ];
   if (name === "rnn") options.push({ name: "activation", type: { kind: "enum", values: ["tanh", "relu"] }, default: "tanh", positional: false });
   return {
@@ -25,13 +27,15 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
       const n = ctx.requireStatic(x.shape[1]!, "feature axis");
       if (n === undefined) return undefined;
       const u = ctx.options.units as number;
+      const both = !!ctx.options.bidirectional;
+      if (both && ctx.options.reverse)
+        return ctx.error(Diagnostics.BadOptionValue, { layer: name, option: "reverse", expected: "false with bidirectional: true (it runs both ways)", got: "true" }, ctx.optionSpan("reverse"));
       const steps = x.shape[0]!;
-      const output = { dtype: "f32" as const, shape: ctx.options.sequences ? [steps, Dim.const(u)] : [Dim.const(u)] };
-      return {
-        output,
-        params: { kernel: [n, gates * u], recurrent: [u, gates * u], bias: [gates * u] },
-        macs: steps.mul(gates * u * (n + u)),
-      };
+      const width = Dim.const(both ? 2 * u : u);
+      const output = { dtype: "f32" as const, shape: ctx.options.sequences ? [steps, width] : [width] };
+      const params: Record<string, number[]> = { kernel: [n, gates * u], recurrent: [u, gates * u], bias: [gates * u] };
+      if (both) Object.assign(params, { "reverse.kernel": [n, gates * u], "reverse.recurrent": [u, gates * u], "reverse.bias": [gates * u] });
+      return { output, params, macs: steps.mul(gates * u * (n + u) * (both ? 2 : 1)) };
     },
   };
 }

@@ -6,7 +6,7 @@ import { compileModel, gradCheck, makeInputs } from "./harness.ts";
 
 const variants: [string, string][] = [];
 for (const layer of ["rnn(4)", "rnn(4, activation: relu)", "lstm(3)", "gru(3)"])
-  for (const opts of ["", ", sequences: true", ", reverse: true", ", sequences: true, reverse: true"]) variants.push([layer, opts]);
+  for (const opts of ["", ", sequences: true", ", reverse: true", ", sequences: true, reverse: true", ", bidirectional: true", ", sequences: true, bidirectional: true"]) variants.push([layer, opts]);
 
 describe("recurrent layers: gradient checks", () => {
   for (const [layer, opts] of variants) {
@@ -61,6 +61,24 @@ describe("recurrent layers: the spec's equations", () => {
       const hh = Math.tanh(0.5 * x[t]! + -0.8 * (r * h) + 0.3);
       h = z * h + (1 - z) * hh;
       expect(y[t]!).toBeCloseTo(h, 6);
+    }
+  });
+
+  it("bidirectional concatenates the forward state and the reverse state, each with its own parameters", () => {
+    const bi = compileModel("model M {\n  input x: f32[T, 1]\n  output y = x -> gru(2, bidirectional: true, sequences: true)\n}");
+    const fwd = compileModel("model M {\n  input x: f32[T, 1]\n  output y = x -> gru(2, sequences: true)\n}");
+    const rev = compileModel("model M {\n  input x: f32[T, 1]\n  output y = x -> gru(2, reverse: true, sequences: true)\n}");
+    const b = new bi({ seed: 1 }), f = new fwd(), r = new rev();
+    expect(Object.keys(b.params)).toEqual(["gru_1.kernel", "gru_1.recurrent", "gru_1.bias", "gru_1.reverse.kernel", "gru_1.reverse.recurrent", "gru_1.reverse.bias"]);
+    for (const p of ["kernel", "recurrent", "bias"]) {
+      f.params[`gru_1.${p}`]!.set(b.params[`gru_1.${p}`]!);
+      r.params[`gru_1.${p}`]!.set(b.params[`gru_1.reverse.${p}`]!);
+    }
+    const x = new Float32Array([0.3, -1, 2]);
+    const y = b.forward({ x }, { batch: 1, T: 3 }).y!, yf = f.forward({ x }, { batch: 1, T: 3 }).y!, yr = r.forward({ x }, { batch: 1, T: 3 }).y!;
+    for (let t = 0; t < 3; t++) {
+      expect(Array.from(y.slice(t * 4, t * 4 + 2))).toEqual(Array.from(yf.slice(t * 2, t * 2 + 2)));
+      expect(Array.from(y.slice(t * 4 + 2, t * 4 + 4))).toEqual(Array.from(yr.slice(t * 2, t * 2 + 2)));
     }
   });
 
