@@ -34,6 +34,8 @@ interface Args {
   inputs: TensorValue[];
   positional: ConstValue[];
   named: { key: A.Identifier; value: ConstValue }[];
+  /** Named arguments given a tensor: valid only for a layer's tensor options (`lengths:`). */
+  tensorOptions: { key: A.Identifier; value: TensorValue }[];
   ok: boolean;
 }
 
@@ -426,7 +428,7 @@ export class ModelEvaluator {
   // ── calls ──
 
   private evalArgs(call: A.Call, frame: Frame, piped: TensorValue | undefined, callee: string, isBlock = false): Args {
-    const args: Args = { inputs: piped ? [piped] : [], positional: [], named: [], ok: true };
+    const args: Args = { inputs: piped ? [piped] : [], positional: [], named: [], tensorOptions: [], ok: true };
     let sawNamed = false;
     for (const arg of call.args) {
       const v = this.evaluate(arg.value, frame);
@@ -436,10 +438,8 @@ export class ModelEvaluator {
       }
       if (arg.key) {
         sawNamed = true;
-        if (v.kind === "tensor") {
-          this.report(frame, Diagnostics.NotAConstant, { what: `option '${arg.key.name}' of ${callee}` }, arg.value.span, { hint: "tensor inputs are passed by position, before the options" });
-          args.ok = false;
-        } else args.named.push({ key: arg.key, value: v });
+        if (v.kind === "tensor") args.tensorOptions.push({ key: arg.key, value: v });
+        else args.named.push({ key: arg.key, value: v });
         continue;
       }
       if (sawNamed) {
@@ -484,7 +484,13 @@ export class ModelEvaluator {
       return this.report(frame, Diagnostics.WrongInputCount, { layer: name, expected, got: args.inputs.length }, call.span, hint ? { hint } : {});
     }
     const options = this.matchOptions(def, call, args, frame);
-    if (!args.ok || !options) return undefined;
+    const extra = this.tensorOptions(def, args, frame, name);
+    if (!args.ok || !options || !extra) return undefined;
+    // A tensor option becomes one more input of the node; its option value is that input's index.
+    extra.forEach(({ key, value }, i) => {
+      options.values[key] = args.inputs.length + i;
+      options.spans.set(key, value.span);
+    });
 
     for (let i = 0; i < args.inputs.length; i++) {
       const want = def.dtypes?.[Math.min(i, def.dtypes.length - 1)] ?? "f32";
@@ -495,7 +501,31 @@ export class ModelEvaluator {
       }
     }
     const related = def.name === "concat" ? this.symbolOrigins(args.inputs.map((i) => i.type)) : [];
-    return this.addNode(frame, def, args.inputs, options.values, options.spans, call, related);
+    return this.addNode(frame, def, [...args.inputs, ...extra.map((e) => e.value)], options.values, options.spans, call, related);
+  }
+
+  /** Checks named arguments that are tensors: each must be a tensor option of the layer, of its dtype and rank. */
+  private tensorOptions(def: LayerDef, args: Args, frame: Frame, who: string): { key: string; value: TensorValue }[] | undefined {
+    const out: { key: string; value: TensorValue }[] = [];
+    let ok = true;
+    for (const { key, value } of args.tensorOptions) {
+      const spec = def.options.find((o) => o.name === key.name);
+      if (!spec || spec.type.kind !== "lengths") {
+        ok = false;
+        if (!spec) {
+          const hint = didYouMean(key.name, def.options.map((o) => o.name));
+          this.report(frame, Diagnostics.UnknownOption, { layer: def.name, option: key.name }, key.span, hint ? { hint } : {});
+        } else this.report(frame, Diagnostics.NotAConstant, { what: `option '${key.name}' of ${who}` }, value.span, { hint: "tensor inputs are passed by position, before the options" });
+        continue;
+      }
+      if (value.type.dtype !== "i32" || value.type.shape.length !== 0) {
+        ok = false;
+        this.report(frame, Diagnostics.LayerInputMismatch, { layer: def.name, expected: `i32 lengths, one per example (declared as \`input ${key.name}: i32\`), for '${key.name}'`, got: typeToString(value.type) }, value.span);
+        continue;
+      }
+      out.push({ key: key.name, value });
+    }
+    return ok ? out : undefined;
   }
 
   private matchOptions(def: LayerDef, call: A.Call, args: Args, frame: Frame): { values: Record<string, OptionValue>; spans: Map<string, Span> } | undefined {
@@ -629,6 +659,11 @@ export class ModelEvaluator {
     if (this.blockStack.includes(blockName) || this.blockStack.length >= MAX_BLOCK_DEPTH)
       return this.report(frame, Diagnostics.BlockRecursion, { name: blockName }, call.callee.span);
     const args = this.evalArgs(call, frame, piped, `block ${blockName}`, true);
+    for (const { key, value } of args.tensorOptions) {
+      // Block parameters are compile-time values.
+      this.report(frame, Diagnostics.NotAConstant, { what: `option '${key.name}' of block ${blockName}` }, value.span, { hint: "tensor inputs are passed by position, before the options" });
+      args.ok = false;
+    }
     // While inputs are missing, a leading unknown name was meant as one (`B(xx, 4)`), not as an enum parameter.
     const wanted = decl.body.filter((s) => s.kind === "Input" && s.role === "input").length;
     for (let i = args.inputs.length; i < wanted && args.positional[0]?.kind === "enum"; i++) {
@@ -663,7 +698,7 @@ export class ModelEvaluator {
       inputs.push({ kind: "tensor", ref: { kind: "input", name: st.name.name }, type, span: st.name.span });
     }
     const call: A.Call = { kind: "Call", span: decl.name.span, callee: decl.name, args: [], bare: false };
-    this.instantiateWith(ref, call, { ...frame, scope: new Map() }, { inputs, positional: [], named: [], ok: true });
+    this.instantiateWith(ref, call, { ...frame, scope: new Map() }, { inputs, positional: [], named: [], tensorOptions: [], ok: true });
     return true;
   }
 

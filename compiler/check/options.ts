@@ -28,6 +28,8 @@ function describeType(spec: OptionSpec): string {
       return "valid, same, a non-negative integer or a tuple of them";
     case "axis":
       return "an axis (an integer, negative counts from the end)";
+    case "lengths":
+      return "an i32 input of per-example lengths";
   }
 }
 
@@ -89,6 +91,12 @@ export function coerceOption(layer: string, spec: OptionSpec, v: ConstValue, r: 
       return bad(v.kind === "enum" ? didYouMean(v.name, t.values) : undefined);
     case "ints":
       return ints(t.min);
+    case "lengths":
+      if (v.kind === "enum") {
+        r.undefinedName(v.name, v.span);
+        return undefined;
+      }
+      return bad();
     case "padding":
       if (v.kind === "enum") {
         if (v.name === "valid" || v.name === "same") return v.name;

@@ -18,7 +18,12 @@ export type OptionType =
   /** `valid`, `same`, an int, or a tuple of ints per spatial axis. */
   | { kind: "padding" }
   /** An axis of the per-example shape; negative counts from the end. */
-  | { kind: "axis" };
+  | { kind: "axis" }
+  /**
+   * A tensor of per-example lengths (an `i32` scalar input, `lengths: n`):
+   * it becomes one more input of the layer, and the option's value is its index.
+   */
+  | { kind: "lengths" };
 
 /** The value of an option after checking. */
 export type OptionValue = number | boolean | string | number[];

@@ -1,10 +1,13 @@
 // Code for rnn, lstm and gru (spec §5 equations, gate order i f c o / z r h),
 // trained by backpropagation through time. The input projection of every
-// step is one product (X · kernel + bias for all B·T rows); the recurrent
-// loop over T runs at run time with per-step products written as loops over
-// the batch. Training keeps, per step, the gate activations, the state that
-// fed the step and (lstm) the cell state, so the backward pass needs no
-// recomputation.
+// step is one product (X · kernel + bias for all B·T rows); the loop over T
+// runs at run time, and each step's recurrent product is one product over
+// the batch (h' · recurrent into a step buffer, added to each example's row).
+// With `lengths: n`, example b runs only its first n[b] steps (a reverse
+// direction starts at its last real step): padded steps leave the state,
+// the outputs (zero), and every gradient untouched. Training keeps, per
+// step, the gate activations, the state that fed the step and (lstm) the
+// cell state, so backward needs no recomputation.
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import type { LayerEmit } from "./layer.ts";
 import { Dim, product } from "../shapes/dim.ts";
@@ -14,7 +17,8 @@ type Kind = "rnn" | "lstm" | "gru";
 function geometry(k: KernelBuilder, gates: number) {
   const [T, n] = k.op.inputs[0]!.shape;
   const u = k.options.units as number;
-  return { T: k.dim(T!), n: k.static(n!), u, g: gates * u, perStep: product([T!]), sequences: !!k.options.sequences };
+  const lengths = typeof k.options.lengths === "number" ? k.input(k.options.lengths).name : undefined;
+  return { T: k.dim(T!), n: k.static(n!), u, g: gates * u, perStep: product([T!]), sequences: !!k.options.sequences, lengths };
 }
 
 /**
@@ -39,124 +43,137 @@ function directions(k: KernelBuilder): Direction[] {
   ];
 }
 
-/** Step s of the processing order as a time index (reverse runs T−1 … 0). */
-const timeOf = (reverse: boolean, T: string, s: string) => (reverse ? `(${T} - 1 - ${s})` : s);
-
 export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
+  /** Per example: its length, whether step s is real, and the time index of step s. */
+  const stepOf = (k: KernelBuilder, dir: Direction, T: string, lengths: string | undefined, s: string) => {
+    const len = lengths ? `${lengths}[b]` : T;
+    return { len, time: dir.reverse ? `${len} - 1 - ${s}` : s };
+  };
+
   const forwardDirection = (k: KernelBuilder, dir: Direction) => {
-      const { T, n, u, g, perStep, sequences } = geometry(k, gates);
-      const { reverse, prefix: px } = dir;
-      const x = k.input(0).name;
-      const W = k.param(`${px}kernel`);
-      const U = k.param(`${px}recurrent`);
-      const bias = k.param(`${px}bias`);
-      const y = k.output.name;
-      const aux = (name: string, size: Dim) => k.aux(`${px}${name}`, size);
-      // pre: all steps' activations [B, T, g]; hp: the state feeding each step; c (lstm): cell state after each step; rh (gru): r ⊙ h'.
-      const pre = aux("gates", perStep.mul(g));
-      const hp = aux("hprev", perStep.mul(u));
-      const cs = kind === "lstm" ? aux("cell", perStep.mul(u)) : "";
-      const rh = kind === "gru" ? aux("rh", perStep.mul(u)) : "";
-      const h = aux("h", Dim.const(u)); // the running state, one row per example
-      const cPrev = kind === "lstm" ? aux("c", Dim.const(u)) : "";
-      const act = kind === "rnn" && k.options.activation === "relu" ? (v: string) => `(${v} > 0 ? ${v} : 0)` : (v: string) => `Math.tanh(${v})`;
-      k.line(`rt.gemm(${k.B} * ${T}, ${n}, ${g}, ${x}, ${W}, ${pre}, ${bias}, 0, false);`);
-      k.line(`${h}.fill(0);`);
-      if (cPrev) k.line(`${cPrev}.fill(0);`);
-      const t = timeOf(reverse, T, "s");
-      // The recurrent product of a step is one strided product over the batch: rows of `pre` for step t are T·g apart.
-      const rec = (cols: number, from: string, fromOff: string, fromLd: string, uCol: number, preCol: number) =>
-        `rt.gemmStrided(${k.B}, ${u}, ${cols}, ${from}, ${fromOff}, ${fromLd}, ${U}, ${uCol}, ${g}, ${pre}, t * ${g} + ${preCol}, ${T} * ${g}, true);`;
-      let step: string;
-      if (kind === "rnn") {
-        step = `
-          ${rec(u, h, "0", String(u), 0, 0)}
+    const { T, n, u, g, perStep, sequences, lengths } = geometry(k, gates);
+    const px = dir.prefix;
+    const x = k.input(0).name;
+    const W = k.param(`${px}kernel`);
+    const U = k.param(`${px}recurrent`);
+    const y = k.output.name;
+    const aux = (name: string, size: Dim) => k.aux(`${px}${name}`, size);
+    // pre: all steps' activations [B, T, g]; hp: the state feeding each step; cs (lstm): cell state after each step; rh (gru): r ⊙ h'.
+    const pre = aux("gates", perStep.mul(g));
+    const hp = aux("hprev", perStep.mul(u));
+    const cs = kind === "lstm" ? aux("cell", perStep.mul(u)) : "";
+    const rh = kind === "gru" ? aux("rh", perStep.mul(u)) : "";
+    const h = aux("h", Dim.const(u));
+    const cPrev = kind === "lstm" ? aux("c", Dim.const(u)) : "";
+    // rec: one step's recurrent product for the whole batch; rhStep (gru): that step's r ⊙ h' rows.
+    const recCols = kind === "gru" ? 2 * u : g;
+    const rec = aux("rec", Dim.const(recCols));
+    const rhStep = kind === "gru" ? aux("rhstep", Dim.const(u)) : "";
+    const rec2 = kind === "gru" ? aux("rec2", Dim.const(u)) : "";
+    const act = kind === "rnn" && k.options.activation === "relu" ? (v: string) => `(${v} > 0 ? ${v} : 0)` : (v: string) => `Math.tanh(${v})`;
+    const { len, time } = stepOf(k, dir, T, lengths, "s");
+
+    k.line(`rt.gemm(${k.B} * ${T}, ${n}, ${g}, ${x}, ${W}, ${pre}, ${k.param(`${px}bias`)}, 0, false);`);
+    k.line(`${h}.fill(0);`);
+    if (cPrev) k.line(`${cPrev}.fill(0);`);
+    if (lengths) {
+      // Padded rows are never written below; clear what the weight products and outputs read.
+      k.line(`${hp}.fill(0, 0, ${k.B} * ${T} * ${u});`);
+      if (rh) k.line(`${rh}.fill(0, 0, ${k.B} * ${T} * ${u});`);
+      if (sequences && dir.column === 0) k.line(`${y}.fill(0, 0, ${k.B} * ${T} * ${dir.width});`);
+      if (dir.column === 0) {
+        const who = JSON.stringify(k.op.inputs[k.options.lengths as number]!.label);
+        k.line(`for (let b = 0; b < ${k.B}; b++) { const l = ${lengths}[b]; if (!(l >= 1 && l <= ${T})) throw new RangeError("${k.op.def.name}: lengths '" + ${who} + "' is " + l + " for example " + b + ", outside [1, " + ${T} + "]"); }`);
+      }
+    }
+    // The element-wise part of a step for example b at time t (`o`: its gate row, `so`: its state row, `r`: its product row).
+    let update: string;
+    if (kind === "rnn") {
+      update = `for (let j = 0; j < ${u}; j++) { const a = ${act(`${pre}[o + j] + ${rec}[r + j]`)}; ${pre}[o + j] = a; ${h}[hb + j] = a; }`;
+    } else if (kind === "lstm") {
+      update = `
+        for (let j = 0; j < ${g}; j++) { const a = ${pre}[o + j] + ${rec}[r + j]; ${pre}[o + j] = j >= ${2 * u} && j < ${3 * u} ? Math.tanh(a) : 1 / (1 + Math.exp(-a)); }
+        for (let j = 0; j < ${u}; j++) {
+          const c = ${cPrev}[hb + j] * ${pre}[o + ${u} + j] + ${pre}[o + ${2 * u} + j] * ${pre}[o + j];
+          ${cPrev}[hb + j] = c;
+          ${cs}[so + j] = c;
+          ${h}[hb + j] = ${pre}[o + ${3 * u} + j] * Math.tanh(c);
+        }`;
+    } else {
+      update = `
+        for (let j = 0; j < ${2 * u}; j++) ${pre}[o + j] = 1 / (1 + Math.exp(-(${pre}[o + j] + ${rec}[r + j])));
+        for (let p = 0; p < ${u}; p++) { const v = ${pre}[o + ${u} + p] * ${h}[hb + p]; ${rh}[so + p] = v; ${rhStep}[hb + p] = v; }`;
+    }
+    const perExample = (body: string) => `
           for (let b = 0; b < ${k.B}; b++) {
-            const o = (b * ${T} + t) * ${g}, hb = b * ${u};
-            for (let j = 0; j < ${u}; j++) { const a = ${act(`${pre}[o + j]`)}; ${pre}[o + j] = a; ${h}[hb + j] = a; }
+            if (s >= ${len}) continue;
+            const t = ${time}, o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u}, r = b * ${recCols};
+            ${body}
           }`;
-      } else if (kind === "lstm") {
-        step = `
-          ${rec(g, h, "0", String(u), 0, 0)}
-          for (let b = 0; b < ${k.B}; b++) {
-            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
-            for (let j = 0; j < ${g}; j++) { const a = ${pre}[o + j]; ${pre}[o + j] = j >= ${2 * u} && j < ${3 * u} ? Math.tanh(a) : 1 / (1 + Math.exp(-a)); }
-            for (let j = 0; j < ${u}; j++) {
-              const c = ${cPrev}[hb + j] * ${pre}[o + ${u} + j] + ${pre}[o + ${2 * u} + j] * ${pre}[o + j];
-              ${cPrev}[hb + j] = c;
-              ${cs}[so + j] = c;
-              ${h}[hb + j] = ${pre}[o + ${3 * u} + j] * Math.tanh(c);
-            }
-          }`;
-      } else {
-        step = `
-          ${rec(2 * u, h, "0", String(u), 0, 0)}
-          for (let b = 0; b < ${k.B}; b++) {
-            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
-            for (let j = 0; j < ${2 * u}; j++) ${pre}[o + j] = 1 / (1 + Math.exp(-${pre}[o + j]));
-            for (let p = 0; p < ${u}; p++) ${rh}[so + p] = ${pre}[o + ${u} + p] * ${h}[hb + p];
-          }
-          ${rec(u, rh, `t * ${u}`, `${T} * ${u}`, 2 * u, 2 * u)}
-          for (let b = 0; b < ${k.B}; b++) {
-            const o = (b * ${T} + t) * ${g}, hb = b * ${u};
-            for (let j = 0; j < ${u}; j++) {
-              const hh = Math.tanh(${pre}[o + ${2 * u} + j]), z = ${pre}[o + j];
+    const output = sequences ? `for (let j = 0; j < ${u}; j++) ${y}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j] = ${h}[hb + j];` : "";
+    const gruSecond =
+      kind === "gru"
+        ? `
+          rt.gemmStrided(${k.B}, ${u}, ${u}, ${rhStep}, 0, ${u}, ${U}, ${2 * u}, ${g}, ${rec2}, 0, ${u}, false);
+          ${perExample(`for (let j = 0; j < ${u}; j++) {
+              const hh = Math.tanh(${pre}[o + ${2 * u} + j] + ${rec2}[hb + j]), z = ${pre}[o + j];
               ${pre}[o + ${2 * u} + j] = hh;
               ${h}[hb + j] = z * ${h}[hb + j] + (1 - z) * hh;
             }
-          }`;
+            ${output}`)}`
+        : "";
+    k.code(`
+      for (let s = 0; s < ${T}; s++) {
+        rt.gemmStrided(${k.B}, ${u}, ${recCols}, ${h}, 0, ${u}, ${U}, 0, ${g}, ${rec}, 0, ${recCols}, false);
+        ${perExample(`for (let p = 0; p < ${u}; p++) ${hp}[so + p] = ${h}[hb + p];
+            ${update.trim()}
+            ${kind === "gru" ? "" : output}`)}
+        ${gruSecond.trim()}
       }
-      k.code(`
-        for (let s = 0; s < ${T}; s++) {
-          const t = ${t};
-          for (let b = 0; b < ${k.B}; b++) for (let p = 0; p < ${u}; p++) ${hp}[(b * ${T} + t) * ${u} + p] = ${h}[b * ${u} + p];
-          ${step.trim()}
-          ${sequences ? `for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${y}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j] = ${h}[b * ${u} + j];` : ""}
-        }
-      `);
-      if (!sequences) k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${y}[b * ${dir.width} + ${dir.column} + j] = ${h}[b * ${u} + j];`);
+    `);
+    if (!sequences) k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${y}[b * ${dir.width} + ${dir.column} + j] = ${h}[b * ${u} + j];`);
   };
 
   /** Backpropagation through time for one direction; `accumulate`: another direction already wrote dx. */
   const backwardDirection = (k: KernelBuilder, dir: Direction, accumulate: boolean) => {
-      const { T, n, u, g, perStep, sequences } = geometry(k, gates);
-      const { reverse, prefix: px } = dir;
-      const x = k.input(0).name;
-      const W = k.param(`${px}kernel`);
-      const U = k.param(`${px}recurrent`);
-      const dy = k.outputGrad;
-      const aux = (name: string, size: Dim) => k.aux(`${px}${name}`, size);
-      const pre = aux("gates", perStep.mul(g));
-      const hp = aux("hprev", perStep.mul(u));
-      const cs = kind === "lstm" ? aux("cell", perStep.mul(u)) : "";
-      const rh = kind === "gru" ? aux("rh", perStep.mul(u)) : "";
-      // dh: gradient flowing into the state from later steps; dc (lstm) likewise for the cell; dpre: per-step pre-activation gradients.
-      const dh = aux("dh", Dim.const(u));
-      const dc = kind === "lstm" ? aux("dc", Dim.const(u)) : "";
-      const dpre = aux("dgates", perStep.mul(g));
-      const carry = kind === "gru" ? aux("carry", Dim.const(u)) : "";
-      const gW = k.paramGrad(`${px}kernel`);
-      const gU = k.paramGrad(`${px}recurrent`);
-      const gb = k.paramGrad(`${px}bias`);
-      const relu = kind === "rnn" && k.options.activation === "relu";
-      k.line(`${dh}.fill(0);`);
-      if (dc) k.line(`${dc}.fill(0);`);
-      // The last processed step's state is the output when sequences is false.
-      if (!sequences) k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${dh}[b * ${u} + j] = ${dy}[b * ${dir.width} + ${dir.column} + j];`);
-      const t = timeOf(reverse, T, "s");
-      let step: string;
-      if (kind === "rnn") {
-        step = `
-            for (let j = 0; j < ${u}; j++) {
-              const a = ${pre}[o + j];
-              ${dpre}[o + j] = ${relu ? `a > 0 ? ${dh}[hb + j] : 0` : `${dh}[hb + j] * (1 - a * a)`};
-            }`;
-      } else if (kind === "lstm") {
-        step = `
+    const { T, n, u, g, perStep, sequences, lengths } = geometry(k, gates);
+    const px = dir.prefix;
+    const x = k.input(0).name;
+    const W = k.param(`${px}kernel`);
+    const U = k.param(`${px}recurrent`);
+    const dy = k.outputGrad;
+    const aux = (name: string, size: Dim) => k.aux(`${px}${name}`, size);
+    const pre = aux("gates", perStep.mul(g));
+    const hp = aux("hprev", perStep.mul(u));
+    const cs = kind === "lstm" ? aux("cell", perStep.mul(u)) : "";
+    const rh = kind === "gru" ? aux("rh", perStep.mul(u)) : "";
+    // dh: gradient reaching the state from later steps; dc (lstm) likewise for the cell;
+    // dpre: every step's pre-activation gradients; dStep: one step's rows of it, contiguous; dhStep: their product with Uᵀ.
+    const dh = aux("dh", Dim.const(u));
+    const dc = kind === "lstm" ? aux("dc", Dim.const(u)) : "";
+    const dpre = aux("dgates", perStep.mul(g));
+    const dStep = aux("dstep", Dim.const(g));
+    const dhStep = aux("dhstep", Dim.const(u));
+    const carry = kind === "gru" ? aux("carry", Dim.const(u)) : "";
+    const relu = kind === "rnn" && k.options.activation === "relu";
+    const { len, time } = stepOf(k, dir, T, lengths, "s");
+    const prevTime = dir.reverse ? `${len} - s` : `s - 1`;
+
+    k.line(`${dh}.fill(0);`);
+    if (dc) k.line(`${dc}.fill(0);`);
+    if (lengths) k.line(`${dpre}.fill(0, 0, ${k.B} * ${T} * ${g});`);
+    k.line(`${dStep}.fill(0);`);
+    // The state after the last real step is the output when sequences is false.
+    if (!sequences) k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${dh}[b * ${u} + j] = ${dy}[b * ${dir.width} + ${dir.column} + j];`);
+    let gateGrads: string;
+    if (kind === "rnn") {
+      gateGrads = `for (let j = 0; j < ${u}; j++) { const a = ${pre}[o + j]; ${dpre}[o + j] = ${relu ? `a > 0 ? ${dh}[hb + j] : 0` : `${dh}[hb + j] * (1 - a * a)`}; }`;
+    } else if (kind === "lstm") {
+      gateGrads = `
             for (let j = 0; j < ${u}; j++) {
               const i = ${pre}[o + j], f = ${pre}[o + ${u} + j], cc = ${pre}[o + ${2 * u} + j], og = ${pre}[o + ${3 * u} + j];
               const c = ${cs}[so + j], tc = Math.tanh(c);
-              const cp = s > 0 ? ${cs}[(b * ${T} + ${timeOf(reverse, T, "(s - 1)")}) * ${u} + j] : 0;
+              const cp = s > 0 ? ${cs}[(b * ${T} + ${prevTime}) * ${u} + j] : 0;
               const d = ${dh}[hb + j];
               const dcell = ${dc}[hb + j] + d * og * (1 - tc * tc);
               ${dpre}[o + j] = dcell * cc * i * (1 - i);
@@ -165,64 +182,70 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
               ${dpre}[o + ${3 * u} + j] = d * tc * og * (1 - og);
               ${dc}[hb + j] = dcell * f;
             }`;
-      } else {
-        step = `
+    } else {
+      gateGrads = `
             for (let j = 0; j < ${u}; j++) {
               const z = ${pre}[o + j], hh = ${pre}[o + ${2 * u} + j], d = ${dh}[hb + j];
               ${dpre}[o + j] = d * (${hp}[so + j] - hh) * z * (1 - z);
               ${dpre}[o + ${2 * u} + j] = d * (1 - z) * (1 - hh * hh);
             }`;
+    }
+    const perExample = (body: string) => `
+          for (let b = 0; b < ${k.B}; b++) {
+            if (s >= ${len}) continue;
+            const t = ${time}, o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u}, r = b * ${g};
+            ${body}
+          }`;
+    const copyRow = (from: number, count: number) => `for (let j = ${from}; j < ${from + count}; j++) ${dStep}[r + j] = ${dpre}[o + j];`;
+    // gru: the ĥ gate's recurrent product took r ⊙ h'; its gradient gives dr and part of dh' (carry).
+    const gruMiddle =
+      kind === "gru"
+        ? `
+          rt.gemmTransBStrided(${k.B}, ${u}, ${u}, ${dStep}, ${2 * u}, ${g}, ${U}, ${2 * u}, ${g}, ${carry}, 0, ${u}, false);
+          ${perExample(`for (let p = 0; p < ${u}; p++) {
+              const rr = ${pre}[o + ${u} + p], a = ${carry}[hb + p];
+              const dr = a * ${hp}[so + p] * rr * (1 - rr);
+              ${dpre}[o + ${u} + p] = dr;
+              ${dStep}[r + ${u} + p] = dr;
+              ${carry}[hb + p] = ${dh}[hb + p] * ${pre}[o + p] + a * rr;
+            }`)}`
+        : "";
+    // Gates that multiply h' directly: all of them, or z and r for gru.
+    const hGates = kind === "gru" ? 2 * u : g;
+    const direct = kind === "gru" ? `${carry}[hb + j] + ` : "";
+    k.code(`
+      for (let s = ${T} - 1; s >= 0; s--) {
+        ${perExample(`${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
+            ${gateGrads.trim()}
+            ${copyRow(0, g)}`)}
+        ${gruMiddle.trim()}
+        rt.gemmTransBStrided(${k.B}, ${hGates}, ${u}, ${dStep}, 0, ${g}, ${U}, 0, ${g}, ${dhStep}, 0, ${u}, false);
+        ${perExample(`for (let j = 0; j < ${u}; j++) ${dh}[hb + j] = ${direct}${dhStep}[hb + j];`)}
       }
-      // Per step, after the element-wise gate gradients of the whole batch: the gradient to the
-      // previous state is dpre · Uᵀ over the gates that multiply h' (one strided product), plus
-      // for gru the direct path z ⊙ dh and the path through r ⊙ h'.
-      const toPrev = (k0: number, cols: number, out: string, accumulate: boolean) =>
-        `rt.gemmTransBStrided(${k.B}, ${cols}, ${u}, ${dpre}, t * ${g} + ${k0}, ${T} * ${g}, ${U}, ${k0}, ${g}, ${out}, 0, ${u}, ${accumulate});`;
-      const after =
-        kind === "gru"
-          ? `
-          ${toPrev(2 * u, u, carry, false)}
-          for (let b = 0; b < ${k.B}; b++) {
-            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
-            for (let p = 0; p < ${u}; p++) {
-              const r = ${pre}[o + ${u} + p], a = ${carry}[hb + p];
-              ${dpre}[o + ${u} + p] = a * ${hp}[so + p] * r * (1 - r);
-              ${dh}[hb + p] = ${dh}[hb + p] * ${pre}[o + p] + a * r;
-            }
-          }
-          ${toPrev(0, 2 * u, dh, true)}`
-          : toPrev(0, g, dh, false);
+    `);
+    // Weights: one product over all B·T rows each (padded rows of dpre are zero).
+    const gW = k.paramGrad(`${px}kernel`);
+    const gU = k.paramGrad(`${px}recurrent`);
+    const gb = k.paramGrad(`${px}bias`);
+    k.line(`rt.gemmTransA(${n}, ${k.B} * ${T}, ${g}, ${x}, ${dpre}, ${gW}, false);`);
+    k.line(`${gb}.fill(0);`);
+    k.line(`for (let q = 0, o = 0; q < ${k.B} * ${T}; q++) for (let j = 0; j < ${g}; j++, o++) ${gb}[j] += ${dpre}[o];`);
+    if (kind === "gru") {
+      // z and r multiply h'; ĥ multiplies r ⊙ h'.
       k.code(`
-        for (let s = ${T} - 1; s >= 0; s--) {
-          const t = ${t};
-          for (let b = 0; b < ${k.B}; b++) {
-            const o = (b * ${T} + t) * ${g}, so = (b * ${T} + t) * ${u}, hb = b * ${u};
-            ${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
-            ${step.trim()}
+        ${gU}.fill(0);
+        for (let q = 0; q < ${k.B} * ${T}; q++) {
+          const o = q * ${g}, so = q * ${u};
+          for (let p = 0; p < ${u}; p++) {
+            const a = ${hp}[so + p], c = ${rh}[so + p], row = p * ${g};
+            for (let j = 0; j < ${2 * u}; j++) ${gU}[row + j] += a * ${dpre}[o + j];
+            for (let j = ${2 * u}; j < ${g}; j++) ${gU}[row + j] += c * ${dpre}[o + j];
           }
-          ${after.trim()}
         }
       `);
-      // Weights: one product over all B·T rows each.
-      k.line(`rt.gemmTransA(${n}, ${k.B} * ${T}, ${g}, ${x}, ${dpre}, ${gW}, false);`);
-      k.line(`${gb}.fill(0);`);
-      k.line(`for (let r = 0, o = 0; r < ${k.B} * ${T}; r++) for (let j = 0; j < ${g}; j++, o++) ${gb}[j] += ${dpre}[o];`);
-      if (kind === "gru") {
-        // z and r multiply h'; ĥ multiplies r ⊙ h'.
-        k.code(`
-          ${gU}.fill(0);
-          for (let r = 0; r < ${k.B} * ${T}; r++) {
-            const o = r * ${g}, so = r * ${u};
-            for (let p = 0; p < ${u}; p++) {
-              const a = ${hp}[so + p], c = ${rh}[so + p], row = p * ${g};
-              for (let j = 0; j < ${2 * u}; j++) ${gU}[row + j] += a * ${dpre}[o + j];
-              for (let j = ${2 * u}; j < ${g}; j++) ${gU}[row + j] += c * ${dpre}[o + j];
-            }
-          }
-        `);
-      } else k.line(`rt.gemmTransA(${u}, ${k.B} * ${T}, ${g}, ${hp}, ${dpre}, ${gU}, false);`);
-      const dx = k.inputGrad(0);
-      if (dx) k.line(`rt.gemmTransB(${k.B} * ${T}, ${g}, ${n}, ${dpre}, ${W}, ${dx}, ${accumulate || k.assign(0) === "+="});`);
+    } else k.line(`rt.gemmTransA(${u}, ${k.B} * ${T}, ${g}, ${hp}, ${dpre}, ${gU}, false);`);
+    const dx = k.inputGrad(0);
+    if (dx) k.line(`rt.gemmTransB(${k.B} * ${T}, ${g}, ${n}, ${dpre}, ${W}, ${dx}, ${accumulate || k.assign(0) === "+="});`);
   };
 
   return {

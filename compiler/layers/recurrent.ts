@@ -12,6 +12,7 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
     { name: "units", type: { kind: "int", min: 1 }, doc: "hidden state width" },
     { name: "sequences", type: { kind: "bool" }, default: false, positional: false, doc: "return every step [T, units] instead of the last [units]" },
     { name: "reverse", type: { kind: "bool" }, default: false, positional: false, doc: "run from the last step to the first" },
+    { name: "lengths", type: { kind: "lengths" }, optional: true, positional: false, doc: "per-example lengths (an i32 input): example b runs its first lengths[b] steps; padded steps change nothing" },
     { name: "bidirectional", type: { kind: "bool" }, default: false, positional: false, doc: "run both ways and concatenate the states (2·units wide); the reverse direction's parameters are reverse.kernel, reverse.recurrent, reverse.bias" },
   ];
   if (name === "rnn") options.push({ name: "activation", type: { kind: "enum", values: ["tanh", "relu"] }, default: "tanh", positional: false });

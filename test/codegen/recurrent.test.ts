@@ -95,3 +95,48 @@ describe("recurrent layers: the spec's equations", () => {
     expect(b.forward({ x }, { batch: 1, T: 3 }).y![0]).toBeCloseTo(a.forward({ x: reversed }, { batch: 1, T: 3 }).y![2]!, 6);
   });
 });
+
+describe("recurrent layers: per-example lengths", () => {
+  const layersUnderTest = ["rnn(3)", "lstm(3)", "gru(3)", "lstm(3, reverse: true)", "gru(2, bidirectional: true)"];
+
+  for (const layer of layersUnderTest)
+    for (const seq of [false, true]) {
+      const call = layer.replace(")", `, lengths: n${seq ? ", sequences: true" : ""})`);
+      it(`gradient check: ${call}`, () => {
+        const src = `model M {\n  input x: f32[T, 2]\n  input n: i32\n  target t: f32[${seq ? "T, " : ""}2]\n  p = x -> ${call} -> dense(2)\n  output p\n  loss mse(p, t)\n}`;
+        const M = compileModel(src);
+        const dims = { batch: 3, T: 4 };
+        const inputs = makeInputs(M, dims);
+        inputs.n = new Int32Array([2, 4, 1]);
+        const { worst, where } = gradCheck(M, inputs, dims);
+        expect(worst, where).toBeLessThan(2e-2);
+      });
+
+      it(`padded steps change neither outputs nor gradients: ${call}`, () => {
+        const src = `model M {\n  input x: f32[T, 2]\n  input n: i32\n  target t: f32[${seq ? "T, " : ""}2]\n  p = x -> ${call} -> dense(2)\n  output p\n  loss mse(p, t)\n}`;
+        const M = compileModel(src);
+        const real = new Float32Array([0.5, -0.2, 0.9, 0.1]); // two steps of two features
+        const padded = new Float32Array([...real, 7, -9, 3, 100]); // plus two steps of garbage
+        const target = seq ? new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) : new Float32Array([0.3, -0.3]);
+        const a = new M({ seed: 5 }), b = new M({ seed: 5 });
+        const outA = a.forward({ x: padded, n: new Int32Array([2]) }, { batch: 1, T: 4 }).p!;
+        const outB = b.forward({ x: real, n: new Int32Array([2]) }, { batch: 1, T: 2 }).p!;
+        if (seq) {
+          expect(Array.from(outA.slice(0, 4))).toEqual(Array.from(outB));
+          // Padded steps output a zero state, so both padded positions read the same through dense.
+          expect(Array.from(outA.slice(4, 6))).toEqual(Array.from(outA.slice(6, 8)));
+        } else expect(Array.from(outA)).toEqual(Array.from(outB));
+        if (!seq) {
+          const la = a.lossAndGrads!({ x: padded, n: new Int32Array([2]), t: target }, { batch: 1, T: 4 });
+          const lb = b.lossAndGrads!({ x: real, n: new Int32Array([2]), t: target }, { batch: 1, T: 2 });
+          expect(la).toBe(lb);
+          for (const name of Object.keys(a.grads!)) expect(Array.from(a.grads![name]!), name).toEqual(Array.from(b.grads![name]!));
+        }
+      });
+    }
+
+  it("a length outside [1, T] is an error naming the input", () => {
+    const M = compileModel("model M {\n  input x: f32[T, 1]\n  input n: i32\n  output y = x -> gru(2, lengths: n)\n}");
+    expect(() => new M().forward({ x: new Float32Array(6), n: new Int32Array([3, 4]) }, { batch: 2, T: 3 })).toThrow("gru: lengths 'n' is 4 for example 1, outside [1, 3]");
+  });
+});
