@@ -98,3 +98,8 @@ export function geluGrad(x: number): number {
   const t = Math.tanh(inner);
   return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
 }
+
+/** Throws the error for a per-example length outside [1, T] (generated code calls it where a length is read). */
+export function badLength(layer: string, input: string, value: number, example: number, steps: number): never {
+  throw new RangeError(`${layer}: lengths '${input}' is ${value} for example ${example}, outside [1, ${steps}]`);
+}

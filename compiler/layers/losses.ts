@@ -3,9 +3,35 @@ import { dimsToString } from "./common.ts";
 import { typeToString } from "../types.ts";
 import type { LayerDef, LayerEmit } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
+import { product } from "../shapes/dim.ts";
 
 /** Rows (batch included) over which a loss averages. */
 const count = (k: KernelBuilder, i: number) => k.rows(k.op.inputs[i]!.shape);
+
+/**
+ * With `lengths: n`, row r (example b, step t of the label's first axis)
+ * counts only when t < n[b]: padded steps add neither loss nor gradient,
+ * and the mean is over real rows.
+ */
+function realRows(k: KernelBuilder) {
+  const lengthsIndex = k.options.lengths;
+  if (typeof lengthsIndex !== "number") return { count: `const n = ${count(k, 1)};`, skip: "" };
+  const shape = k.op.inputs[1]!.shape;
+  const lengths = k.input(lengthsIndex).name;
+  const per = k.dim(product(shape));
+  const inner = k.dim(product(shape.slice(1)));
+  const steps = k.dim(shape[0]!);
+  const who = JSON.stringify(k.op.inputs[lengthsIndex]!.label);
+  return {
+    count: `let n = 0;
+      for (let b = 0; b < ${k.B}; b++) {
+        const l = ${lengths}[b];
+        if (!(l >= 1 && l <= ${steps})) throw new RangeError("cross_entropy: lengths '" + ${who} + "' is " + l + " for example " + b + ", outside [1, " + ${steps} + "]");
+        n += l * ${inner};
+      }`,
+    skip: `{ const b = Math.floor(r / (${per})); if (Math.floor((r - b * (${per})) / (${inner})) >= ${lengths}[b]) { PADDED continue; } }`,
+  };
+}
 
 const crossEntropyEmit: LayerEmit = {
   // loss = mean over rows of logsumexp(x) − x[label]; labels are range-checked here.
@@ -14,10 +40,12 @@ const crossEntropyEmit: LayerEmit = {
     const label = k.input(1).name;
     const classes = k.static(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
     const who = JSON.stringify(k.op.inputs[1]!.label);
+    const real = realRows(k);
     k.code(`
-      const n = ${count(k, 1)};
+      ${real.count}
       let total = 0;
-      for (let r = 0; r < n; r++) {
+      for (let r = 0; r < ${count(k, 1)}; r++) {
+        ${real.skip.replace("PADDED ", "")}
         const l = ${label}[r];
         if (!(l >= 0 && l < ${classes})) throw new RangeError("cross_entropy: label '" + ${who} + "' is " + l + " at position " + r + ", outside [0, ${classes})");
         const o = r * ${classes};
@@ -38,10 +66,14 @@ const crossEntropyEmit: LayerEmit = {
     const label = k.input(1).name;
     const classes = k.static(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
     const op = k.assign(0);
+    const real = realRows(k);
+    // A padded row's gradient is zero: written as such when this is the first write.
+    const padded = op === "=" ? `${dx}.fill(0, r * ${classes}, (r + 1) * ${classes});` : "";
     k.code(`
-      const n = ${count(k, 1)};
+      ${real.count}
       const inv = 1 / n;
-      for (let r = 0; r < n; r++) {
+      for (let r = 0; r < ${count(k, 1)}; r++) {
+        ${real.skip.replace("PADDED ", padded + " ")}
         const o = r * ${classes};
         let m = -Infinity;
         for (let j = 0; j < ${classes}; j++) if (${x}[o + j] > m) m = ${x}[o + j];
@@ -98,7 +130,7 @@ export const crossEntropy: LayerDef = {
   doc: "Softmax cross-entropy of f32 logits [..., classes] against i32 labels [...]; mean over batch and non-class axes.",
   inputs: 2,
   dtypes: ["f32", "i32"],
-  options: [],
+  options: [{ name: "lengths", type: { kind: "lengths" }, optional: true, positional: false, doc: "per-example lengths of the label's first axis: padded steps add no loss" }],
   isLoss: true,
   emit: crossEntropyEmit,
   shape(ctx) {
@@ -107,6 +139,8 @@ export const crossEntropy: LayerDef = {
     const expected = logits!.shape.slice(0, -1);
     const fits = label!.shape.length === expected.length && label!.shape.every((d, i) => d.equals(expected[i]!));
     if (!fits) return ctx.error(Diagnostics.LabelShapeMismatch, { loss: "cross_entropy", expected: `i32${dimsToString(expected)} (the logits ${dimsToString(logits!.shape)} minus the class axis)`, got: typeToString(label!) }, ctx.inputSpans[1]);
+    if (ctx.options.lengths !== undefined && label!.shape.length === 0)
+      return ctx.error(Diagnostics.BadOptionValue, { layer: "cross_entropy", option: "lengths", expected: "labels with a step axis ([T, …]) to mask", got: `labels ${typeToString(label!)}` }, ctx.optionSpan("lengths"));
     return { output: { dtype: "f32", shape: [] } };
   },
 };

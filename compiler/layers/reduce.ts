@@ -63,12 +63,14 @@ const maxEmit: LayerEmit = {
   },
 };
 
+/** `last`: each example's final step — its own last real step with `lengths: n`. */
 const lastEmit: LayerEmit = {
   forward(k) {
     const [T, n] = k.op.inputs[0]!.shape;
     const t = k.dim(T!);
     const w = k.static(n!);
-    k.line(`for (let b = 0; b < ${k.B}; b++) ${k.output.name}.set(${k.input(0).name}.subarray((b * ${t} + ${t} - 1) * ${w}, (b * ${t} + ${t}) * ${w}), b * ${w});`);
+    const step = lastStep(k, t);
+    k.line(`for (let b = 0; b < ${k.B}; b++) { const t = ${step}; ${k.output.name}.set(${k.input(0).name}.subarray((b * ${t} + t) * ${w}, (b * ${t} + t + 1) * ${w}), b * ${w}); }`);
   },
   backward(k) {
     const dx = k.inputGrad(0);
@@ -77,9 +79,18 @@ const lastEmit: LayerEmit = {
     const t = k.dim(T!);
     const w = k.static(n!);
     if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
-    k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${w}; j++) ${dx}[(b * ${t} + ${t} - 1) * ${w} + j] += ${k.outputGrad}[b * ${w} + j];`);
+    k.line(`for (let b = 0; b < ${k.B}; b++) { const t = ${lastStep(k, t)}; for (let j = 0; j < ${w}; j++) ${dx}[(b * ${t} + t) * ${w} + j] += ${k.outputGrad}[b * ${w} + j]; }`);
   },
 };
+
+/** The index of example b's last step, range-checked when lengths are given. */
+function lastStep(k: KernelBuilder, T: string): string {
+  const index = k.options.lengths;
+  if (typeof index !== "number") return `${T} - 1`;
+  const lengths = k.input(index).name;
+  const who = JSON.stringify(k.op.inputs[index]!.label);
+  return `(${lengths}[b] >= 1 && ${lengths}[b] <= ${T} ? ${lengths}[b] - 1 : rt.badLength("last", ${who}, ${lengths}[b], b, ${T}))`;
+}
 
 /** `mean(axis:)` and `max(axis:)`: drop one axis. */
 function reduce(name: "mean" | "max", doc: string): LayerDef {
@@ -105,10 +116,10 @@ export const max = reduce("max", "Maximum over one axis, which is dropped.");
 /** `last`: the final step of `[T, n]`. */
 export const last: LayerDef = {
   name: "last",
-  doc: "The final step of a sequence: [T, n] → [n].",
+  doc: "The final step of a sequence: [T, n] → [n]; with lengths: n, each example's last real step.",
   emit: lastEmit,
   inputs: 1,
-  options: [],
+  options: [{ name: "lengths", type: { kind: "lengths" }, optional: true, positional: false, doc: "per-example lengths (an i32 input)" }],
   shape(ctx) {
     const x = expectRank(ctx, 0, 2, "[T, n]");
     if (!x) return undefined;

@@ -140,3 +140,34 @@ describe("recurrent layers: per-example lengths", () => {
     expect(() => new M().forward({ x: new Float32Array(6), n: new Int32Array([3, 4]) }, { batch: 2, T: 3 })).toThrow("gru: lengths 'n' is 4 for example 1, outside [1, 3]");
   });
 });
+
+describe("lengths beyond recurrent layers", () => {
+  it("last(lengths: n) takes each example's last real step; gradients check", () => {
+    const M = compileModel("model M {\n  input x: f32[T, 2]\n  input n: i32\n  target label: i32\n  logits = x -> dense(3) -> tanh -> last(lengths: n) -> dense(2)\n  output logits\n  loss cross_entropy(logits, label)\n}");
+    const dims = { batch: 3, T: 4 };
+    const inputs = makeInputs(M, dims, { label: 2 });
+    inputs.n = new Int32Array([1, 4, 2]);
+    const { worst, where } = gradCheck(M, inputs, dims);
+    expect(worst, where).toBeLessThan(2e-2);
+    const P = compileModel("model M {\n  input x: f32[T, 1]\n  input n: i32\n  output y = x -> last(lengths: n)\n}");
+    expect(Array.from(new P().forward({ x: new Float32Array([1, 2, 3, 4, 5, 6]), n: new Int32Array([2, 3]) }, { batch: 2, T: 3 }).y!)).toEqual([2, 6]);
+    expect(() => new P().forward({ x: new Float32Array(3), n: new Int32Array([0]) }, { batch: 1, T: 3 })).toThrow("last: lengths 'n' is 0 for example 0, outside [1, 3]");
+  });
+
+  it("cross_entropy(lengths: n) averages over real steps only; padded labels are ignored; gradients check", () => {
+    const src = "model M {\n  input x: f32[T, 2]\n  input n: i32\n  target tags: i32[T]\n  logits = x -> lstm(3, sequences: true, lengths: n) -> dense(3)\n  output logits\n  loss cross_entropy(logits, tags, lengths: n)\n}";
+    const M = compileModel(src);
+    const dims = { batch: 2, T: 3 };
+    const inputs = makeInputs(M, dims, { tags: 3 });
+    inputs.n = new Int32Array([2, 3]);
+    const { worst, where } = gradCheck(M, inputs, dims);
+    expect(worst, where).toBeLessThan(2e-2);
+    // Example 0 alone, unpadded, gives the loss of its two real steps; padding with a bad label changes nothing.
+    const a = new M({ seed: 2 }), b = new M({ seed: 2 });
+    const x = new Float32Array([0.1, 0.2, -0.3, 0.4]);
+    const la = a.lossAndGrads!({ x: new Float32Array([...x, 9, 9]), n: new Int32Array([2]), tags: new Int32Array([1, 2, 99]) }, { batch: 1, T: 3 });
+    const lb = b.lossAndGrads!({ x, n: new Int32Array([2]), tags: new Int32Array([1, 2]) }, { batch: 1, T: 2 });
+    expect(la).toBeCloseTo(lb, 12);
+    for (const name of Object.keys(a.grads!)) expect(Array.from(a.grads![name]!), name).toEqual(Array.from(b.grads![name]!));
+  });
+});
