@@ -7,6 +7,7 @@ import { formatSummary, summarize } from "../compiler/summary.ts";
 import { fsHost } from "./fs-host.ts";
 import { diagnosticToJson, formatDiagnostic } from "./report.ts";
 import { compileFile, parseSpecialize, writeCompiled } from "./compile.ts";
+import { watchCompile } from "./watch.ts";
 import { runTrain, UserError } from "./train.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
@@ -110,7 +111,9 @@ program
   .argument("<files...>", ".nn files")
   .requiredOption("-o, --out <dir>", "output folder")
   .option("--specialize <dims>", "bake sizes into the code, e.g. batch=64,T=20")
-  .action(async (files: string[], opts: { out: string; specialize?: string }) => {
+  .option("--dts", "also write <name>.d.nn.ts: exact types for `import … from \"./<name>.nn\"`")
+  .option("-w, --watch", "recompile when a .nn file (or one it imports) changes; keep running after errors")
+  .action(async (files: string[], opts: { out: string; specialize?: string; dts?: boolean; watch?: boolean }) => {
     let specialize: Record<string, number>;
     try {
       specialize = parseSpecialize(opts.specialize);
@@ -119,10 +122,11 @@ program
       process.exitCode = 2;
       return;
     }
+    if (opts.watch) return watchCompile(files, { out: opts.out, specialize, dts: !!opts.dts, color });
     const compiled = [];
     let errors = 0;
     for (const f of files) {
-      const c = await compileFile(f, specialize);
+      const c = await compileFile(f, specialize, !!opts.dts);
       errors += printDiagnostics(c.diagnostics, c.sources);
       compiled.push(c);
     }
@@ -138,14 +142,14 @@ program
   .command("train")
   .description("compile a model in memory and train it")
   .argument("<file>", ".nn file")
-  .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out)")
+  .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out), or a generated task (see README)")
   .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
   .option("--epochs <n>", "passes over the training data (0: evaluate only)", count("--epochs"), 12)
   .option("--batch <n>", "examples per step", number("--batch", true), 16)
   .option("--lr <x>", "learning rate (default: the optimizer's)", number("--lr", false))
   .option("--optimizer <name>", "sgd, momentum, adam or adamw", "adam")
   .option("--lr-schedule <kind>", "cosine (decay to 0 over the run) or constant", "cosine")
-  .option("--clip-norm <x>", "clip the global gradient norm", number("--clip-norm", false))
+  .option("--clip-norm <x>", "clip the global gradient norm (default: 5 for models with recurrent layers, else off; 0: off)", number("--clip-norm", false))
   .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
   .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")

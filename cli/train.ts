@@ -8,6 +8,8 @@ import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
 import { createOptimizer, encodeSafetensors, evaluateAccuracy, loadParams, train, type Split } from "../runtime/index.ts";
 import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
+import { tasks, type TaskData } from "../runtime/tasks/index.ts";
+import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
@@ -27,6 +29,9 @@ export interface TrainCommandOptions {
   load?: string;
 }
 
+/** The global gradient norm recurrent models are clipped to unless --clip-norm says otherwise. */
+export const DEFAULT_RECURRENT_CLIP_NORM = 5;
+
 /** A problem to report without a stack trace (exit status 1). */
 export class UserError extends Error {}
 
@@ -37,6 +42,36 @@ function perExample(spec: { shape: readonly (number | string)[] }): number | und
     n *= d;
   }
   return n;
+}
+
+interface LoadedData {
+  label: string;
+  unit: string;
+  train: Split;
+  test: Split;
+  dims: Record<string, number>;
+  classification: Omit<Classification, "output">;
+}
+
+/** MNIST, or a generated task whose arrays the model declares by name. */
+function loadData(dataName: string, M: ModelClass, name: string, seed: number): LoadedData {
+  if (dataName === "mnist") {
+    const m = mnistSplits(M, name);
+    return { label: "MNIST", unit: "digits", train: m.train, test: m.test, dims: {}, classification: { target: m.target, classes: MNIST_CLASSES } };
+  }
+  const factory = tasks[dataName];
+  if (!factory) throw new UserError(`unknown data set '${dataName}'; available: ${["mnist", ...Object.keys(tasks)].join(", ")}`);
+  const data: TaskData = factory(seed);
+  const problems: string[] = [];
+  for (const [array, spec] of Object.entries(data.arrays)) {
+    const declared = M.inputs[array] ?? M.targets[array];
+    const want = `${spec.dtype}[${spec.shape.join(", ")}]`;
+    if (!declared) problems.push(`'${array}: ${want}' is not an input or target of ${name}`);
+    else if (declared.dtype !== spec.dtype || declared.shape.length !== spec.shape.length || declared.shape.some((d, i) => typeof d === "number" && d !== spec.shape[i]))
+      problems.push(`'${array}' is ${declared.dtype}[${declared.shape.join(", ")}] in ${name}, the task gives ${want}`);
+  }
+  if (problems.length) throw new UserError(`--data ${dataName} (${data.description}) does not fit ${name}:\n  ${problems.join("\n  ")}`);
+  return { label: `${dataName} (${data.description})`, unit: "examples", train: data.train, test: data.test, dims: data.dims, classification: data.classification };
 }
 
 /** Pairs MNIST's images and labels with the model's one f32 input and one i32 target. */
@@ -64,16 +99,21 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   const chosen = opts.model ? trainable.find(([n]) => n === opts.model) : trainable[0];
   if (!chosen) throw new UserError(opts.model ? `${file} has no trainable model named '${opts.model}'` : `${file} has no model with a loss to train`);
   const [name, M] = chosen;
-  if (opts.data !== "mnist") throw new UserError(`unknown data set '${opts.data}'; available: mnist`);
-  const { train: trainSplit, test: testSplit, target } = mnistSplits(M, name);
+  const data = loadData(opts.data, M, name, opts.seed);
+  const { train: trainSplit, test: testSplit } = data;
   const output = M.loss!.prediction;
-  if (M.loss!.kind !== "cross_entropy" || !output) throw new UserError(`${name}'s loss must be cross_entropy of an output against the class target to train on mnist`);
+  if (M.loss!.kind !== "cross_entropy" || !output) throw new UserError(`${name}'s loss must be cross_entropy of an output against the class target to train on ${opts.data}`);
+  const task: Classification = { ...data.classification, output };
+  const dims = data.dims;
 
   if (opts.lrSchedule !== "cosine" && opts.lrSchedule !== "constant") throw new UserError(`--lr-schedule must be cosine or constant, got '${opts.lrSchedule}'`);
   const model = new M({ seed: opts.seed });
+  // Gradients through time can blow up: recurrent models clip the global norm by default (--clip-norm 0 turns it off).
+  const recurrent = checked.models.find((m) => m.name === name)?.nodes.some((n) => n.def.name === "rnn" || n.def.name === "lstm" || n.def.name === "gru") ?? false;
+  const clipNorm = opts.clipNorm ?? (recurrent ? DEFAULT_RECURRENT_CLIP_NORM : undefined);
   let optimizer;
   try {
-    optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}) });
+    optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(clipNorm ? { clipNorm } : {}) });
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -93,11 +133,11 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
-  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on MNIST: ${trainSplit.count} digits, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}), batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
 
   if (opts.epochs === 0) {
-    const accuracy = evaluateAccuracy(model, testSplit, { output, target, classes: MNIST_CLASSES });
-    process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out digits\n`);
+    const accuracy = evaluateAccuracy(model, testSplit, task, 256, dims);
+    process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}\n`);
     return 0;
   }
   const tty = !!process.stdout.isTTY;
@@ -110,7 +150,8 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     batchSize: opts.batch,
     optimizer,
     seed: opts.seed,
-    classification: { output, target, classes: MNIST_CLASSES },
+    classification: task,
+    dims,
     lrSchedule: opts.lrSchedule,
     shouldStop: () => interrupted,
     onStep: (s) => {
@@ -127,7 +168,7 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   bar?.stop();
   if (result.stopped) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`));
   const last = result.epochs[result.epochs.length - 1];
-  if (last?.testAccuracy !== undefined) process.stdout.write(`Test accuracy: ${(last.testAccuracy * 100).toFixed(2)}% on ${testSplit.count} held-out digits\n`);
+  if (last?.testAccuracy !== undefined) process.stdout.write(`Test accuracy: ${(last.testAccuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}\n`);
   if (opts.save) {
     const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
     writeFileSync(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" }));

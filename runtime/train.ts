@@ -5,7 +5,7 @@
 // loss stops being finite.
 import type { Optimizer } from "./optimizers.ts";
 import { Rng } from "./random.ts";
-import { batches, countCorrect, gather } from "./data.ts";
+import { argmax, batches, gather } from "./data.ts";
 
 type Arrays = Record<string, Float32Array | Int32Array>;
 type Dims = { batch: number; [symbol: string]: number };
@@ -28,6 +28,10 @@ export interface Classification {
   output: string;
   target: string;
   classes: number;
+  /** The input holding per-example lengths of `[T]` labels: only real steps count. */
+  lengths?: string;
+  /** Count an example only when all its (real) labels are right: exact sequences. */
+  exact?: boolean;
 }
 
 export interface StepInfo {
@@ -150,14 +154,33 @@ export function evaluateAccuracy(model: Trainable, split: Split, task: Classific
   const batcher = new Batcher(inputsOnly);
   const labels = split.arrays[task.target];
   if (!(labels instanceof Int32Array)) throw new TypeError(`target '${task.target}' must be an Int32Array of class indices`);
+  const lengths = task.lengths === undefined ? undefined : split.arrays[task.lengths];
+  if (lengths !== undefined && !(lengths instanceof Int32Array)) throw new TypeError(`lengths '${task.lengths}' must be an Int32Array`);
+  const perExample = labels.length / split.count;
   let correct = 0;
+  let counted = 0;
   for (let start = 0; start < split.count; start += batchSize) {
     const n = Math.min(batchSize, split.count - start);
     const indices = new Int32Array(n);
     for (let i = 0; i < n; i++) indices[i] = start + i;
     const out = model.forward(batcher.take(indices), { ...dims, batch: n })[task.output];
     if (!out) throw new Error(`the model has no output '${task.output}'`);
-    correct += countCorrect(out, labels.subarray(start * (labels.length / split.count), (start + n) * (labels.length / split.count)), task.classes);
+    for (let b = 0; b < n; b++) {
+      const e = start + b;
+      const real = lengths ? lengths[e]! : perExample;
+      let right = 0;
+      for (let p = 0; p < real; p++) {
+        const row = b * perExample + p;
+        if (argmax(out, row * task.classes, task.classes) === labels[e * perExample + p]) right++;
+      }
+      if (task.exact) {
+        correct += right === real ? 1 : 0;
+        counted += 1;
+      } else {
+        correct += right;
+        counted += real;
+      }
+    }
   }
-  return correct / split.count;
+  return counted === 0 ? NaN : correct / counted;
 }
