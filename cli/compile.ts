@@ -4,6 +4,7 @@ import { basename, join } from "node:path";
 import * as prettier from "prettier";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
+import { emitDeclarations } from "../build/dts.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
 import { fsHost } from "./fs-host.ts";
@@ -13,6 +14,8 @@ export interface CompiledFile {
   diagnostics: Diagnostic[];
   sources: Map<string, SourceFile>;
   code?: string;
+  /** The `.d.nn.ts` declarations, when asked for. */
+  dts?: string;
 }
 
 /** `batch=64,T=20` → { batch: 64, T: 20 }; throws on a malformed entry. */
@@ -27,19 +30,23 @@ export function parseSpecialize(text: string | undefined): Record<string, number
   return out;
 }
 
-export async function compileFile(file: string, specialize: Record<string, number>): Promise<CompiledFile> {
+export async function compileFile(file: string, specialize: Record<string, number>, dts = false): Promise<CompiledFile> {
   const checked = checkProgram(file, fsHost);
   const result = generate(checked, { specialize });
   const compiled: CompiledFile = { file, diagnostics: result.diagnostics, sources: checked.sources };
   if (result.code) compiled.code = await prettier.format(result.code, { parser: "typescript", printWidth: 120 });
+  if (result.code && dts) compiled.dts = await prettier.format(emitDeclarations(checked, { specialize, source: file }), { parser: "typescript", printWidth: 120 });
   return compiled;
 }
 
 export function writeCompiled(compiled: CompiledFile[], outDir: string): string[] {
   mkdirSync(outDir, { recursive: true });
-  return compiled.map((c) => {
+  return compiled.flatMap((c) => {
     const path = join(outDir, `${basename(c.file, ".nn")}.nn.ts`);
     writeFileSync(path, c.code!);
-    return path;
+    if (c.dts === undefined) return [path];
+    const dtsPath = join(outDir, `${basename(c.file, ".nn")}.d.nn.ts`);
+    writeFileSync(dtsPath, c.dts);
+    return [path, dtsPath];
   });
 }

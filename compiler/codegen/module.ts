@@ -106,8 +106,7 @@ function emitModel(p: IRProgram, index: number, spec: Record<string, number>): M
     for (const op of backwardOps(p)) trainSteps.push(build(op, "backward", true, "backward"));
   }
 
-  // A reserved word, or a name that could collide with the module's own `m<i>_…` bindings, gets an internal name.
-  const className = reservedWords.has(p.model.name) || /^m\d+_/.test(p.model.name) ? `${prefix}_${p.model.name}` : p.model.name;
+  const className = classBinding(p.model.name, index);
   const uses = (s: Step): BufferUse[] =>
     s.kernel.parameters().flatMap(({ arg }) => {
       const key = bufferKey(arg, s.op.index);
@@ -127,6 +126,42 @@ function emitModel(p: IRProgram, index: number, spec: Record<string, number>): M
   return { functions, classText, className, exportName: p.model.name };
 }
 
+/** The class's binding in the module: a reserved word, or a name that could collide with the module's own `m<i>_…` bindings, gets an internal name. */
+export function classBinding(name: string, index: number): string {
+  return reservedWords.has(name) || /^m\d+_/.test(name) ? `m${index}_${name}` : name;
+}
+
+/**
+ * The exact TypeScript types of a model class's members: its input, target,
+ * output and parameter names, dtypes and shapes. The emitted class uses them,
+ * and so do the declarations `nnc compile --dts` writes.
+ */
+export function modelTypes(p: IRProgram, spec: Record<string, number> = {}) {
+  const q = JSON.stringify;
+  const record = (entries: string[]) => (entries.length ? `{ ${entries.join("; ")} }` : "{}");
+  const array = (dtype: string) => (dtype === "i32" ? "Int32Array" : "Float32Array");
+  const shapeOf = (t: Tensor) => t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toString())));
+  const of = (role: "input" | "target") => p.inputs.filter((t) => t.role === role);
+  const specs = (role: "input" | "target") => record(of(role).map((t) => `readonly ${q(t.label)}: { readonly dtype: ${q(t.dtype)}; readonly shape: readonly [${shapeOf(t).join(", ")}] }`));
+  const arrays = (role: "input" | "target", optional: boolean) => of(role).map((t) => `${q(t.label)}${optional ? "?" : ""}: ${array(t.dtype)}`);
+  // The symbols rt.readInputs asks for: those in the shapes of inputs and targets.
+  const symbols = [...new Set(p.inputs.flatMap((t) => t.shape.filter((d) => d.value === undefined).map((d) => d.toString())))];
+  const dims = record(["batch", ...symbols].map((s) => `${q(s)}: ${Object.hasOwn(spec, s) ? spec[s] : "number"}`));
+  const paramRecord = (type: (shape: number[]) => string) => record(p.params.map((prm) => `readonly ${q(prm.name)}: ${type(prm.shape)}`));
+  return {
+    inputs: specs("input"),
+    targets: specs("target"),
+    params: paramRecord((shape) => `readonly [${shape.join(", ")}]`),
+    // JSON of strings and nulls is also the type of exactly that value.
+    loss: lossInfo(p),
+    arrays: paramRecord(() => "Float32Array"),
+    forwardInputs: record([...arrays("input", false), ...arrays("target", true)]),
+    trainInputs: record([...arrays("input", false), ...arrays("target", false)]),
+    dims,
+    outputs: record(p.outputs.map((o) => `${q(o.name)}: Float32Array`)),
+  };
+}
+
 /** Method-local names for the batch and symbols. */
 function dimLocals(p: IRProgram, spec: Record<string, number>): string[] {
   return p.symbols.filter((s) => spec[s] === undefined).map((s) => `d_${safe(s)}`);
@@ -135,6 +170,7 @@ function dimLocals(p: IRProgram, spec: Record<string, number>): string[] {
 function emitClass(p: IRProgram, className: string, prefix: string, spec: Record<string, number>, inferSteps: Step[], inferPlan: Plan, trainSteps: Step[], trainPlan: Plan | undefined): string {
   const model = p.model;
   const q = JSON.stringify;
+  const types = modelTypes(p, spec);
   const specEntries = (role: "input" | "target") =>
     p.inputs
       .filter((t) => t.role === role)
@@ -215,7 +251,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
       .join("\n    ");
     trainMembers = `
   /** Mean loss over the batch; fills \`grads\` (overwriting them) with its gradient. */
-  lossAndGrads(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [symbol: string]: number }): number {
+  lossAndGrads(inputs: ${types.trainInputs}, dims: ${types.dims}): number {
     ${readDims(true)}
     const A = inputs;
     const P = this.#P;
@@ -253,15 +289,15 @@ ${train ? `type ${prefix}_TrainingWorkspace = ${train.type};` : ""}
 
 /** ${model.name}, compiled from ${commentSafe(model.file)}. */
 class ${className} {
-  static readonly inputs: Readonly<Record<string, rt.TensorSpec>> = { ${specEntries("input")} };
-  static readonly targets: Readonly<Record<string, rt.TensorSpec>> = { ${specEntries("target")} };
-  static readonly params: Readonly<Record<string, readonly number[]>> = { ${paramShapes} };
+  static readonly inputs: ${types.inputs} = { ${specEntries("input")} };
+  static readonly targets: ${types.targets} = { ${specEntries("target")} };
+  static readonly params: ${types.params} = { ${paramShapes} };
   /** The loss, with the output and target it compares (null where that side is not an output or target). */
-  static readonly loss: { kind: string; prediction: string | null; target: string | null } | null = ${lossInfo(p)};
+  static readonly loss: ${types.loss} = ${lossInfo(p)};
 
   /** Parameters by name, row-major in the layouts of the spec. Never replaced: write into them to change the model. */
-  readonly params: Record<string, Float32Array>;
-  ${trainPlan ? "/** Gradients of the last lossAndGrads call, by parameter name. */\n  readonly grads: Record<string, Float32Array>;" : ""}
+  readonly params: ${types.arrays};
+  ${trainPlan ? `/** Gradients of the last lossAndGrads call, by parameter name. */\n  readonly grads: ${types.arrays};` : ""}
   readonly #P: Float32Array[];
   ${trainPlan ? "readonly #G: Float32Array[];" : ""}
   readonly #rng: rt.Rng;
@@ -278,7 +314,7 @@ class ${className} {
   }
 
   /** Runs the model on a batch; the returned arrays belong to the caller. */
-  forward(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [symbol: string]: number }): Record<string, Float32Array> {
+  forward(inputs: ${types.forwardInputs}, dims: ${types.dims}): ${types.outputs} {
     ${forwardBody}
   }
 ${infer.method}
