@@ -13,6 +13,7 @@ import { layernorm } from "./layernorm.ts";
 import { mean, max, last } from "./reduce.ts";
 import { rnn, lstm, gru } from "./recurrent.ts";
 import { attention } from "./attention.ts";
+import { positional } from "./positional.ts";
 import { concat } from "./concat.ts";
 import { crossEntropy, binaryCrossEntropy, mse } from "./losses.ts";
 import { add, sub, mul, neg } from "./elementwise.ts";
@@ -26,7 +27,7 @@ const callable: LayerDef[] = [
   dropout, embedding, layernorm,
   mean, max, last,
   rnn, lstm, gru,
-  attention, concat,
+  attention, positional, concat,
   crossEntropy, binaryCrossEntropy, mse,
 ];
 
