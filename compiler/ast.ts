@@ -129,6 +129,8 @@ export interface Call {
   /** `relu` as a stage, without parentheses. */
   bare: boolean;
   alias?: Identifier;
+  /** `-> stage * n` in a pipeline (n a number or a const): the stage applied n times in sequence. */
+  repeat?: Expr;
 }
 
 export interface Pipeline {

@@ -177,9 +177,22 @@ export class AstBuilder {
     if (!n) return { kind: "Error", span: parent ? this.nodeSpan(parent) : this.spanOf(NaN, NaN) };
     const headNode = this.node(n.children, "head");
     const head = headNode ? this.additive(headNode) : ({ kind: "Error", span: this.nodeSpan(n) } as A.Expr);
-    const stages = this.nodes(n.children, "stages")
-      .map((s) => this.call(s))
-      .filter((s): s is A.Call => s !== undefined);
+    const stageNodes = this.nodes(n.children, "stages");
+    const calls = stageNodes.map((s) => this.call(s));
+    // `-> stage * n`: each count belongs to the last stage that starts before it.
+    for (const r of this.nodes(n.children, "repeats")) {
+      const at = r.location?.startOffset ?? NaN;
+      let owner = -1;
+      stageNodes.forEach((st, i) => {
+        if ((st.location?.startOffset ?? Infinity) < at) owner = i;
+      });
+      const call = calls[owner];
+      const num = this.token(r.children, "number");
+      const name = this.token(r.children, "name");
+      if (call && num) call.repeat = { kind: "Number", span: this.tokenSpan(num), value: Number(num.image), isInteger: /^\d+$/.test(num.image) };
+      else if (call && name) call.repeat = { kind: "Name", span: this.tokenSpan(name), name: name.image };
+    }
+    const stages = calls.filter((s): s is A.Call => s !== undefined);
     if (stages.length === 0) return head;
     return { kind: "Pipeline", span: this.nodeSpan(n), head, stages };
   }

@@ -151,13 +151,22 @@ export class NnParser extends CstParser {
     this.SUBRULE(this.expression, { LABEL: "value" });
   });
 
-  /** Loosest: a pipeline `additive (-> stage)*`. */
+  /** Loosest: a pipeline `additive (-> stage (* count)?)*`; `-> Block(…) * 6` repeats a stage. */
   expression = this.RULE("expression", () => {
     this.SUBRULE(this.additive, { LABEL: "head" });
     this.MANY(() => {
       this.CONSUME(T.Arrow);
       this.SUBRULE(this.stage, { LABEL: "stages" });
+      this.OPTION(() => {
+        this.CONSUME(T.Star, { LABEL: "repeatStar" });
+        this.SUBRULE(this.repeatCount, { LABEL: "repeats" });
+      });
     });
+  });
+
+  /** The n of `-> stage * n`: a number or a const's name. */
+  repeatCount = this.RULE("repeatCount", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: "number" }) }, { ALT: () => this.CONSUME(T.Identifier, { LABEL: "name" }) }]);
   });
 
   stage = this.RULE("stage", () => {

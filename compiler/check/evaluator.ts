@@ -369,7 +369,13 @@ export class ModelEvaluator {
         let v = this.requireTensor(frame, this.evaluate(e.head, frame), e.head.span, "the start of a pipeline");
         for (const stage of e.stages) {
           if (!v) return undefined;
-          v = this.applyCall(stage, frame, v);
+          const times = stage.repeat ? this.repeatCount(frame, stage.repeat) : 1;
+          if (times === undefined) return undefined;
+          // A repeated stage is applied `times` times; `as name` then names the copies name_1 … name_n.
+          for (let i = 1; i <= times && v; i++) {
+            const copy: A.Call = stage.alias && times > 1 ? { ...stage, alias: { ...stage.alias, name: `${stage.alias.name}_${i}` } } : stage;
+            v = this.applyCall(copy, frame, v);
+          }
         }
         return v;
       }
@@ -382,6 +388,17 @@ export class ModelEvaluator {
         }
         return this.applyCall(e, frame, undefined);
     }
+  }
+
+  /** The n of `-> stage * n`: a positive integer constant. */
+  private repeatCount(frame: Frame, e: A.Expr): number | undefined {
+    const v = this.evaluate(e, frame);
+    if (!v) return undefined;
+    if (v.kind === "enum") return this.undefinedName(frame, v.name, v.span);
+    if (v.kind !== "number") return this.report(frame, Diagnostics.BadOptionValue, { layer: "a repeated stage", option: "count", expected: "a positive integer", got: describeConst(v as ConstValue) }, e.span);
+    if (!Number.isInteger(v.value)) return this.report(frame, Diagnostics.NotAnInteger, { what: "a repeat count", value: String(v.value) }, e.span);
+    if (v.value < 1) return this.report(frame, Diagnostics.NotPositive, { what: "a repeat count", value: String(v.value) }, e.span);
+    return v.value;
   }
 
   private evalBinary(frame: Frame, e: A.Binary): Value | undefined {
