@@ -8,11 +8,19 @@ import type { LayerEmit } from "./layer.ts";
 import { product } from "../shapes/dim.ts";
 
 function geometry(k: KernelBuilder) {
+  const lengthsIndex = typeof k.options.lengths === "number" ? k.options.lengths : undefined;
+  // Tensor inputs: the query, then keys/values for cross-attention; a lengths tensor comes last.
+  const cross = k.op.inputs.length - (lengthsIndex === undefined ? 0 : 1) > 1;
   const q = k.op.inputs[0]!;
-  const kv = k.op.inputs[k.op.inputs.length > 1 ? 1 : 0]!;
+  const kv = k.op.inputs[cross ? 1 : 0]!;
   const d = k.static(q.shape[1]!);
   const heads = k.options.heads as number;
-  return { T: k.dim(q.shape[0]!), S: k.dim(kv.shape[0]!), Td: product([q.shape[0]!]), Sd: product([kv.shape[0]!]), d, heads, kd: d / heads, causal: !!k.options.causal, cross: k.op.inputs.length > 1 };
+  const lengths = lengthsIndex === undefined ? undefined : k.input(lengthsIndex).name;
+  const S = k.dim(kv.shape[0]!);
+  // Keys a query may look at: all S, the first lengths[b] (padded keys masked), and with causal only s ≤ t.
+  const keys = lengths ? `${lengths}[b]` : S;
+  const visible = k.options.causal ? (lengths ? `Math.min(t + 1, ${keys})` : "t + 1") : keys;
+  return { T: k.dim(q.shape[0]!), S, Td: product([q.shape[0]!]), Sd: product([kv.shape[0]!]), d, heads, kd: d / heads, visible, lengths, cross };
 }
 
 function buffers(k: KernelBuilder) {
@@ -29,10 +37,14 @@ function buffers(k: KernelBuilder) {
 
 export const attentionEmit: LayerEmit = {
   forward(k) {
-    const { T, S, d, heads, kd, causal, cross, Q, K, V, P, O } = buffers(k);
+    const { T, S, d, heads, kd, visible: visibleKeys, lengths, cross, Q, K, V, P, O } = buffers(k);
     const q = k.input(0).name;
     const kv = cross ? k.input(1).name : q;
     const scale = 1 / Math.sqrt(kd);
+    if (lengths) {
+      const who = JSON.stringify(k.op.inputs[k.options.lengths as number]!.label);
+      k.line(`for (let b = 0; b < ${k.B}; b++) if (!(${lengths}[b] >= 1 && ${lengths}[b] <= ${S})) rt.badLength("attention", ${who}, ${lengths}[b], b, ${S});`);
+    }
     k.line(`rt.gemm(${k.B} * ${T}, ${d}, ${d}, ${q}, ${k.param("query.kernel")}, ${Q}, ${k.param("query.bias")}, 0, false);`);
     k.line(`rt.gemm(${k.B} * ${S}, ${d}, ${d}, ${kv}, ${k.param("key.kernel")}, ${K}, ${k.param("key.bias")}, 0, false);`);
     k.line(`rt.gemm(${k.B} * ${S}, ${d}, ${d}, ${kv}, ${k.param("value.kernel")}, ${V}, ${k.param("value.bias")}, 0, false);`);
@@ -41,7 +53,7 @@ export const attentionEmit: LayerEmit = {
         const hc = h * ${kd};
         for (let t = 0; t < ${T}; t++) {
           const qo = (b * ${T} + t) * ${d} + hc, po = ((b * ${heads} + h) * ${T} + t) * ${S};
-          const visible = ${causal ? `t + 1` : S};
+          const visible = ${visibleKeys};
           let m = -Infinity;
           for (let s = 0; s < visible; s++) {
             const ko = (b * ${S} + s) * ${d} + hc;
@@ -68,7 +80,7 @@ export const attentionEmit: LayerEmit = {
   },
 
   backward(k) {
-    const { T, S, Sd, Td, d, heads, kd, causal, cross, Q, K, V, P, O } = buffers(k);
+    const { T, S, Sd, Td, d, heads, kd, visible: visibleKeys, cross, Q, K, V, P, O } = buffers(k);
     const q = k.input(0).name;
     const kv = cross ? k.input(1).name : q;
     const dy = k.outputGrad;
@@ -95,7 +107,7 @@ export const attentionEmit: LayerEmit = {
         const hc = h * ${kd}, pr = b * ${S};
         for (let t = 0; t < ${T}; t++) {
           const qo = (b * ${T} + t) * ${d} + hc, po = ((b * ${heads} + h) * ${T} + t) * ${S};
-          const visible = ${causal ? `t + 1` : S};
+          const visible = ${visibleKeys};
           let dot = 0;
           for (let s = 0; s < visible; s++) {
             const vo = (b * ${S} + s) * ${d} + hc, p = ${P}[po + s];

@@ -17,14 +17,17 @@ export const attention: LayerDef = {
   options: [
     { name: "heads", type: { kind: "int", min: 1 }, default: 1 },
     { name: "causal", type: { kind: "bool" }, default: false, doc: "step t attends only to steps s ≤ t (self-attention)" },
+    { name: "lengths", type: { kind: "lengths" }, optional: true, positional: false, doc: "per-example lengths of the keys (an i32 input): padded keys get no attention" },
   ],
   shape(ctx) {
+    // A lengths tensor, when given, is the last input; it is not keys/values.
+    const tensors = ctx.options.lengths === undefined ? ctx.inputs.length : ctx.inputs.length - 1;
     const q = expectRank(ctx, 0, 2, "[T, d]");
-    const kv = ctx.inputs.length > 1 ? expectRank(ctx, 1, 2, "[S, d]") : q;
+    const kv = tensors > 1 ? expectRank(ctx, 1, 2, "[S, d]") : q;
     if (!q || !kv) return undefined;
     const d = ctx.requireStatic(q.shape[1]!, "width d", ctx.inputSpans[0]);
     if (d === undefined) return undefined;
-    if (ctx.inputs.length > 1) {
+    if (tensors > 1) {
       if (!kv.shape[1]!.equals(q.shape[1]!))
         return ctx.error(Diagnostics.LayerInputMismatch, { layer: "attention", expected: `keys and values of width d = ${d} like the query`, got: typeToString(kv) }, ctx.inputSpans[1]);
       if (ctx.options.causal) return ctx.error(Diagnostics.CausalCross, undefined, ctx.optionSpan("causal"));
