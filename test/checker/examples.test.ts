@@ -24,7 +24,7 @@ describe("examples", () => {
   it("sentiment.nn", () => {
     const m = example("sentiment.nn");
     expect(types(m)).toMatchObject({ embedding_1: "f32[T, 32]", gru_1: "f32[64]", dense_1: "f32[2]" });
-    expect(params(m)).toMatchObject({ "embedding_1.table": [2000, 32], "gru_1.kernel": [32, 192], "gru_1.recurrent": [64, 192], "gru_1.bias": [192] });
+    expect(params(m)).toMatchObject({ "embedding_1.table": [128, 32], "gru_1.kernel": [32, 192], "gru_1.recurrent": [64, 192], "gru_1.bias": [192] });
   });
 
   it("tagger.nn", () => {

@@ -1,0 +1,45 @@
+// `nnc train --data <task>` end to end: the generated tasks by name, and the
+// error for a model whose inputs do not match.
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+function nnc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node", [join(process.cwd(), "bin/nnc.js"), ...args], { env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("nnc train --data tagger", () => {
+  it("trains examples/tagger.nn for an epoch, naming the task and printing held-out accuracy", async () => {
+    const r = await nnc(["train", "examples/tagger.nn", "--data", "tagger", "--epochs", "1", "--batch", "32"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Training Tagger \([\d,]+ parameters\) on tagger \(part-of-speech tagging[^)]*\): 3000 examples, 500 held out;/);
+    expect(r.stdout).toMatch(/^epoch  1  loss \d+\.\d{4}  test accuracy \d+\.\d\d%/m);
+    expect(r.stdout).toMatch(/^Test accuracy: \d+\.\d\d% on 500 held-out examples$/m);
+  }, 120_000);
+
+  it("refuses a model whose inputs and targets do not match the task, naming them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nnc-tasks-"));
+    const path = join(dir, "mismatch.nn");
+    // `tokens` instead of `words`, and no lengths input.
+    writeFileSync(path, "model M {\n  input tokens: i32[T]\n  target tags: i32[T]\n  logits = tokens -> embedding(200, 8) -> lstm(8, sequences: true) -> dense(8)\n  output logits\n  loss cross_entropy(logits, tags)\n}\n");
+    const r = await nnc(["train", path, "--data", "tagger", "--epochs", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("nnc: --data tagger (part-of-speech tagging of generated sentences");
+    expect(r.stderr).toContain("does not fit M:");
+    expect(r.stderr).toContain("'words: i32[T]' is not an input or target of M");
+    expect(r.stderr).toContain("'n: i32[]' is not an input or target of M");
+    expect(r.stderr).not.toMatch(/^\s+at /m); // no stack trace
+    // The other task's model does not fit either.
+    const other = await nnc(["train", "examples/sentiment.nn", "--data", "tagger", "--epochs", "1"]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("'tags: i32[T]' is not an input or target of Sentiment");
+  }, 60_000);
+});
