@@ -163,6 +163,18 @@ program
     }
   });
 
+program
+  .command("fmt")
+  .description("format .nn files in place (--check: list the files that would change, exit 1 if any)")
+  .argument("<files...>", ".nn files")
+  .option("--check", "change nothing; exit 1 when a file is not formatted")
+  .action(async (files: string[], opts: { check?: boolean }) => {
+    // Loaded on use: Prettier is not needed by the other commands.
+    const { runFmt, fmtExitCode } = await import("./fmt.ts");
+    const result = await runFmt(files, opts, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+    process.exitCode = fmtExitCode(result, !!opts.check);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
