@@ -76,7 +76,7 @@ const exprOfDepth = fc.memo((n): fc.Arbitrary<string> => {
   const arith = fc.tuple(signed, fc.array(fc.tuple(fc.constantFrom("+", "-", "*", "/"), comment, signed), { maxLength: 3 })).map(([first, rest]) => first + rest.map(([op, c, x]) => ` ${op}${c} ${x}`).join(""));
   return fc.oneof(arith, fc.tuple(arith, fc.array(fc.tuple(comment, call), { minLength: 1, maxLength: 4 })).map(([head, stages]) => head + stages.map(([c, st]) => `${c} -> ${st}`).join("")));
 });
-const expr = exprOfDepth(4);
+const expr = exprOfDepth(3);
 
 const statement = fc.oneof(
   fc.tuple(name, fc.constantFrom("f32", "i32"), fc.option(fc.array(expr, { maxLength: 3 }), { nil: undefined })).map(([n, t, dims]) => `input ${n}: ${t}${dims ? `[${dims.join(", ")}]` : ""}`),
