@@ -292,8 +292,16 @@ function isLineItem(node: FNode, parent: FNode | undefined): boolean {
  * - a block comment right after a node: after it; else before the next node.
  */
 function attachComment(comment: Decorated, text: string, _options: unknown, ast: FormatTree): boolean {
-  const { enclosingNode: e, precedingNode: before } = comment;
-  let after = comment.followingNode;
+  let { enclosingNode: e, precedingNode: before, followingNode: after } = comment;
+  // Inside `- -1` (printed `1`): the comment will stand before the number, so it is placed
+  // as if it were before the outermost node that starts with the number.
+  if (e?.type === "Number" && !e.raw.startsWith("-")) {
+    let outer: FNode = e;
+    for (let p = ast.parents.get(outer); p && p.type !== "File" && p.start === outer.start; p = ast.parents.get(outer)) outer = p;
+    after = outer;
+    e = ast.parents.get(outer);
+    before = e ? childNodes(e).filter((c) => c.end <= comment.start).at(-1) : undefined;
+  }
   // Inside a list's brackets, what follows the closing bracket is not "next".
   const close = e?.type === "Block" ? e.paramsClose : e?.type === "Call" || e?.type === "Import" ? e.close : undefined;
   if (after && close !== undefined && comment.start < close && after.start > close) after = undefined;
@@ -406,6 +414,13 @@ function lineEnder(node: FNode, parents: WeakMap<FNode, FNode>): FNode {
 function lineItemOf(node: FNode | undefined, parents: WeakMap<FNode, FNode>): FNode | undefined {
   for (let n = node; n; n = parents.get(n)) if (isLineItem(n, parents.get(n))) return n;
   return undefined;
+}
+
+function childNodes(node: FNode): FNode[] {
+  return visitorKeys[node.type].flatMap((key) => {
+    const value = (node as unknown as Record<string, FNode | FNode[] | undefined>)[key];
+    return Array.isArray(value) ? value : value ? [value] : [];
+  });
 }
 
 /** The innermost node among those inside `scope` that end last at or before `offset`. */
