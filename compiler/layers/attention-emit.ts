@@ -5,6 +5,7 @@
 // the heads' concatenated output for the backward pass.
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import type { LayerEmit } from "./layer.ts";
+import { biasGradLoop } from "./emit-helpers.ts";
 import { product } from "../shapes/dim.ts";
 
 function geometry(k: KernelBuilder) {
@@ -90,11 +91,7 @@ export const attentionEmit: LayerEmit = {
     const dK = k.aux("dk", Sd.mul(d));
     const dV = k.aux("dv", Sd.mul(d));
     const dP = k.aux("dweights", Sd); // one row of score gradients per example
-    const biasGrad = (name: string, src: string, rows: string) => {
-      const g = k.paramGrad(name);
-      k.line(`${g}.fill(0);`);
-      k.line(`for (let r = 0, o = 0; r < ${rows}; r++) for (let j = 0; j < ${d}; j++, o++) ${g}[j] += ${src}[o];`);
-    };
+    const biasGrad = (name: string, src: string, rows: string) => biasGradLoop(k, src, rows, d, name);
     // Output projection.
     k.line(`rt.gemmTransA(${d}, ${k.B} * ${T}, ${d}, ${O}, ${dy}, ${k.paramGrad("output.kernel")}, false);`);
     biasGrad("output.bias", dy, `${k.B} * ${T}`);

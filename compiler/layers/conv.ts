@@ -2,19 +2,11 @@ import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.
 import { product } from "../shapes/dim.ts";
 import type { LayerDef, LayerEmit } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
-import { actCode, biasGradLoop, guard, leakyEpilogueLoop, preActivationGrad, windowAxes, windowLoops } from "./emit-helpers.ts";
+import { actCode, biasGradLoop, guard, leakyEpilogueLoop, optionPerAxis, preActivationGrad, windowGeometry, windowLoops } from "./emit-helpers.ts";
 
 /** The window geometry of a conv op, from its checked options. */
 function geometry(k: KernelBuilder, rank: number) {
-  const x = k.op.inputs[0]!;
-  const opt = (name: string) => {
-    const v = k.options[name];
-    return Array.isArray(v) ? v : Array(rank).fill(v as number);
-  };
-  const kernel = opt("kernel");
-  const padding = k.options.padding === "valid" || k.options.padding === "same" ? (k.options.padding as "valid" | "same") : opt("padding");
-  const axes = windowAxes(k, x.shape, k.outShape, kernel, opt("stride"), opt("dilation"), padding);
-  const channels = k.static(x.shape[rank]!);
+  const { kernel, axes, channels } = windowGeometry(k, rank, "kernel", optionPerAxis(k, "dilation", rank));
   const patch = kernel.reduce((a, b) => a * b, 1) * channels;
   const rows = k.rows(k.outShape.slice(0, rank));
   return { axes, channels, patch, rows, filters: k.options.filters as number };

@@ -30,13 +30,28 @@ export function preActivationGrad(k: KernelBuilder): string {
   return dy;
 }
 
-/** bias gradient: column sums of a [rows, width] gradient. */
-export function biasGradLoop(k: KernelBuilder, dy: string, rows: string, width: number): void {
-  const g = k.paramGrad("bias");
+/** A bias gradient: the column sums of a [rows, width] gradient (`param` names the bias, by default `bias`). */
+export function biasGradLoop(k: KernelBuilder, dy: string, rows: string, width: number, param = "bias"): void {
+  const g = k.paramGrad(param);
   k.code(`
     ${g}.fill(0);
     for (let r = 0, o = 0; r < ${rows}; r++) for (let j = 0; j < ${width}; j++, o++) ${g}[j] += ${dy}[o];
   `);
+}
+
+/** A conv or pool option given as an int or a tuple, as one value per spatial axis (already checked). */
+export function optionPerAxis(k: KernelBuilder, name: string, rank: number, fallback?: unknown): number[] {
+  const v = k.options[name] ?? fallback;
+  return Array.isArray(v) ? v : Array(rank).fill(v as number);
+}
+
+/** The window geometry of a conv or pool op: axes, channels, and the (per-axis) kernel size. */
+export function windowGeometry(k: KernelBuilder, rank: number, sizeOption: "kernel" | "size", dilation: number[]) {
+  const x = k.op.inputs[0]!;
+  const kernel = optionPerAxis(k, sizeOption, rank);
+  const padding = k.options.padding === "valid" || k.options.padding === "same" ? (k.options.padding as "valid" | "same") : optionPerAxis(k, "padding", rank);
+  const stride = optionPerAxis(k, "stride", rank, k.options[sizeOption]);
+  return { kernel, axes: windowAxes(k, x.shape, k.outShape, kernel, stride, dilation, padding), channels: k.static(x.shape[rank]!) };
 }
 
 /** Layers that only reinterpret the shape (flatten, reshape): copy forward, copy the gradient back. */

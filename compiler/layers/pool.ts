@@ -1,7 +1,7 @@
 import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.ts";
 
 import type { LayerDef, LayerEmit } from "./layer.ts";
-import { guard, windowAxes, windowLoops } from "./emit-helpers.ts";
+import { guard, windowGeometry, windowLoops } from "./emit-helpers.ts";
 import { product } from "../shapes/dim.ts";
 
 /**
@@ -11,15 +11,8 @@ import { product } from "../shapes/dim.ts";
  */
 function poolEmit(kind: "max" | "avg", rank: number): LayerEmit {
   const geometry = (k: Parameters<LayerEmit["forward"]>[0]) => {
-    const x = k.op.inputs[0]!;
-    const opt = (name: string, fallback?: unknown) => {
-      const v = k.options[name] ?? fallback;
-      return Array.isArray(v) ? v : Array(rank).fill(v as number);
-    };
-    const size = opt("size");
-    const padding = k.options.padding === "valid" || k.options.padding === "same" ? (k.options.padding as "valid" | "same") : opt("padding");
-    const axes = windowAxes(k, x.shape, k.outShape, size, opt("stride", k.options.size), Array(rank).fill(1), padding);
-    return { axes, channels: k.static(x.shape[rank]!) };
+    const { axes, channels } = windowGeometry(k, rank, "size", Array(rank).fill(1));
+    return { axes, channels };
   };
   const perRowCount = (k: Parameters<LayerEmit["forward"]>[0]) => product(k.outShape.slice(0, rank));
   return {

@@ -10,6 +10,7 @@
 // cell state, so backward needs no recomputation.
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import type { LayerEmit } from "./layer.ts";
+import { biasGradLoop } from "./emit-helpers.ts";
 import { Dim, product } from "../shapes/dim.ts";
 
 type Kind = "rnn" | "lstm" | "gru";
@@ -226,10 +227,8 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     // Weights: one product over all B·T rows each (padded rows of dpre are zero).
     const gW = k.paramGrad(`${px}kernel`);
     const gU = k.paramGrad(`${px}recurrent`);
-    const gb = k.paramGrad(`${px}bias`);
     k.line(`rt.gemmTransA(${n}, ${k.B} * ${T}, ${g}, ${x}, ${dpre}, ${gW}, false);`);
-    k.line(`${gb}.fill(0);`);
-    k.line(`for (let q = 0, o = 0; q < ${k.B} * ${T}; q++) for (let j = 0; j < ${g}; j++, o++) ${gb}[j] += ${dpre}[o];`);
+    biasGradLoop(k, dpre, `${k.B} * ${T}`, g, `${px}bias`);
     if (kind === "gru") {
       // z and r multiply h'; ĥ multiplies r ⊙ h'.
       k.code(`
