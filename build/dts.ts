@@ -27,12 +27,12 @@ ${binding === name ? "export " : ""}declare class ${binding} {
   /** Parameter shapes by name. */
   static readonly params: ${t.params};
   /** The loss, with the output and target it compares. */
-  static readonly loss: ${t.loss};
+  static readonly loss: ${t.loss};${t.generation ? `\n  /** How \`generate\` decodes. */\n  static readonly generation: ${t.generation.spec};` : ""}
   constructor(options?: { seed?: number });
   /** Parameters by name, row-major. Never replaced: write into them to change the model. */
   readonly params: ${t.arrays};${trains ? `\n  /** Gradients of the last lossAndGrads call, by parameter name. */\n  readonly grads: ${t.arrays};` : ""}
   /** Runs the model on a batch; the returned arrays belong to the caller. */
-  forward(inputs: ${t.forwardInputs}, dims: ${t.dims}): ${t.outputs};${trains ? `\n  /** Mean loss over the batch; fills \`grads\` (overwriting them) with its gradient. */\n  lossAndGrads(inputs: ${t.trainInputs}, dims: ${t.dims}): number;` : ""}
+  forward(inputs: ${t.forwardInputs}, dims: ${t.dims}): ${t.outputs};${trains ? `\n  /** Mean loss over the batch; fills \`grads\` (overwriting them) with its gradient. */\n  lossAndGrads(inputs: ${t.trainInputs}, dims: ${t.dims}): number;` : ""}${t.generation ? `\n  /** Decodes [batch, steps] tokens, feeding each prediction back into '${p.model.generate!.feed}'. */\n  generate(inputs: ${t.generation.inputs}, dims: ${t.dims}, options?: ${t.generation.options}): Int32Array;` : ""}
 }`);
     if (binding !== name) aliases.push(`${binding} as ${name}`);
   });

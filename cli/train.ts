@@ -70,6 +70,9 @@ function loadData(dataName: string, M: ModelClass, name: string, seed: number): 
     else if (declared.dtype !== spec.dtype || declared.shape.length !== spec.shape.length || declared.shape.some((d, i) => typeof d === "number" && d !== spec.shape[i]))
       problems.push(`'${array}' is ${declared.dtype}[${declared.shape.join(", ")}] in ${name}, the task gives ${want}`);
   }
+  const decode = data.classification.decode;
+  if (decode !== undefined && M.generation?.feed !== decode)
+    problems.push(`it is measured by decoding, so ${name} must declare \`generate ${decode} from <scores>(start: …, stop: …)\``);
   if (problems.length) throw new UserError(`--data ${dataName} (${data.description}) does not fit ${name}:\n  ${problems.join("\n  ")}`);
   return { label: `${dataName} (${data.description})`, unit: "examples", train: data.train, test: data.test, dims: data.dims, classification: data.classification };
 }

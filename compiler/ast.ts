@@ -53,7 +53,7 @@ export interface BlockDecl {
   body: Statement[];
 }
 
-export type Statement = InputDecl | BindingDecl | OutputDecl | LossDecl | ConstDecl;
+export type Statement = InputDecl | BindingDecl | OutputDecl | LossDecl | GenerateDecl | ConstDecl;
 
 export interface TensorTypeNode {
   span: Span;
@@ -89,6 +89,18 @@ export interface LossDecl {
   kind: "Loss";
   span: Span;
   call: Expr;
+}
+
+/**
+ * `generate prev from logits(start: 1, stop: 2)`: at decoding time, step t's
+ * prediction (argmax of `logits` at t) becomes step t + 1 of the input `prev`.
+ */
+export interface GenerateDecl {
+  kind: "Generate";
+  span: Span;
+  feed: Identifier;
+  source: Identifier;
+  args: Argument[];
 }
 
 export type Expr = NumberLit | BoolLit | NameRef | Call | Pipeline | Binary | Unary | Tuple | ErrorExpr;

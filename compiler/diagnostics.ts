@@ -78,6 +78,8 @@ export const Diagnostics = {
   UnusedValue: warning<Named>("NN2024", (a) => `'${a.name}' is computed but never used`),
   InputUnused: warning<Named>("NN2025", (a) => `input '${a.name}' is never used`),
   DuplicateOutput: error<Named>("NN2026", (a) => `'${a.name}' is already marked as an output`),
+  GenerateInBlock: error("NN2027", () => "a block cannot declare 'generate'; declare it in the model that decodes"),
+  DuplicateGenerate: error("NN2028", () => "a model has at most one 'generate'"),
 
   // ── types and shapes ──
   ShapeMismatch: error<{ what: string; left: string; right: string }>("NN3001", (a) => `${a.what}: ${a.left} and ${a.right} do not match`),
@@ -100,6 +102,10 @@ export const Diagnostics = {
   CausalCross: error("NN3018", () => "attention: causal masking applies to self-attention only, not to cross-attention"),
   InvalidOperands: error<{ op: string; left: string; right: string }>("NN3020", (a) => `'${a.op}' cannot combine ${a.left} and ${a.right}`),
   SizeTooLarge: error<{ what: string; size: string; limit: number }>("NN3021", (a) => `${a.what} has ${a.size} elements, more than the ${a.limit} an array can hold`),
+  GenerateFeed: error<{ name: string; got: string }>("NN3022", (a) => `generate feeds predictions into '${a.name}', which must be an i32 input with one token per step ([T]); got ${a.got}`),
+  GenerateSource: error<{ name: string; feed: string; steps: string; got: string }>("NN3023", (a) => `generate reads '${a.name}' as scores [${a.steps}, classes], one row per step of '${a.feed}'; got ${a.got}`),
+  GenerateNotOutput: error<Named>("NN3024", (a) => `generate reads '${a.name}', which is not an output of the model`),
+  LooksAhead: error<{ layer: string; source: string; feed: string }>("NN3025", (a) => `generate: ${a.layer} lets step t of '${a.source}' see steps of '${a.feed}' after t, so it cannot be decoded one step at a time`),
   DtypeConflict: error<{ what: string; left: string; right: string }>("NN3019", (a) => `${a.what}: dtypes ${a.left} and ${a.right} differ`),
 
   // ── files, imports and blocks ──

@@ -46,9 +46,32 @@ export interface CheckedModel {
   nodes: GraphNode[];
   outputs: { name: string; ref: TensorRef; type: TensorType; span: Span }[];
   loss?: GraphNode;
+  /** `generate feed from source(…)`: how the module's generate method decodes. */
+  generate?: Generation;
   /** Each symbolic dim and where it first appears. */
   symbols: Map<string, Span>;
   instances: BlockInstance[];
+}
+
+/**
+ * Decoding, declared by `generate feed from source(start:, stop:)`: step t's
+ * prediction (the argmax of `source` row t, or a sample) becomes step t + 1
+ * of the input `feed`, whose step 0 is `start`.
+ */
+export interface Generation {
+  feed: string;
+  source: string;
+  /** The feed's length: how many steps one call decodes. */
+  steps: Dim;
+  classes: number;
+  start: number;
+  /** A class that ends an example's sequence. */
+  stop?: number;
+  span: Span;
+}
+
+export function sameRef(a: TensorRef, b: TensorRef): boolean {
+  return a.kind === "input" ? b.kind === "input" && a.name === b.name : b.kind === "node" && a.id === b.id;
 }
 
 export function refType(model: CheckedModel, ref: TensorRef): TensorType {

@@ -152,6 +152,13 @@ export class AstBuilder {
     }
     const loss = this.node(c, "lossDecl");
     if (loss) return { kind: "Loss", span: this.nodeSpan(loss), call: this.expression(this.node(loss.children, "value"), loss) };
+    const gen = this.node(c, "generateDecl");
+    if (gen) {
+      const feed = this.ident(gen.children, "feed");
+      const source = this.ident(gen.children, "source");
+      if (!feed || !source) return undefined;
+      return { kind: "Generate", span: this.nodeSpan(gen), feed, source, args: this.args(this.node(gen.children, "argumentList")) };
+    }
     const con = this.node(c, "constDecl");
     if (con) return this.constDecl(con);
     const binding = this.node(c, "binding");
@@ -272,17 +279,18 @@ export class AstBuilder {
     const callee = this.ident(n.children, "callee");
     if (!callee) return undefined;
     const list = this.node(n.children, "argumentList");
-    const args: A.Argument[] = [];
-    if (list) {
-      for (const a of this.nodes(list.children, "args")) {
-        const key = this.ident(a.children, "key");
-        const value = this.expression(this.node(a.children, "value"), a);
-        args.push(key ? { span: this.nodeSpan(a), key, value } : { span: this.nodeSpan(a), value });
-      }
-    }
-    const call: A.Call = { kind: "Call", span: this.nodeSpan(n), callee, args, bare: !list };
+    const call: A.Call = { kind: "Call", span: this.nodeSpan(n), callee, args: this.args(list), bare: !list };
     const alias = this.ident(n.children, "alias");
     if (alias) call.alias = alias;
     return call;
+  }
+
+  private args(list: CstNode | undefined): A.Argument[] {
+    if (!list) return [];
+    return this.nodes(list.children, "args").map((a) => {
+      const key = this.ident(a.children, "key");
+      const value = this.expression(this.node(a.children, "value"), a);
+      return key ? { span: this.nodeSpan(a), key, value } : { span: this.nodeSpan(a), value };
+    });
   }
 }

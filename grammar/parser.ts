@@ -6,7 +6,7 @@ import * as T from "./tokens.ts";
 
 const ruleDescriptions: Record<string, string> = {
   topLevel: "a declaration (model, block, const or import)",
-  statement: "a statement (input, target, output, loss, const or a binding)",
+  statement: "a statement (input, target, output, loss, generate, const or a binding)",
   primary: "an expression",
   unary: "an expression",
   expression: "an expression",
@@ -102,13 +102,29 @@ export class NnParser extends CstParser {
   });
 
   statement = this.RULE("statement", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.inputDecl) },
-      { ALT: () => this.SUBRULE(this.outputDecl) },
-      { ALT: () => this.SUBRULE(this.lossDecl) },
-      { ALT: () => this.SUBRULE(this.constDecl) },
-      { ALT: () => this.SUBRULE(this.binding) },
-    ]);
+    // One token of lookahead, so that a statement starting with a name is a
+    // binding (and `y x` reports the missing '='), unless the gate sees
+    // `generate <name>`: `generate` is a contextual keyword, still a valid name.
+    this.OR({
+      MAX_LOOKAHEAD: 1,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.inputDecl) },
+        { ALT: () => this.SUBRULE(this.outputDecl) },
+        { ALT: () => this.SUBRULE(this.lossDecl) },
+        { ALT: () => this.SUBRULE(this.constDecl) },
+        { GATE: () => this.LA(1).image === "generate" && this.LA(2).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.generateDecl), IGNORE_AMBIGUITIES: true },
+        { ALT: () => this.SUBRULE(this.binding) },
+      ],
+    });
+  });
+
+  /** `generate prev from logits(start: 1, stop: 2)`: decoding feeds each step's prediction back into `prev`. */
+  generateDecl = this.RULE("generateDecl", () => {
+    this.CONSUME(T.Identifier, { LABEL: "keyword" });
+    this.CONSUME2(T.Identifier, { LABEL: "feed" });
+    this.CONSUME(T.From);
+    this.CONSUME3(T.Identifier, { LABEL: "source" });
+    this.OPTION(() => this.SUBRULE(this.argumentList));
   });
 
   inputDecl = this.RULE("inputDecl", () => {

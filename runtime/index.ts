@@ -11,3 +11,4 @@ export * from "./data.ts";
 export * from "./matmul.ts";
 export * from "./io.ts";
 export * from "./train.ts";
+export * from "./generate.ts";

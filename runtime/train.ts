@@ -15,6 +15,8 @@ export interface Trainable {
   forward(inputs: Arrays, dims: Dims): Record<string, Float32Array>;
   lossAndGrads?(inputs: Arrays, dims: Dims): number;
   readonly grads?: Record<string, Float32Array>;
+  /** Present where the model declares `generate` (see generate.ts). */
+  generate?(inputs: Arrays, dims: Dims): Int32Array;
 }
 
 /** Examples as whole arrays, `count` rows each (inputs and targets by the model's names). */
@@ -32,6 +34,11 @@ export interface Classification {
   lengths?: string;
   /** Count an example only when all its (real) labels are right: exact sequences. */
   exact?: boolean;
+  /**
+   * The input that `generate` feeds: predictions then come from decoding (the
+   * model's own outputs fed back), not from `forward` on the true sequence.
+   */
+  decode?: string;
 }
 
 export interface StepInfo {
@@ -148,9 +155,10 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
   return result;
 }
 
-/** The fraction of `split` whose argmax logit equals its label. */
+/** The fraction of `split` whose argmax logit (or decoded token) equals its label. */
 export function evaluateAccuracy(model: Trainable, split: Split, task: Classification, batchSize = 256, dims: Record<string, number> = {}): number {
-  const inputsOnly: Split = { count: split.count, arrays: Object.fromEntries(Object.entries(split.arrays).filter(([k]) => k !== task.target)) };
+  if (task.decode !== undefined && !model.generate) throw new Error(`decoding '${task.decode}' needs a model that declares \`generate\``);
+  const inputsOnly: Split = { count: split.count, arrays: Object.fromEntries(Object.entries(split.arrays).filter(([k]) => k !== task.target && k !== task.decode)) };
   const batcher = new Batcher(inputsOnly);
   const labels = split.arrays[task.target];
   if (!(labels instanceof Int32Array)) throw new TypeError(`target '${task.target}' must be an Int32Array of class indices`);
@@ -163,16 +171,16 @@ export function evaluateAccuracy(model: Trainable, split: Split, task: Classific
     const n = Math.min(batchSize, split.count - start);
     const indices = new Int32Array(n);
     for (let i = 0; i < n; i++) indices[i] = start + i;
-    const out = model.forward(batcher.take(indices), { ...dims, batch: n })[task.output];
-    if (!out) throw new Error(`the model has no output '${task.output}'`);
+    const batch = batcher.take(indices);
+    const tokens = task.decode !== undefined ? model.generate!(batch, { ...dims, batch: n }) : undefined;
+    const out = tokens ? undefined : model.forward(batch, { ...dims, batch: n })[task.output];
+    if (!tokens && !out) throw new Error(`the model has no output '${task.output}'`);
+    const predicted = (row: number) => (tokens ? tokens[row]! : argmax(out!, row * task.classes, task.classes));
     for (let b = 0; b < n; b++) {
       const e = start + b;
       const real = lengths ? lengths[e]! : perExample;
       let right = 0;
-      for (let p = 0; p < real; p++) {
-        const row = b * perExample + p;
-        if (argmax(out, row * task.classes, task.classes) === labels[e * perExample + p]) right++;
-      }
+      for (let p = 0; p < real; p++) if (predicted(b * perExample + p) === labels[e * perExample + p]) right++;
       if (task.exact) {
         correct += right === real ? 1 : 0;
         counted += 1;

@@ -10,7 +10,7 @@ import type { BlockRef } from "./units.ts";
 export function lintBlock(ref: BlockRef, bag: DiagnosticBag): void {
   const { decl, unit } = ref;
   const defined = new Set<string>([...decl.params.map((p) => p.name.name), ...unit.consts.keys(), ...unit.failed]);
-  for (const st of decl.body) if (st.kind !== "Loss") defined.add(st.kind === "Input" || st.kind === "Binding" || st.kind === "Const" || st.kind === "Output" ? st.name.name : "");
+  for (const st of decl.body) if (st.kind !== "Loss" && st.kind !== "Generate") defined.add(st.kind === "Input" || st.kind === "Binding" || st.kind === "Const" || st.kind === "Output" ? st.name.name : "");
 
   const tensor = (e: A.Expr): void => {
     if (e.kind === "Name" && !defined.has(e.name)) {
@@ -62,6 +62,7 @@ export function lintBlock(ref: BlockRef, bag: DiagnosticBag): void {
   };
   for (const st of decl.body) {
     if (st.kind === "Loss" || (st.kind === "Input" && st.role === "target")) bag.add(Diagnostics.LossInBlock, undefined, st.span);
+    if (st.kind === "Generate") bag.add(Diagnostics.GenerateInBlock, undefined, st.span);
     if (st.kind === "Binding" || st.kind === "Const") tensor(st.value);
     else if (st.kind === "Output") tensor(st.value ?? { kind: "Name", name: st.name.name, span: st.name.span });
     else if (st.kind === "Loss") walk(st.call);

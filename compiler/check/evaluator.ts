@@ -7,10 +7,11 @@ import { Diagnostics, type DiagnosticBag, type DiagnosticEntry, type Related } f
 import { joinSpans, type Span } from "../source.ts";
 import { Dim, dimsToString } from "../shapes/dim.ts";
 import { typeToString, describeConst, type ConstValue, type TensorType } from "../types.ts";
-import type { CheckedModel, GraphNode } from "../graph.ts";
-import { inputArity, type LayerContext, type LayerDef, type OptionValue } from "../layers/layer.ts";
+import { sameRef, type CheckedModel, type GraphNode } from "../graph.ts";
+import { inputArity, type LayerContext, type LayerDef, type OptionSpec, type OptionValue } from "../layers/layer.ts";
 import { layers, operators, isLayerName } from "../layers/registry.ts";
 import { coerceOption } from "./options.ts";
+import { firstLookahead } from "./generate.ts";
 import { closest, didYouMean } from "./suggest.ts";
 import type { ScopeEntry, TensorValue, Value } from "./values.ts";
 import type { BlockRef, FileUnit } from "./units.ts";
@@ -90,6 +91,7 @@ export class ModelEvaluator {
     let inputIndex = 0;
     let result: TensorValue | undefined;
     let lossDecl: A.LossDecl | undefined;
+    const generates: A.GenerateDecl[] = [];
     const outputNames = new Map<string, Span>();
     for (const st of body) {
       switch (st.kind) {
@@ -180,11 +182,91 @@ export class ModelEvaluator {
           if (v && v.ref.kind === "node") this.model.loss = this.model.nodes[v.ref.id];
           break;
         }
+        case "Generate": {
+          if (mode === "block") this.report(frame, Diagnostics.GenerateInBlock, undefined, st.span);
+          else if (generates.length) this.report(frame, Diagnostics.DuplicateGenerate, undefined, st.span, { related: [{ span: generates[0]!.span, message: "the first generate is here" }] });
+          generates.push(st);
+          break;
+        }
       }
       const name = declaredName(st);
       if (name && frame.declared.get(name.name) === name.span && !frame.scope.has(name.name)) frame.scope.set(name.name, { kind: "failed", declared: name.span });
     }
+    // After the body, so that `generate` may name outputs declared below it.
+    if (mode === "model" && generates.length) this.checkGenerate(frame, generates[0]!);
     return result;
+  }
+
+  /** `generate feed from source(start:, stop:)`: an i32 [T] input fed by the [T, classes] output, causally. */
+  private checkGenerate(frame: Frame, st: A.GenerateDecl): void {
+    const feed = this.requireTensor(frame, this.lookup(frame, st.feed.name, st.feed.span), st.feed.span, "generate's fed input");
+    const source = this.requireTensor(frame, this.lookup(frame, st.source.name, st.source.span), st.source.span, "generate's scores");
+    if (!feed || !source) return;
+    const input = feed.ref.kind === "input" ? this.model.inputs.find((i) => i.name === st.feed.name && i.role === "input") : undefined;
+    if (!input || input.type.dtype !== "i32" || input.type.shape.length !== 1) {
+      const got = !input ? (feed.ref.kind === "input" ? `a target (${typeToString(feed.type)})` : `a computed value (${typeToString(feed.type)})`) : typeToString(input.type);
+      this.report(frame, Diagnostics.GenerateFeed, { name: st.feed.name, got }, st.feed.span);
+      return;
+    }
+    const steps = input.type.shape[0]!;
+    const [rows, classes] = source.type.shape;
+    if (source.type.shape.length !== 2 || !rows!.equals(steps) || classes!.value === undefined) {
+      this.report(frame, Diagnostics.GenerateSource, { name: st.source.name, feed: st.feed.name, steps: steps.toString(), got: typeToString(source.type) }, st.source.span);
+      return;
+    }
+    const output = this.model.outputs.find((o) => sameRef(o.ref, source.ref));
+    if (!output) {
+      this.report(frame, Diagnostics.GenerateNotOutput, { name: st.source.name }, st.source.span, { hint: `mark it with \`output ${st.source.name}\`` });
+      return;
+    }
+    const options = this.generateOptions(frame, st, classes!.value);
+    if (!options) return;
+    const offender = firstLookahead(this.model, source.ref, input.name);
+    if (offender) {
+      const hint = "decoding allows step-wise layers, rnn/lstm/gru running forwards with sequences: true, attention(causal: true), and cross-attention whose keys come from other inputs";
+      this.report(frame, Diagnostics.LooksAhead, { layer: offender.name, source: st.source.name, feed: st.feed.name }, offender.span, { hint, related: [{ span: st.span, message: "decoding is declared here" }] });
+      return;
+    }
+    this.model.generate = { feed: input.name, source: output.name, steps, classes: classes!.value, ...options, span: st.span };
+  }
+
+  private generateOptions(frame: Frame, st: A.GenerateDecl, classes: number): { start: number; stop?: number } | undefined {
+    const specs: OptionSpec[] = [
+      { name: "start", type: { kind: "int", min: 0 }, doc: "the class fed at step 0" },
+      { name: "stop", type: { kind: "int", min: 0 }, doc: "the class that ends a sequence" },
+    ];
+    const reporter = {
+      report: <T>(entry: DiagnosticEntry<T>, a: T, span: Span, extra?: { hint?: string }) => this.report(frame, entry, a, span, extra),
+      undefinedName: (n: string, span: Span) => this.undefinedName(frame, n, span),
+    };
+    const values: { start: number; stop?: number } = { start: 0 };
+    let ok = true;
+    for (const arg of st.args) {
+      const spec = specs.find((s) => s.name === arg.key?.name);
+      if (!arg.key || !spec) {
+        ok = false;
+        if (!arg.key) this.report(frame, Diagnostics.TooManyArguments, { layer: "generate", max: 0, got: st.args.filter((a) => !a.key).length }, arg.span, { hint: "pass start: and stop: by name" });
+        else this.report(frame, Diagnostics.UnknownOption, { layer: "generate", option: arg.key.name }, arg.key.span, { hint: "its options are start, stop" });
+        continue;
+      }
+      const value = this.evaluate(arg.value, frame);
+      if (!value) {
+        ok = false;
+        continue;
+      }
+      if (value.kind === "tensor") {
+        ok = false;
+        this.report(frame, Diagnostics.NotAConstant, { what: `option '${spec.name}' of generate` }, arg.value.span);
+        continue;
+      }
+      const n = coerceOption("generate", spec, value, reporter) as number | undefined;
+      if (n === undefined) ok = false;
+      else if (n >= classes) {
+        ok = false;
+        this.report(frame, Diagnostics.BadOptionValue, { layer: "generate", option: spec.name, expected: `a class index below ${classes}`, got: String(n) }, arg.value.span);
+      } else values[spec.name as "start" | "stop"] = n;
+    }
+    return ok ? values : undefined;
   }
 
   /** First pass over a body: duplicate names, names that shadow layers. */
@@ -527,7 +609,7 @@ export class ModelEvaluator {
     let ok = true;
     for (const { key, value } of args.tensorOptions) {
       const spec = def.options.find((o) => o.name === key.name);
-      if (!spec || spec.type.kind !== "lengths") {
+      if (!spec || (spec.type.kind !== "lengths" && spec.type.kind !== "state")) {
         ok = false;
         if (!spec) {
           const hint = didYouMean(key.name, def.options.map((o) => o.name));
@@ -535,7 +617,12 @@ export class ModelEvaluator {
         } else this.report(frame, Diagnostics.NotAConstant, { what: `option '${key.name}' of ${who}` }, value.span, { hint: "tensor inputs are passed by position, before the options" });
         continue;
       }
-      if (value.type.dtype !== "i32" || value.type.shape.length !== 0) {
+      if (spec.type.kind === "state" && value.type.dtype !== "f32") {
+        ok = false;
+        this.report(frame, Diagnostics.LayerInputMismatch, { layer: def.name, expected: `f32 values for '${key.name}'`, got: typeToString(value.type) }, value.span);
+        continue;
+      }
+      if (spec.type.kind === "lengths" && (value.type.dtype !== "i32" || value.type.shape.length !== 0)) {
         ok = false;
         this.report(frame, Diagnostics.LayerInputMismatch, { layer: def.name, expected: `i32 lengths, one per example (declared as \`input ${key.name}: i32\`), for '${key.name}'`, got: typeToString(value.type) }, value.span);
         continue;

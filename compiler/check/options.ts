@@ -30,6 +30,8 @@ function describeType(spec: OptionSpec): string {
       return "an axis (an integer, negative counts from the end)";
     case "lengths":
       return "an i32 input of per-example lengths";
+    case "state":
+      return "a tensor (the name of an input or binding)";
   }
 }
 
@@ -92,6 +94,7 @@ export function coerceOption(layer: string, spec: OptionSpec, v: ConstValue, r: 
     case "ints":
       return ints(t.min);
     case "lengths":
+    case "state":
       if (v.kind === "enum") {
         r.undefinedName(v.name, v.span);
         return undefined;

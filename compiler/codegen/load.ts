@@ -10,6 +10,8 @@ export interface ModelInstance {
   grads?: Record<string, Float32Array>;
   forward(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }): Record<string, Float32Array>;
   lossAndGrads?(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }): number;
+  /** Present where the model declares `generate`. */
+  generate?(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }, options?: runtime.GenerateOptions): Int32Array;
 }
 
 export interface ModelClass {
@@ -18,6 +20,7 @@ export interface ModelClass {
   readonly targets: Readonly<Record<string, io.TensorSpec>>;
   readonly params: Readonly<Record<string, readonly number[]>>;
   readonly loss: { kind: string; prediction: string | null; target: string | null } | null;
+  readonly generation?: runtime.GenerationSpec;
 }
 
 const runtimeObject = { ...runtime };

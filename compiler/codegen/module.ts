@@ -159,7 +159,16 @@ export function modelTypes(p: IRProgram, spec: Record<string, number> = {}) {
     trainInputs: record([...arrays("input", false), ...arrays("target", false)]),
     dims,
     outputs: record(p.outputs.map((o) => `${q(o.name)}: Float32Array`)),
+    generation: generationInfo(p, record(arrays("input", false).filter((_, i) => of("input")[i]!.label !== p.model.generate?.feed))),
   };
+}
+
+/** The emitted `static generation` (its JSON is also its type) and `generate`'s parameter types, for models that declare `generate`. */
+function generationInfo(p: IRProgram, inputs: string) {
+  const g = p.model.generate;
+  if (!g) return undefined;
+  const spec = JSON.stringify({ feed: g.feed, source: g.source, steps: g.steps.value ?? g.steps.toString(), classes: g.classes, start: g.start, stop: g.stop ?? null });
+  return { spec, inputs, options: "{ prompt?: Int32Array; temperature?: number; seed?: number }" };
 }
 
 /** Method-local names for the batch and symbols. */
@@ -294,6 +303,8 @@ class ${className} {
   static readonly params: ${types.params} = { ${paramShapes} };
   /** The loss, with the output and target it compares (null where that side is not an output or target). */
   static readonly loss: ${types.loss} = ${lossInfo(p)};
+  ${types.generation ? `/** How \`generate\` decodes: each step's prediction from \`source\` is fed back into \`feed\`. */
+  static readonly generation: ${types.generation.spec} = ${types.generation.spec};` : ""}
 
   /** Parameters by name, row-major in the layouts of the spec. Never replaced: write into them to change the model. */
   readonly params: ${types.arrays};
@@ -319,6 +330,11 @@ class ${className} {
   }
 ${infer.method}
 ${trainMembers}
+${types.generation ? `
+  /** Decodes [batch, steps] tokens, feeding each prediction back (see runtime generateSequences). */
+  generate(inputs: ${types.generation.inputs}, dims: ${types.dims}, options?: ${types.generation.options}): Int32Array {
+    return rt.generateSequences(this, ${className}.generation, inputs, dims, options);
+  }` : ""}
 }
 `;
 }

@@ -102,6 +102,12 @@ export interface FLoss extends Base {
   type: "Loss";
   value: FExpr;
 }
+/** `generate prev from logits(…)`: `value` is the source as a call (its options as arguments). */
+export interface FGenerate extends Base {
+  type: "Generate";
+  feed: FIdent;
+  value: FExpr;
+}
 export interface FNumber extends Base {
   type: "Number";
   /** The literal as printed: the source digits, with a `-` when negative. */
@@ -157,7 +163,7 @@ export interface FTuple extends Base {
 }
 
 export type FDecl = FImport | FConst | FModel | FBlock;
-export type FStatement = FInput | FBinding | FOutput | FLoss | FConst;
+export type FStatement = FInput | FBinding | FOutput | FLoss | FGenerate | FConst;
 export type FExpr = FNumber | FBool | FName | FCall | FPipeline | FBinary | FUnary | FTuple;
 export type FNode = FFile | FDecl | FParam | FStatement | FTensorType | FExpr | FArg | FStage | FIdent | FString;
 
@@ -174,6 +180,7 @@ export const visitorKeys: Record<FNode["type"], string[]> = {
   Binding: ["name", "value"],
   Output: ["name", "value"],
   Loss: ["value"],
+  Generate: ["feed", "value"],
   Number: [],
   Bool: [],
   Name: [],
@@ -292,6 +299,10 @@ export class TreeBuilder {
       }
       case "Loss":
         return { type: "Loss", ...at, value: this.expr(s.call) };
+      case "Generate": {
+        const source: A.Call = { kind: "Call", span: { ...s.source.span, end: s.span.end }, callee: s.source, args: s.args, bare: s.args.length === 0 };
+        return { type: "Generate", ...at, feed: this.ident(s.feed), value: this.expr(source) };
+      }
       case "Const":
         return this.const(s);
     }

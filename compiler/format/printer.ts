@@ -53,6 +53,8 @@ function printNode(path: AstPath<FNode>, options: ParserOptions<FNode>, print: P
       return node.value ? ["output ", print("name"), " = ", print("value")] : ["output ", print("name")];
     case "Loss":
       return ["loss ", print("value")];
+    case "Generate":
+      return ["generate ", print("feed"), " from ", print("value")];
     case "Number": {
       // A comment can sit between a minus and its digits (`- /* c */ 1`).
       const dangling = danglingComments(path);
@@ -273,6 +275,7 @@ function isLineItem(node: FNode, parent: FNode | undefined): boolean {
     case "Binding":
     case "Output":
     case "Loss":
+    case "Generate":
     case "Stage":
     case "Arg":
     case "Param":

@@ -1,4 +1,4 @@
-import { normalizeAxis, sameType, axisOption } from "./common.ts";
+import { alongOtherAxis, normalizeAxis, perStep, sameType, axisOption } from "./common.ts";
 import type { LayerDef, LayerEmit, OptionSpec } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import { product } from "../shapes/dim.ts";
@@ -82,6 +82,7 @@ function activation(name: string, doc: string, emit: LayerEmit, options: OptionS
     inputs: 1,
     emit,
     options,
+    causal: options.some((o) => o.name === "axis") ? alongOtherAxis : perStep,
     shape(ctx) {
       const x = ctx.inputs[0]!;
       if (ctx.options.axis !== undefined && normalizeAxis(ctx, ctx.options.axis as number, x.shape.length) === undefined) return undefined;

@@ -14,6 +14,9 @@ export const attention: LayerDef = {
   doc: "Multi-head scaled dot-product attention: self on [T, d], or cross attention(q, kv) from [T, d] to [S, d].",
   inputs: [1, 2],
   emit: attentionEmit,
+  // Self-attention looks ahead unless causal; cross-attention's rows follow
+  // its query, so only keys and values fed by the sequence itself look ahead.
+  causal: (q) => (q.inputs.length - (typeof q.options.lengths === "number" ? 1 : 0) === 1 ? !!q.options.causal : !q.dependent[1]),
   options: [
     { name: "heads", type: { kind: "int", min: 1 }, default: 1 },
     { name: "causal", type: { kind: "bool" }, default: false, doc: "step t attends only to steps s ≤ t (self-attention)" },

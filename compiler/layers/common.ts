@@ -3,7 +3,7 @@
 import { Diagnostics } from "../diagnostics.ts";
 import { Dim, dimsToString, product } from "../shapes/dim.ts";
 import { typeToString, type TensorType } from "../types.ts";
-import type { LayerContext, OptionSpec } from "./layer.ts";
+import type { CausalQuery, LayerContext, OptionSpec } from "./layer.ts";
 
 /** An option given as an int or a tuple, as one value per spatial axis. */
 export function perAxis(ctx: LayerContext, name: string, rank: number): number[] | undefined {
@@ -62,3 +62,15 @@ export function sameType(t: TensorType): TensorType {
 export const axisOption = (def: number): OptionSpec => ({ name: "axis", type: { kind: "axis" }, default: def });
 
 export { Dim, dimsToString };
+
+/** For `causal`: a layer that works on each step on its own (and never along axis 0 of its input). */
+export function perStep(q: CausalQuery): boolean {
+  return q.inputs.every((t, i) => !q.dependent[i] || t.shape.length === q.output.shape.length);
+}
+
+/** For `causal`: a layer that works along its `axis:` option, which must not be the step axis. */
+export function alongOtherAxis(q: CausalQuery): boolean {
+  const rank = q.inputs[0]!.shape.length;
+  const axis = q.options.axis as number;
+  return perStep(q) && (axis < 0 ? axis + rank : axis) !== 0;
+}

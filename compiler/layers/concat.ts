@@ -1,5 +1,5 @@
 import { Diagnostics } from "../diagnostics.ts";
-import { normalizeAxis } from "./common.ts";
+import { alongOtherAxis, normalizeAxis } from "./common.ts";
 import { typeToString } from "../types.ts";
 import type { LayerDef, LayerEmit } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
@@ -42,6 +42,7 @@ export const concat: LayerDef = {
   inputs: [2, Infinity],
   dtypes: ["any"],
   emit: concatEmit,
+  causal: alongOtherAxis,
   options: [{ name: "axis", type: { kind: "axis" }, default: -1 }],
   shape(ctx) {
     const first = ctx.inputs[0]!;

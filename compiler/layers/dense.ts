@@ -9,6 +9,8 @@ export const dense: LayerDef = {
   name: "dense",
   doc: "Fully connected layer over the last axis: x · kernel + bias.",
   inputs: 1,
+  // Mixes the last axis only; on a rank-1 input that axis is the steps.
+  causal: (q) => q.inputs[0]!.shape.length >= 2,
   options: [
     { name: "units", type: { kind: "int", min: 1 }, doc: "output width" },
     { name: "bias", type: { kind: "bool" }, default: true, positional: false, doc: "add a learned bias" },

@@ -1,5 +1,5 @@
 import { Diagnostics } from "../diagnostics.ts";
-import type { Dim } from "./common.ts";
+import { perStep, type Dim } from "./common.ts";
 import { typeToString, type TensorType } from "../types.ts";
 import type { LayerDef, LayerEmit } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
@@ -103,6 +103,7 @@ function binaryOp(name: "add" | "sub" | "mul", symbol: string): LayerDef {
     doc: `Element-wise a ${symbol} b with broadcasting.`,
     inputs: 2,
     options: [],
+    causal: perStep,
     shape(ctx) {
       const [a, b] = ctx.inputs as [TensorType, TensorType];
       if (a.dtype !== b.dtype) return ctx.error(Diagnostics.DtypeConflict, { what: `'${symbol}'`, left: a.dtype, right: b.dtype }, ctx.span);
@@ -123,6 +124,7 @@ export const neg: LayerDef = {
   doc: "Element-wise negation.",
   inputs: 1,
   options: [],
+  causal: perStep,
   shape(ctx) {
     const x = ctx.inputs[0]!;
     return { output: { dtype: x.dtype, shape: [...x.shape] } };

@@ -7,6 +7,8 @@ export const embedding: LayerDef = {
   doc: "Looks up a learned vector per integer index: i32[...] → [..., dim].",
   inputs: 1,
   dtypes: ["i32"],
+  // Each index becomes its own row.
+  causal: () => true,
   options: [
     { name: "vocab", type: { kind: "int", min: 1 }, doc: "number of distinct indices" },
     { name: "dim", type: { kind: "int", min: 1 }, doc: "vector width" },

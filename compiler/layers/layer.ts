@@ -23,7 +23,13 @@ export type OptionType =
    * A tensor of per-example lengths (an `i32` scalar input, `lengths: n`):
    * it becomes one more input of the layer, and the option's value is its index.
    */
-  | { kind: "lengths" };
+  | { kind: "lengths" }
+  /**
+   * An f32 tensor taken from another value (`initial: h0`); like lengths it
+   * becomes one more input of the layer (and receives a gradient), and the
+   * option's value is its index. The layer's rule checks its shape.
+   */
+  | { kind: "state" };
 
 /** The value of an option after checking. */
 export type OptionValue = number | boolean | string | number[];
@@ -92,8 +98,22 @@ export interface LayerDef {
   shape(ctx: LayerContext): LayerResult | undefined;
   /** Code generation; absent for layers whose code generator has not landed. */
   emit?: LayerEmit;
+  /**
+   * Step t of the output (axis 0) depends only on steps ≤ t of the inputs
+   * marked `dependent`, which decoding one step at a time (`generate`)
+   * relies on. Absent: the layer may look ahead (or mixes steps).
+   */
+  causal?(node: CausalQuery): boolean;
   /** How a parameter is initialised; default: defaultInit below. */
   init?(local: string, shape: number[]): ParamInit;
+}
+
+export interface CausalQuery {
+  options: Record<string, OptionValue>;
+  inputs: TensorType[];
+  output: TensorType;
+  /** Which inputs depend on the fed-back sequence. */
+  dependent: boolean[];
 }
 
 export type ParamInit = { kind: "glorot"; fanIn: number; fanOut: number } | { kind: "he"; fanIn: number } | { kind: "zeros" } | { kind: "ones" } | { kind: "uniform"; limit: number };

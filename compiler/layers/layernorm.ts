@@ -1,5 +1,5 @@
 import { Diagnostics } from "../diagnostics.ts";
-import { axisOption, normalizeAxis, sameType } from "./common.ts";
+import { alongOtherAxis, axisOption, normalizeAxis, sameType } from "./common.ts";
 import { typeToString } from "../types.ts";
 import type { LayerDef } from "./layer.ts";
 import { product } from "../shapes/dim.ts";
@@ -9,6 +9,7 @@ export const layernorm: LayerDef = {
   name: "layernorm",
   doc: "Layer normalisation over the last axis, with learned gamma and beta.",
   inputs: 1,
+  causal: alongOtherAxis,
   options: [axisOption(-1)],
   shape(ctx) {
     const x = ctx.inputs[0]!;

@@ -1,5 +1,5 @@
 import { Diagnostics } from "../diagnostics.ts";
-import { expectRank, sameType } from "./common.ts";
+import { expectRank, perStep, sameType } from "./common.ts";
 import type { LayerDef } from "./layer.ts";
 
 /**
@@ -12,6 +12,7 @@ export const positional: LayerDef = {
   name: "positional",
   doc: "Adds position information to [T, d]: fixed sinusoidal encodings, or a learned row per step (kind: learned, max: L).",
   inputs: 1,
+  causal: perStep,
   options: [
     { name: "kind", type: { kind: "enum", values: ["sinusoidal", "learned"] }, default: "sinusoidal" },
     { name: "max", type: { kind: "int", min: 1 }, optional: true, positional: false, doc: "longest sequence, for kind: learned" },

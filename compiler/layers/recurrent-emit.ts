@@ -19,7 +19,8 @@ function geometry(k: KernelBuilder, gates: number) {
   const [T, n] = k.op.inputs[0]!.shape;
   const u = k.options.units as number;
   const lengths = typeof k.options.lengths === "number" ? k.input(k.options.lengths).name : undefined;
-  return { T: k.dim(T!), n: k.static(n!), u, g: gates * u, perStep: product([T!]), sequences: !!k.options.sequences, lengths };
+  const initial = typeof k.options.initial === "number" ? k.options.initial : undefined;
+  return { T: k.dim(T!), n: k.static(n!), u, g: gates * u, perStep: product([T!]), sequences: !!k.options.sequences, lengths, initial };
 }
 
 /**
@@ -52,7 +53,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
   };
 
   const forwardDirection = (k: KernelBuilder, dir: Direction) => {
-    const { T, n, u, g, perStep, sequences, lengths } = geometry(k, gates);
+    const { T, n, u, g, perStep, sequences, lengths, initial } = geometry(k, gates);
     const px = dir.prefix;
     const x = k.input(0).name;
     const W = k.param(`${px}kernel`);
@@ -75,7 +76,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     const { len, time } = stepOf(k, dir, T, lengths, "s");
 
     k.line(`rt.gemm(${k.B} * ${T}, ${n}, ${g}, ${x}, ${W}, ${pre}, ${k.param(`${px}bias`)}, 0, false);`);
-    k.line(`${h}.fill(0);`);
+    k.line(initial === undefined ? `${h}.fill(0);` : `${h}.set(${k.input(initial).name}.subarray(0, ${k.B} * ${u}));`);
     if (cPrev) k.line(`${cPrev}.fill(0);`);
     if (lengths) {
       // Padded rows are never written below; clear what the weight products and outputs read.
@@ -137,7 +138,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
 
   /** Backpropagation through time for one direction; `accumulate`: another direction already wrote dx. */
   const backwardDirection = (k: KernelBuilder, dir: Direction, accumulate: boolean) => {
-    const { T, n, u, g, perStep, sequences, lengths } = geometry(k, gates);
+    const { T, n, u, g, perStep, sequences, lengths, initial } = geometry(k, gates);
     const px = dir.prefix;
     const x = k.input(0).name;
     const W = k.param(`${px}kernel`);
@@ -224,6 +225,9 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
         ${perExample(`for (let j = 0; j < ${u}; j++) ${dh}[hb + j] = ${direct}${dhStep}[hb + j];`)}
       }
     `);
+    // After step 0, dh is the gradient of the state that fed it: the initial one.
+    const dInitial = initial === undefined ? undefined : k.inputGrad(initial);
+    if (dInitial) k.line(`for (let q = 0; q < ${k.B} * ${u}; q++) ${dInitial}[q] ${k.assign(initial!)} ${dh}[q];`);
     // Weights: one product over all B·T rows each (padded rows of dpre are zero).
     const gW = k.paramGrad(`${px}kernel`);
     const gU = k.paramGrad(`${px}recurrent`);

@@ -1,5 +1,6 @@
 import { Dim, expectRank } from "./common.ts";
 import { Diagnostics } from "../diagnostics.ts";
+import { typeToString } from "../types.ts";
 import type { LayerDef, LayerResult } from "./layer.ts";
 import { recurrentEmit } from "./recurrent-emit.ts";
 
@@ -13,6 +14,7 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
     { name: "sequences", type: { kind: "bool" }, default: false, positional: false, doc: "return every step [T, units] instead of the last [units]" },
     { name: "reverse", type: { kind: "bool" }, default: false, positional: false, doc: "run from the last step to the first" },
     { name: "lengths", type: { kind: "lengths" }, optional: true, positional: false, doc: "per-example lengths (an i32 input): example b runs its first lengths[b] steps; padded steps change nothing" },
+    { name: "initial", type: { kind: "state" }, optional: true, positional: false, doc: "the state before the first step, [units] per example (default zeros; an lstm's cell still starts at zero); its gradient flows back, as in an encoder–decoder" },
     { name: "bidirectional", type: { kind: "bool" }, default: false, positional: false, doc: "run both ways and concatenate the states (2·units wide); the reverse direction's parameters are reverse.kernel, reverse.recurrent, reverse.bias" },
   ];
   if (name === "rnn") options.push({ name: "activation", type: { kind: "enum", values: ["tanh", "relu"] }, default: "tanh", positional: false });
@@ -22,6 +24,8 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
     inputs: 1,
     options,
     emit: recurrentEmit(name, gates),
+    // Running forwards, step t's state has seen steps ≤ t (an initial state fed by the sequence has not).
+    causal: (q) => !!q.options.sequences && !q.options.reverse && !q.options.bidirectional && (typeof q.options.initial !== "number" || !q.dependent[q.options.initial]),
     shape(ctx): LayerResult | undefined {
       const x = expectRank(ctx, 0, 2, "[T, n]");
       if (!x) return undefined;
@@ -31,6 +35,12 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
       const both = !!ctx.options.bidirectional;
       if (both && ctx.options.reverse)
         return ctx.error(Diagnostics.BadOptionValue, { layer: name, option: "reverse", expected: "false with bidirectional: true (it runs both ways)", got: "true" }, ctx.optionSpan("reverse"));
+      if (typeof ctx.options.initial === "number") {
+        if (both) return ctx.error(Diagnostics.BadOptionValue, { layer: name, option: "initial", expected: "a layer that runs one way", got: "bidirectional: true" }, ctx.optionSpan("initial"));
+        const init = ctx.inputs[ctx.options.initial]!;
+        const fits = init.shape.length === 1 && init.shape[0]!.equals(Dim.const(u));
+        if (!fits) return ctx.error(Diagnostics.LayerInputMismatch, { layer: name, expected: `an initial state [${u}] (its units)`, got: typeToString(init) }, ctx.optionSpan("initial"));
+      }
       const steps = x.shape[0]!;
       const width = Dim.const(both ? 2 * u : u);
       const output = { dtype: "f32" as const, shape: ctx.options.sequences ? [steps, width] : [width] };

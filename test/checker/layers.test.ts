@@ -297,6 +297,50 @@ describe("rnn, lstm, gru", () => {
   });
 });
 
+describe("recurrent initial state (initial:)", () => {
+  it("takes [units] per example from another value", () => {
+    const src = `model M {
+  input x: f32[T, 8]
+  input z: f32[4]
+  h0 = z -> dense(5)
+  output y = x -> gru(5, sequences: true, initial: h0)
+}`;
+    expect(diagnostics(src)).toEqual([]);
+  });
+
+  it("a state of the wrong width is NN3002 at the option", () => {
+    const src = `model M {
+  input x: f32[T, 8]
+  input z: f32[4]
+  output y = x -> lstm(5, initial: z)
+}`;
+    expectDiagnostic(single(src), src, { code: "NN3002", message: "lstm expects an initial state [5] (its units), got f32[4]", text: "z", line: 4, column: 36, endColumn: 37 });
+  });
+
+  it("an i32 state is NN3002; a bidirectional layer takes none", () => {
+    const ints = `model M {
+  input x: f32[T, 8]
+  input z: i32[5]
+  output y = x -> rnn(5, initial: z)
+}`;
+    expectDiagnostic(single(ints), ints, { code: "NN3002", message: "rnn expects f32 values for 'initial', got i32[5]", text: "z", line: 4, column: 35, endColumn: 36 });
+    const both = `model M {
+  input x: f32[T, 8]
+  input z: f32[5]
+  output y = x -> rnn(5, bidirectional: true, initial: z)
+}`;
+    expect(single(both).message).toBe("rnn: option 'initial' expects a layer that runs one way, got bidirectional: true");
+  });
+
+  it("an unknown name is reported as one", () => {
+    const src = `model M {
+  input x: f32[T, 8]
+  output y = x -> rnn(5, initial: h0)
+}`;
+    expect(single(src).code).toBe("NN2001");
+  });
+});
+
 describe("attention", () => {
   it("self-attention keeps [T, d]; four projections of [d, d] and [d]", () => {
     const m = model(`model M {

@@ -171,3 +171,38 @@ describe("lengths beyond recurrent layers", () => {
     for (const name of Object.keys(a.grads!)) expect(Array.from(a.grads![name]!), name).toEqual(Array.from(b.grads![name]!));
   });
 });
+
+describe("recurrent layers: initial state from another value", () => {
+  // The initial state comes from a dense layer over a second input, so its
+  // gradient (which flows back through `initial:`) reaches checked parameters.
+  for (const layer of ["rnn(3", "lstm(3", "gru(3"])
+    for (const opts of ["", ", sequences: true", ", reverse: true", ", sequences: true, lengths: n"]) {
+      const call = `${layer}, initial: h0${opts})`;
+      it(`gradient check: ${call}`, () => {
+        const seq = opts.includes("sequences");
+        const lengths = opts.includes("lengths");
+        const src = `model M {\n  input x: f32[T, 2]\n  input z: f32[4]\n${lengths ? "  input n: i32\n" : ""}  target label: i32${seq ? "[T]" : ""}\n  h0 = z -> dense(3) -> tanh\n  logits = x -> ${call} -> dense(2)\n  output logits\n  loss cross_entropy(logits, label${lengths ? ", lengths: n" : ""})\n}`;
+        const M = compileModel(src);
+        const dims = { batch: 2, T: 4 };
+        const inputs = makeInputs(M, dims, { label: 2 });
+        if (lengths) inputs.n = Int32Array.from([4, 2]);
+        const { worst, where } = gradCheck(M, inputs, dims, { h: 1e-2 });
+        expect(worst, where).toBeLessThan(2e-2);
+      });
+    }
+
+  it("rnn: h starts at the given state, h = tanh(x·W + h'·U + b)", () => {
+    const M = compileModel("model M {\n  input x: f32[T, 1]\n  input s: f32[1]\n  output y = x -> rnn(1, sequences: true, initial: s)\n}");
+    const m = new M();
+    m.params["rnn_1.kernel"]!.set([0.5]);
+    m.params["rnn_1.recurrent"]!.set([0.8]);
+    m.params["rnn_1.bias"]!.set([0.1]);
+    const y = m.forward({ x: Float32Array.from([1, -1, 1, -1]), s: Float32Array.from([0.7, -0.3]) }, { batch: 2, T: 2 }).y!;
+    const expected: number[] = [];
+    for (const [h0, xs] of [[0.7, [1, -1]], [-0.3, [1, -1]]] as const) {
+      let h: number = h0;
+      for (const v of xs) expected.push((h = Math.tanh(0.5 * v + 0.8 * h + 0.1)));
+    }
+    expected.forEach((e, i) => expect(y[i]).toBeCloseTo(e, 6));
+  });
+});
