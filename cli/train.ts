@@ -1,12 +1,13 @@
 // `nnc train`: compile in memory, train with a progress bar, report held-out
 // accuracy, save the weights as safetensors.
 import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
-import { createOptimizer, encodeSafetensors, evaluateAccuracy, loadParams, train, type Split } from "../runtime/index.ts";
+import { createOptimizer, encodeSafetensors, evaluateAccuracy, evaluateLoss, loadParams, train, type Split } from "../runtime/index.ts";
 import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
 import { tasks, type TaskData } from "../runtime/tasks/index.ts";
 import type { Classification } from "../runtime/train.ts";
@@ -28,6 +29,9 @@ export interface TrainCommandOptions {
   /** Start from these weights (safetensors); with 0 epochs, only evaluate them. */
   load?: string;
 }
+
+/** The text of `--data charlm`, shipped with the package. */
+const CORPUS = fileURLToPath(new URL("../examples/data/moby-dick.txt", import.meta.url));
 
 /** The global gradient norm recurrent models are clipped to unless --clip-norm says otherwise. */
 export const DEFAULT_RECURRENT_CLIP_NORM = 5;
@@ -51,6 +55,8 @@ interface LoadedData {
   test: Split;
   dims: Record<string, number>;
   classification: Omit<Classification, "output">;
+  /** A generated task: it may report the held-out loss and show the model at work. */
+  task?: TaskData;
 }
 
 /** MNIST, or a generated task whose arrays the model declares by name. */
@@ -61,7 +67,7 @@ function loadData(dataName: string, M: ModelClass, name: string, seed: number): 
   }
   const factory = tasks[dataName];
   if (!factory) throw new UserError(`unknown data set '${dataName}'; available: ${["mnist", ...Object.keys(tasks)].join(", ")}`);
-  const data: TaskData = factory(seed);
+  const data: TaskData = factory(seed, { mnist: () => loadMnist(), corpus: () => readFileSync(CORPUS, "utf8") });
   const problems: string[] = [];
   for (const [array, spec] of Object.entries(data.arrays)) {
     const declared = M.inputs[array] ?? M.targets[array];
@@ -74,7 +80,7 @@ function loadData(dataName: string, M: ModelClass, name: string, seed: number): 
   if (decode !== undefined && M.generation?.feed !== decode)
     problems.push(`it is measured by decoding, so ${name} must declare \`generate ${decode} from <scores>(start: …, stop: …)\``);
   if (problems.length) throw new UserError(`--data ${dataName} (${data.description}) does not fit ${name}:\n  ${problems.join("\n  ")}`);
-  return { label: `${dataName} (${data.description})`, unit: "examples", train: data.train, test: data.test, dims: data.dims, classification: data.classification };
+  return { label: `${dataName} (${data.description})`, unit: "examples", train: data.train, test: data.test, dims: data.dims, classification: data.classification, task: data };
 }
 
 /** Pairs MNIST's images and labels with the model's one f32 input and one i32 target. */
@@ -138,9 +144,13 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
 
+  const results = (accuracy: number) => {
+    process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}${task.decode ? " (exact sequences, decoded)" : ""}\n`);
+    if (data.task?.reportLoss) process.stdout.write(`Held-out loss: ${evaluateLoss(model, testSplit, task, 256, dims).toFixed(4)} nats per prediction\n`);
+    for (const line of data.task?.showcase?.(model) ?? []) process.stdout.write(`  ${line}\n`);
+  };
   if (opts.epochs === 0) {
-    const accuracy = evaluateAccuracy(model, testSplit, task, 256, dims);
-    process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}\n`);
+    results(evaluateAccuracy(model, testSplit, task, 256, dims));
     return 0;
   }
   const tty = !!process.stdout.isTTY;
@@ -171,7 +181,7 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   bar?.stop();
   if (result.stopped) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`));
   const last = result.epochs[result.epochs.length - 1];
-  if (last?.testAccuracy !== undefined) process.stdout.write(`Test accuracy: ${(last.testAccuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}\n`);
+  if (last?.testAccuracy !== undefined) results(last.testAccuracy);
   if (opts.save) {
     const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
     writeFileSync(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" }));

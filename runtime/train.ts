@@ -6,6 +6,7 @@
 import type { Optimizer } from "./optimizers.ts";
 import { Rng } from "./random.ts";
 import { argmax, batches, gather } from "./data.ts";
+import type { GenerateOptions } from "./generate.ts";
 
 type Arrays = Record<string, Float32Array | Int32Array>;
 type Dims = { batch: number; [symbol: string]: number };
@@ -16,7 +17,7 @@ export interface Trainable {
   lossAndGrads?(inputs: Arrays, dims: Dims): number;
   readonly grads?: Record<string, Float32Array>;
   /** Present where the model declares `generate` (see generate.ts). */
-  generate?(inputs: Arrays, dims: Dims): Int32Array;
+  generate?(inputs: Arrays, dims: Dims, options?: GenerateOptions): Int32Array;
 }
 
 /** Examples as whole arrays, `count` rows each (inputs and targets by the model's names). */
@@ -191,4 +192,35 @@ export function evaluateAccuracy(model: Trainable, split: Split, task: Classific
     }
   }
   return counted === 0 ? NaN : correct / counted;
+}
+
+/** The mean softmax cross-entropy of the output's logits against the labels over `split` (real steps only where `lengths` is given). */
+export function evaluateLoss(model: Trainable, split: Split, task: Classification, batchSize = 256, dims: Record<string, number> = {}): number {
+  const inputsOnly: Split = { count: split.count, arrays: Object.fromEntries(Object.entries(split.arrays).filter(([k]) => k !== task.target)) };
+  const batcher = new Batcher(inputsOnly);
+  const labels = split.arrays[task.target] as Int32Array;
+  const lengths = task.lengths === undefined ? undefined : (split.arrays[task.lengths] as Int32Array);
+  const perExample = labels.length / split.count;
+  const V = task.classes;
+  let sum = 0;
+  let counted = 0;
+  for (let start = 0; start < split.count; start += batchSize) {
+    const n = Math.min(batchSize, split.count - start);
+    const indices = Int32Array.from({ length: n }, (_, i) => start + i);
+    const out = model.forward(batcher.take(indices), { ...dims, batch: n })[task.output];
+    if (!out) throw new Error(`the model has no output '${task.output}'`);
+    for (let b = 0; b < n; b++) {
+      const real = lengths ? lengths[start + b]! : perExample;
+      for (let p = 0; p < real; p++) {
+        const o = (b * perExample + p) * V;
+        let top = -Infinity;
+        for (let j = 0; j < V; j++) top = Math.max(top, out[o + j]!);
+        let total = 0;
+        for (let j = 0; j < V; j++) total += Math.exp(out[o + j]! - top);
+        sum += top + Math.log(total) - out[o + labels[(start + b) * perExample + p]!]!;
+        counted++;
+      }
+    }
+  }
+  return sum / counted;
 }

@@ -11,7 +11,7 @@
 // own previous tokens fed back (its `generate`), never the true ones.
 // Held-out strings never occur in the training split. Browser-safe.
 import { Rng } from "../random.ts";
-import type { Split } from "../train.ts";
+import type { Split, Trainable } from "../train.ts";
 import type { TaskData } from "./task.ts";
 
 export const PAD = 0;
@@ -92,7 +92,22 @@ export function digitTask(seed: number, options: DigitTaskOptions): TaskData {
       next: { dtype: "i32", shape: ["T"] },
     },
     classification: { target: "next", classes: DIGIT_CLASSES, exact: true, decode: "prev" },
+    showcase: (model) => showDecoded(model, encode(test.slice(0, 4), order, S), S),
   };
+}
+
+/** `30719 → 91703 ✓` for a few held-out strings, decoded by the model. */
+function showDecoded(model: Trainable, split: Split, S: number): string[] {
+  if (!model.generate) return [];
+  const T = S + 1;
+  const { digits, n, next } = split.arrays as Record<string, Int32Array>;
+  const tokens = model.generate({ digits: digits!, n: n! }, { batch: split.count, S, T });
+  return Array.from({ length: split.count }, (_, e) => {
+    const source = digitText(digits!.subarray(e * S, e * S + n![e]!));
+    const decoded = tokens.subarray(e * T, (e + 1) * T);
+    const right = decoded.every((t, p) => t === next![e * T + p]);
+    return `${source} → ${digitText(decoded).replace(/\$+$/, "")} ${right ? "✓" : `✗ (expected ${digitText(next!.subarray(e * T, (e + 1) * T)).replace(/\$+$/, "")})`}`;
+  });
 }
 
 /** Tokens as text: digits as themselves, start as `^`, stop as `$`, padding as `_`. */

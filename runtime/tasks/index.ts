@@ -3,11 +3,22 @@ import type { TaskFactory } from "./task.ts";
 import { sentimentTask } from "./sentiment.ts";
 import { taggerTask } from "./tagger.ts";
 import { digitTask } from "./digits.ts";
+import { spellTask } from "./spell.ts";
+import { charlmTask } from "./charlm.ts";
 
 export const tasks: Record<string, TaskFactory> = {
   tagger: (seed) => taggerTask(seed),
   sentiment: (seed) => sentimentTask(seed),
   reverse: (seed) => digitTask(seed, { order: "reverse", minLength: 3, maxLength: 6 }),
+  "reverse-long": (seed) => digitTask(seed, { order: "reverse", minLength: 5, maxLength: 10 }),
+  spell: (_seed, context) => {
+    if (!context?.mnist) throw new Error("the spell task needs MNIST images from its host");
+    return spellTask(context.mnist());
+  },
+  charlm: (_seed, context) => {
+    if (!context?.corpus) throw new Error("the charlm task needs its text from its host");
+    return charlmTask(context.corpus());
+  },
 };
 
-export type { TaskData, TaskFactory, ArraySpec } from "./task.ts";
+export type { TaskData, TaskFactory, TaskContext, ArraySpec } from "./task.ts";

@@ -1,7 +1,7 @@
 // A generated training task: seeded data with the array names a matching
 // model declares, so `nnc train --data <task>` and tests can train sequence
 // models without downloads.
-import type { Classification, Split } from "../train.ts";
+import type { Classification, Split, Trainable } from "../train.ts";
 
 export interface ArraySpec {
   dtype: "f32" | "i32";
@@ -21,6 +21,17 @@ export interface TaskData {
   arrays: Record<string, ArraySpec>;
   /** How held-out accuracy is measured (the output is the model's loss prediction). */
   classification: Omit<Classification, "output">;
+  /** Also report the held-out loss per prediction (a language model's measure). */
+  reportLoss?: boolean;
+  /** After training: a few lines that show the model at work (decoded held-out examples, sampled text). */
+  showcase?(model: Trainable): string[];
 }
 
-export type TaskFactory = (seed: number) => TaskData;
+/** What a task may need from its host: MNIST comes from a Node loader or a bundled slice. */
+export interface TaskContext {
+  /** The text a language-model task trains on (examples/data/moby-dick.txt). */
+  corpus?: () => string;
+  mnist?: () => { train: { images: Float32Array; labels: Int32Array; count: number }; test: { images: Float32Array; labels: Int32Array; count: number } };
+}
+
+export type TaskFactory = (seed: number, context?: TaskContext) => TaskData;
