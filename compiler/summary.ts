@@ -23,6 +23,8 @@ export interface ModelSummary {
   totalMacs: Dim;
   totalActivations: Dim;
   loss?: string;
+  /** `prev from logits (start 1, stop 2)` for a model that declares `generate`. */
+  generate?: string;
 }
 
 const batchShape = (t: TensorType) => dimsToString(t.shape).replace(/^\[/, t.shape.length ? "[batch, " : "[batch");
@@ -66,6 +68,8 @@ export function summarize(model: CheckedModel): ModelSummary {
     totalMacs: layerRows.filter((r) => !instanceRow.has(r.name)).reduce((a, r) => a.add(r.macs), Dim.const(0)),
     totalActivations: layerRows.filter((r) => !instanceRow.has(r.name)).reduce((a, r) => a.add(r.activations), Dim.const(0)),
   };
+  const g = model.generate;
+  if (g) summary.generate = `${g.feed} from ${g.source} (start ${g.start}${g.stop !== undefined ? `, stop ${g.stop}` : ""}, ${g.steps} steps)`;
   if (model.loss) summary.loss = `${model.loss.def.name}(${model.loss.inputs.map((r) => (r.kind === "input" ? r.name : model.nodes[r.id]!.name)).join(", ")})`;
   return summary;
 }
@@ -86,5 +90,6 @@ export function formatSummary(s: ModelSummary, file?: string): string {
   out.push(`MACs per example: ${formula(s.totalMacs)}`);
   out.push(`Activation floats per example: ${formula(s.totalActivations)}`);
   if (s.loss) out.push(`Loss: ${s.loss}`);
+  if (s.generate) out.push(`Generate: ${s.generate}`);
   return out.join("\n");
 }

@@ -53,10 +53,12 @@ describe("examples", () => {
 
   it("translator.nn", () => {
     const m = example("translator.nn");
-    expect(types(m)).toMatchObject({ source_embedding: "f32[S, 64]", target_embedding: "f32[T, 64]", attention_3: "f32[T, 64]", vocabulary: "f32[T, 16]" });
-    expect(m.nodes.find((n) => n.name === "attention_2")!.options).toEqual({ heads: 4, causal: true });
-    expect(m.nodes.find((n) => n.name === "attention_3")!.inputs).toHaveLength(2);
+    expect(types(m)).toMatchObject({ source_embedding: "f32[S, 64]", target_embedding: "f32[T, 64]", "decoder_layer_1.attention_2": "f32[T, 64]", vocabulary: "f32[T, 13]" });
+    expect(m.nodes.find((n) => n.name === "decoder_layer_1.attention_1")!.options).toEqual({ heads: 4, causal: true });
+    // Cross-attention: the query, the encoder's memory and the source lengths.
+    expect(m.nodes.find((n) => n.name === "decoder_layer_1.attention_2")!.inputs).toHaveLength(3);
     expect([...m.symbols.keys()]).toEqual(["S", "T"]);
+    expect(m.generate).toMatchObject({ feed: "prev", source: "logits", classes: 13, start: 1, stop: 2 });
   });
 
   it("video.nn", () => {
