@@ -5,10 +5,12 @@ import { taggerTask } from "./tagger.ts";
 import { digitTask } from "./digits.ts";
 import { spellTask } from "./spell.ts";
 import { charlmTask } from "./charlm.ts";
+import { firstLastTask } from "./firstlast.ts";
 
 export const tasks: Record<string, TaskFactory> = {
   tagger: (seed) => taggerTask(seed),
   sentiment: (seed) => sentimentTask(seed),
+  "first-last": (seed) => firstLastTask(seed),
   reverse: (seed) => digitTask(seed, { order: "reverse", minLength: 3, maxLength: 6 }),
   "reverse-long": (seed) => digitTask(seed, { order: "reverse", minLength: 5, maxLength: 10 }),
   spell: (_seed, context) => {
