@@ -46,13 +46,14 @@ function windows(tokens: Int32Array, T: number, stride: number): Split {
 }
 
 export function charlmTask(corpus: string, T = CHARLM_STEPS): TaskData {
-  const held = corpus.lastIndexOf("CHAPTER ");
-  if (held <= 0) throw new Error("charlm: the corpus needs at least two chapters, each starting with 'CHAPTER '");
+  // Chapter headings ("CHAPTER 3. The Spouter-Inn.") separate the chapters and are not trained on.
+  const chapters = corpus.split(/^CHAPTER \d+\..*$/m).filter((c) => c.trim() !== "");
+  if (chapters.length < 2) throw new Error("charlm: the corpus needs at least two chapters, each after a line 'CHAPTER <n>. <title>'");
   return {
     name: "charlm",
     description: `next character of Moby-Dick, ${CHARLM_ALPHABET.length} characters, last chapter held out`,
-    train: windows(encodeText(corpus.slice(0, held)), T, T / 2),
-    test: windows(encodeText(corpus.slice(held)), T, T),
+    train: windows(encodeText(chapters.slice(0, -1).join(" ")), T, T / 2),
+    test: windows(encodeText(chapters[chapters.length - 1]!), T, T),
     dims: { T },
     arrays: {
       text: { dtype: "i32", shape: ["T"] },
