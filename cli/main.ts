@@ -8,7 +8,7 @@ import { fsHost } from "./fs-host.ts";
 import { diagnosticToJson, formatDiagnostic } from "./report.ts";
 import { compileFile, parseSpecialize, writeCompiled } from "./compile.ts";
 import { watchCompile } from "./watch.ts";
-import { runTrain, UserError } from "./train.ts";
+import { DEFAULT_BATCH, DEFAULT_EPOCHS, runTrain, UserError } from "./train.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
 
@@ -144,16 +144,16 @@ program
   .argument("<file>", ".nn file")
   .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out), or a generated task (see README)")
   .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
-  .option("--epochs <n>", "passes over the training data (0: evaluate only)", count("--epochs"), 12)
-  .option("--batch <n>", "examples per step", number("--batch", true), 16)
-  .option("--lr <x>", "learning rate (default: the optimizer's)", number("--lr", false))
+  .option("--epochs <n>", `passes over the training data (0: evaluate only; default: the task's recommendation, else ${DEFAULT_EPOCHS})`, count("--epochs"))
+  .option("--batch <n>", `examples per step (default: the task's recommendation, else ${DEFAULT_BATCH})`, number("--batch", true))
+  .option("--lr <x>", "learning rate (default: the task's recommendation, else the optimizer's)", number("--lr", false))
   .option("--optimizer <name>", "sgd, momentum, adam or adamw", "adam")
   .option("--lr-schedule <kind>", "cosine (decay to 0 over the run) or constant", "cosine")
   .option("--clip-norm <x>", "clip the global gradient norm (default: 5 for models with recurrent layers, else off; 0: off)", number("--clip-norm", false))
   .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
   .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")
-  .action((file: string, opts: { data: string; model?: string; epochs: number; batch: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string }) => {
+  .action((file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string }) => {
     try {
       process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
     } catch (e) {

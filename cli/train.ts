@@ -18,8 +18,11 @@ import type { SourceFile } from "../compiler/source.ts";
 export interface TrainCommandOptions {
   data: string;
   model?: string;
-  epochs: number;
-  batch: number;
+  /** Default: the task's recommendation, else DEFAULT_EPOCHS. */
+  epochs?: number;
+  /** Default: the task's recommendation, else DEFAULT_BATCH. */
+  batch?: number;
+  /** Default: the task's recommendation, else the optimizer's. */
   lr?: number;
   optimizer: string;
   seed: number;
@@ -32,6 +35,9 @@ export interface TrainCommandOptions {
 
 /** The text of `--data charlm`, shipped with the package. */
 const CORPUS = fileURLToPath(new URL("../examples/data/moby-dick.txt", import.meta.url));
+
+export const DEFAULT_EPOCHS = 12;
+export const DEFAULT_BATCH = 16;
 
 /** The global gradient norm recurrent models are clipped to unless --clip-norm says otherwise. */
 export const DEFAULT_RECURRENT_CLIP_NORM = 5;
@@ -110,6 +116,10 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   const [name, M] = chosen;
   const data = loadData(opts.data, M, name, opts.seed);
   const { train: trainSplit, test: testSplit } = data;
+  const recommended = data.task?.recommended ?? {};
+  const epochs = opts.epochs ?? recommended.epochs ?? DEFAULT_EPOCHS;
+  const batch = opts.batch ?? recommended.batch ?? DEFAULT_BATCH;
+  const lr = opts.lr ?? recommended.lr;
   const output = M.loss!.prediction;
   if (M.loss!.kind !== "cross_entropy" || !output) throw new UserError(`${name}'s loss must be cross_entropy of an output against the class target to train on ${opts.data}`);
   const task: Classification = { ...data.classification, output };
@@ -122,7 +132,7 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   const clipNorm = opts.clipNorm ?? (recurrent ? DEFAULT_RECURRENT_CLIP_NORM : undefined);
   let optimizer;
   try {
-    optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(clipNorm ? { clipNorm } : {}) });
+    optimizer = createOptimizer(opts.optimizer, { ...(lr !== undefined ? { lr } : {}), ...(clipNorm ? { clipNorm } : {}) });
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -142,14 +152,14 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
-  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${opts.batch}, ${opts.epochs} epochs, seed ${opts.seed}\n`);
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}\n`);
 
   const results = (accuracy: number) => {
     process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}${task.decode ? " (exact sequences, decoded)" : ""}\n`);
     if (data.task?.reportLoss) process.stdout.write(`Held-out loss: ${evaluateLoss(model, testSplit, task, 256, dims).toFixed(4)} nats per prediction\n`);
     for (const line of data.task?.showcase?.(model) ?? []) process.stdout.write(`  ${line}\n`);
   };
-  if (opts.epochs === 0) {
+  if (epochs === 0) {
     results(evaluateAccuracy(model, testSplit, task, 256, dims));
     return 0;
   }
@@ -159,8 +169,8 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   const onSigint = () => (interrupted = true);
   process.once("SIGINT", onSigint);
   const result = train(model, trainSplit, testSplit, {
-    epochs: opts.epochs,
-    batchSize: opts.batch,
+    epochs,
+    batchSize: batch,
     optimizer,
     seed: opts.seed,
     classification: task,

@@ -21,6 +21,8 @@ export interface TaskData {
   arrays: Record<string, ArraySpec>;
   /** How held-out accuracy is measured (the output is the model's loss prediction). */
   classification: Omit<Classification, "output">;
+  /** Training settings that work for the task's example model; `nnc train` flags override them. */
+  recommended?: { epochs?: number; batch?: number; lr?: number };
   /** Also report the held-out loss per prediction (a language model's measure). */
   reportLoss?: boolean;
   /** After training: a few lines that show the model at work (decoded held-out examples, sampled text). */
