@@ -235,10 +235,7 @@ export class ModelEvaluator {
       { name: "start", type: { kind: "int", min: 0 }, doc: "the class fed at step 0" },
       { name: "stop", type: { kind: "int", min: 0 }, doc: "the class that ends a sequence" },
     ];
-    const reporter = {
-      report: <T>(entry: DiagnosticEntry<T>, a: T, span: Span, extra?: { hint?: string }) => this.report(frame, entry, a, span, extra),
-      undefinedName: (n: string, span: Span) => this.undefinedName(frame, n, span),
-    };
+    const reporter = this.optionReporter(frame);
     const values: { start: number; stop?: number } = { start: 0 };
     let ok = true;
     for (const arg of st.args) {
@@ -267,6 +264,14 @@ export class ModelEvaluator {
       } else values[spec.name as "start" | "stop"] = n;
     }
     return ok ? values : undefined;
+  }
+
+  /** What coerceOption reports through, in this frame. */
+  private optionReporter(frame: Frame) {
+    return {
+      report: <T>(entry: DiagnosticEntry<T>, a: T, span: Span, extra?: { hint?: string }) => this.report(frame, entry, a, span, extra),
+      undefinedName: (n: string, span: Span) => this.undefinedName(frame, n, span),
+    };
   }
 
   /** First pass over a body: duplicate names, names that shadow layers. */
@@ -672,10 +677,7 @@ export class ModelEvaluator {
     }
     const values: Record<string, OptionValue> = {};
     const spans = new Map<string, Span>();
-    const reporter = {
-      report: <T>(entry: DiagnosticEntry<T>, a: T, span: Span, extra?: { hint?: string }) => this.report(frame, entry, a, span, extra),
-      undefinedName: (n: string, span: Span) => this.undefinedName(frame, n, span),
-    };
+    const reporter = this.optionReporter(frame);
     for (const spec of def.options) {
       const v = given.get(spec.name);
       if (v) {
