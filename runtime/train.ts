@@ -122,6 +122,11 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
   const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    // Between epochs too, so that a stop decided at an epoch's end starts no new one.
+    if (epoch > 1 && options.shouldStop?.()) {
+      result.stopped = `stopped after epoch ${epoch - 1}`;
+      break;
+    }
     const started = now();
     let sum = 0;
     let step = 0;

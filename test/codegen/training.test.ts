@@ -53,6 +53,18 @@ describe("training", () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeLessThan(seen[i - 1]!);
   });
 
+  it("shouldStop ends training after the current step, or between epochs without starting another", () => {
+    const M = compileModel("model M {\n  input x: f32[2]\n  target t: f32[1]\n  p = x -> dense(1)\n  output p\n  loss mse(p, t)\n}");
+    const data = { count: 8, arrays: makeInputs(M, { batch: 8 }) };
+    let steps = 0;
+    const mid = train(new M(), data, undefined, { epochs: 3, batchSize: 2, optimizer: sgd(), onStep: () => steps++, shouldStop: () => steps === 6 });
+    expect([mid.stopped, mid.epochs.length, steps]).toEqual(["stopped at epoch 2, step 2", 2, 6]);
+    let epochs = 0;
+    steps = 0;
+    const between = train(new M(), data, undefined, { epochs: 3, batchSize: 2, optimizer: sgd(), onStep: () => steps++, onEpoch: () => epochs++, shouldStop: () => epochs === 1 && steps === 4 });
+    expect([between.stopped, between.epochs.length, steps]).toEqual(["stopped after epoch 1", 1, 4]);
+  });
+
   it("a model without a loss cannot be trained", () => {
     const M = compileModel("model M {\n  input x: f32[2]\n  output y = x -> dense(1)\n}");
     expect(() => train(new M(), { count: 1, arrays: { x: new Float32Array(2) } }, undefined, { epochs: 1, batchSize: 1, optimizer: sgd() })).toThrow("has no loss");
