@@ -43,3 +43,31 @@ describe("nnc train --data tagger", () => {
     expect(other.stderr).toContain("'tags: i32[T]' is not an input or target of Sentiment");
   }, 60_000);
 });
+
+describe("nnc train with decoding tasks", () => {
+  it("evaluates by decoding, says so, and shows decoded held-out examples", async () => {
+    const r = await nnc(["train", "examples/reverser.nn", "--data", "reverse", "--epochs", "0"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    // The task's recommended settings apply when no flag overrides them.
+    expect(r.stdout).toMatch(/adam lr 0\.01 \(cosine, clip norm 5\), batch 32, 0 epochs/);
+    expect(r.stdout).toMatch(/^Test accuracy: \d+\.\d\d% on 500 held-out examples \(exact sequences, decoded\)$/m);
+    expect(r.stdout.match(/^ {2}\d{3,6} → [\d^_]*( ✓| ✗ \(expected \d+\))$/gm)).toHaveLength(4);
+  }, 120_000);
+
+  it("the language model reports its held-out loss and a sample", async () => {
+    const r = await nnc(["train", "examples/charlm.nn", "--data", "charlm", "--epochs", "0"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Held-out loss: \d\.\d{4} nats per prediction$/m);
+    expect(r.stdout).toMatch(/^ {2}"call me ishmael\. [ a-z.,;:'"!?-]{240}"$/m);
+  }, 120_000);
+
+  it("refuses a model that cannot decode a decoding task", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nnc-tasks-"));
+    const path = join(dir, "nogenerate.nn");
+    writeFileSync(path, "model M {\n  input digits: i32[S]\n  input n: i32\n  input prev: i32[T]\n  target next: i32[T]\n  logits = prev -> embedding(13, 8) -> lstm(8, sequences: true) -> dense(13)\n  output logits\n  loss cross_entropy(logits, next)\n}\n");
+    const r = await nnc(["train", path, "--data", "reverse", "--epochs", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("it is measured by decoding, so M must declare `generate prev from <scores>(start: …, stop: …)`");
+  }, 60_000);
+});
