@@ -12,7 +12,7 @@
 // Held-out strings never occur in the training split. Browser-safe.
 import { Rng } from "../random.ts";
 import type { Split, Trainable } from "../train.ts";
-import type { TaskData } from "./task.ts";
+import { drawDistinct, type TaskData } from "./task.ts";
 
 export const PAD = 0;
 export const START = 1;
@@ -63,19 +63,8 @@ export function digitTask(seed: number, options: DigitTaskOptions): TaskData {
   const testCount = options.test ?? 500;
   const rng = new Rng(seed);
   const seen = new Set<string>();
-  const draw = (count: number): number[][] => {
-    const out: number[][] = [];
-    for (let tries = 0; out.length < count; tries++) {
-      if (tries > count * 100) throw new Error(`${order}: could not draw ${count} distinct strings`);
-      const length = minLength + rng.int(maxLength - minLength + 1);
-      const s = Array.from({ length }, () => rng.int(10));
-      const key = s.join("");
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(s);
-    }
-    return out;
-  };
+  const string = () => Array.from({ length: minLength + rng.int(maxLength - minLength + 1) }, () => rng.int(10));
+  const draw = (count: number) => drawDistinct(count, seen, string, (s) => s.join(""), `${order} strings`);
   const test = draw(testCount);
   const train = draw(trainCount);
   const S = maxLength;

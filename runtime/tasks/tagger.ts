@@ -15,7 +15,7 @@
 // sentences never occur in the training split. Browser-safe (no Node APIs).
 import { Rng } from "../random.ts";
 import type { Split } from "../train.ts";
-import type { TaskData } from "./task.ts";
+import { drawDistinct, type TaskData } from "./task.ts";
 
 /** Tag indices, 0 being the padding tag. */
 export const TAGGER_TAGS = ["PAD", "DET", "ADJ", "NN", "VV", "PP", "ADV", "PRON"] as const;
@@ -122,18 +122,7 @@ export function taggerTask(seed: number, options: TaggerOptions = {}): TaskData 
   const testCount = options.test ?? 500;
   const rng = new Rng(seed);
   const seen = new Set<string>();
-  const draw = (count: number): TaggedSentence[] => {
-    const out: TaggedSentence[] = [];
-    for (let tries = 0; out.length < count; tries++) {
-      if (tries > count * 100) throw new Error(`tagger: could not draw ${count} distinct sentences`);
-      const s = taggerSentence(rng);
-      const key = s.words.join(" ");
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(s);
-    }
-    return out;
-  };
+  const draw = (count: number) => drawDistinct(count, seen, () => taggerSentence(rng), (s) => s.words.join(" "), "tagger sentences");
   const test = draw(testCount);
   const train = draw(trainCount);
   return {

@@ -37,3 +37,21 @@ export interface TaskContext {
 }
 
 export type TaskFactory = (seed: number, context?: TaskContext) => TaskData;
+
+/**
+ * Draws `count` examples none of which has a key seen before (in `seen`,
+ * which it extends): drawing the held-out split first keeps it out of the
+ * training split. Throws when the space of examples is too small.
+ */
+export function drawDistinct<T>(count: number, seen: Set<string>, make: () => T, key: (example: T) => string, what: string): T[] {
+  const out: T[] = [];
+  for (let tries = 0; out.length < count; tries++) {
+    if (tries > count * 100) throw new Error(`could not draw ${count} distinct ${what}`);
+    const example = make();
+    const k = key(example);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(example);
+  }
+  return out;
+}
