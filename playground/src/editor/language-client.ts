@@ -1,0 +1,42 @@
+// The page's side of the language worker: sends the text on every change
+// (the worker keeps only the latest) and turns hover, completion and
+// definition requests into promises.
+import type { AnalysisMessage, LanguageRequest, LanguageResponse } from "../language/protocol.ts";
+import LanguageWorker from "../workers/language.worker.ts?worker";
+
+type Reply = Extract<LanguageResponse, { type: "reply" }>["result"];
+
+export class LanguageClient {
+  private readonly worker = new LanguageWorker();
+  private nextId = 1;
+  private version = 0;
+  private readonly pending = new Map<number, (r: Reply) => void>();
+
+  constructor(onAnalysis: (a: AnalysisMessage) => void) {
+    this.worker.onmessage = ({ data }: MessageEvent<LanguageResponse>) => {
+      if (data.type === "analysis") {
+        // Results of text that has since changed are dropped: a newer one is on its way.
+        if (data.version === this.version) onAnalysis(data);
+        return;
+      }
+      this.pending.get(data.id)?.(data.result);
+      this.pending.delete(data.id);
+    };
+  }
+
+  update(source: string): void {
+    this.post({ type: "update", version: ++this.version, source });
+  }
+
+  request(type: "hover" | "complete" | "definition", offset: number): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.post({ type, id, offset });
+    });
+  }
+
+  private post(m: LanguageRequest): void {
+    this.worker.postMessage(m);
+  }
+}

@@ -1,0 +1,152 @@
+// The playground in a real browser: built with Vite, served on localhost,
+// driven in headless Chromium. One page walks through what a newcomer does:
+// pick an example, break it, fix it, hover, train, draw a digit.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./browser.ts";
+import { serveStatic } from "./static-server.ts";
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+/** Screenshots and measurements land here (git ignores out/). */
+const OUTPUT = join(repo, "out", "e2e");
+
+let outDir: string;
+let server: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+/**
+ * The centre of `word` on the editor line whose text contains `line`, on
+ * screen (Monaco merges same-coloured tokens into one span, so the word is
+ * measured with a DOM Range rather than found as an element).
+ */
+async function wordAt(line: string, word: string): Promise<{ x: number; y: number }> {
+  const box = await page.evaluate(
+    ([line, word]) => {
+      for (const el of document.querySelectorAll("#editor .view-line")) {
+        const text = (el.textContent ?? "").replace(/\u00a0/g, " ");
+        const at = text.indexOf(line);
+        if (at < 0) continue;
+        // Find `word` inside the matched part, then the text node and offset holding it.
+        let target = at + line.indexOf(word);
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const length = node.textContent!.length;
+          if (target < length) {
+            const range = document.createRange();
+            range.setStart(node, target);
+            range.setEnd(node, target + word.length);
+            const r = range.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }
+          target -= length;
+        }
+      }
+      return undefined;
+    },
+    [line, word] as const,
+  );
+  if (!box) throw new Error(`no editor line shows '${line}'`);
+  return box;
+}
+
+async function doubleClickWord(line: string, word: string): Promise<void> {
+  const { x, y } = await wordAt(line, word);
+  await page.mouse.dblclick(x, y);
+}
+
+describe("the playground in Chromium", () => {
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), "nnc-playground-"));
+    await build({ configFile: join(repo, "playground", "vite.config.ts"), logLevel: "warn", build: { outDir, emptyOutDir: true } });
+    server = await serveStatic(outDir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it("loads and shows the first diagnostics", async () => {
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.body.dataset.firstDiagnosticsMs !== undefined, undefined, { timeout: 30_000 });
+    const ms = Number(await page.evaluate(() => document.body.dataset.firstDiagnosticsMs));
+    mkdirSync(OUTPUT, { recursive: true });
+    writeFileSync(join(OUTPUT, "metrics.json"), JSON.stringify({ firstDiagnosticsMs: ms }, null, 2));
+    console.log(`page load to first diagnostics: ${ms} ms`);
+    expect(ms).toBeGreaterThan(0);
+    await expect.poll(() => page.locator("#status").textContent()).toMatch(/0 errors/);
+  });
+
+  it("opens lenet.nn from the examples menu and draws its graph", async () => {
+    // Start from another example so picking lenet visibly changes the text.
+    await page.selectOption("#examples", "tagger.nn");
+    await page.locator("svg.graph .box[data-name='lstm_1']").waitFor();
+    await page.selectOption("#examples", "lenet.nn");
+    await page.locator("svg.graph .box[data-name='head']").waitFor();
+    // Two inputs and thirteen layers (the loss included).
+    expect(await page.locator("svg.graph .box").count()).toBe(15);
+    expect(await page.locator("svg.graph .box[data-name='head']").textContent()).toContain("f32[10]");
+    expect(await page.locator("svg.graph .box[data-name='conv2d_2']").textContent()).toContain("f32[10, 10, 16]");
+  });
+
+  it("marks a shape error as you type, and keeps the last good graph greyed", async () => {
+    await doubleClickWord("conv2d(16, kernel: 5)", "5");
+    await page.keyboard.type("50");
+    await page.locator("#editor .squiggly-error").first().waitFor();
+    await expect.poll(() => page.locator("#errors").textContent()).toContain("NN3005 conv2d: the window (50) is larger than the input along axis 0 (14, after padding)");
+    expect(await page.locator("#panel-graph").getAttribute("class")).toContain("stale");
+    // The marker carries the message: hovering the squiggle shows it.
+    const squiggle = await wordAt("conv2d(16, kernel: 50)", "50");
+    await page.mouse.move(squiggle.x, squiggle.y);
+    await expect.poll(() => page.locator(".monaco-hover").first().textContent(), { timeout: 10_000 }).toContain("the window (50) is larger");
+  });
+
+  it("updates the graph when the error is fixed", async () => {
+    await doubleClickWord("conv2d(16, kernel: 50)", "50");
+    await page.keyboard.type("3");
+    await expect.poll(() => page.locator("svg.graph .box[data-name='conv2d_2']").textContent()).toContain("f32[12, 12, 16]");
+    expect(await page.locator("#panel-graph").getAttribute("class")).not.toContain("stale");
+    expect(await page.locator("#editor .squiggly-error").count()).toBe(0);
+  });
+
+  it("shows a binding's shape on hover", async () => {
+    await page.mouse.move(0, 0);
+    const logits = await wordAt("logits = image", "logits");
+    await page.mouse.move(logits.x, logits.y);
+    await expect.poll(() => page.locator(".monaco-hover").first().textContent(), { timeout: 10_000 }).toContain("f32[10]");
+  });
+
+  it("trains 100 steps in a worker, the chart shows the loss falling, and classifies a drawn digit", async () => {
+    await page.click("#tabs button[data-tab='train']");
+    await page.fill("#steps", "100");
+    await page.fill("#batch", "8");
+    await page.click("#train-button");
+    await page.locator("#train-status[data-state='done']").waitFor({ timeout: 150_000 });
+    const chart = await page.locator("#chart").evaluate((el: HTMLElement) => ({ ...el.dataset }));
+    expect(Number(chart.steps)).toBe(100);
+    expect(Number(chart.lastLoss)).toBeLessThan(Number(chart.firstLoss) * 0.8);
+    expect(await page.locator("#train-status").textContent()).toMatch(/steps\/s/);
+    // A stroke on the pad: the model answers with a digit.
+    const pad = await page.locator("#digit").boundingBox();
+    if (!pad) throw new Error("the digit pad is not visible after training");
+    await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * 0.8, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator("#prediction").getAttribute("data-prediction")).toMatch(/^[0-9]$/);
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, "playground-trained.png") });
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
