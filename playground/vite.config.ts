@@ -11,9 +11,15 @@ const slice = () => mnistSlice({ train: 3000, test: 500 });
 export default defineConfig({
   root,
   base: "./",
+  resolve: {
+    // monaco-editor's exports map covers only .js files; its icon font's CSS is reached by path.
+    alias: [{ find: /^monaco-editor-codicons\//, replacement: fileURLToPath(new URL("../node_modules/monaco-editor/esm/vs/base/browser/ui/codicons/codicon/", import.meta.url)) }],
+  },
   // The dev server resolves workers' imports with `plugins`; a build bundles workers with `worker.plugins`.
   plugins: [slice()],
   worker: { format: "es", plugins: () => [slice()] },
+  // Found only inside workers, these would be discovered late in dev and force a reload.
+  optimizeDeps: { include: ["ts-morph", "chevrotain", "prettier/standalone", "@dagrejs/dagre", "uplot"] },
   server: { fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
   build: {
     outDir: fileURLToPath(new URL("../dist/playground", import.meta.url)),

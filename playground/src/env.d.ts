@@ -5,9 +5,13 @@ declare module "virtual:mnist-slice" {
   export default slice;
 }
 
-declare module "monaco-editor/editor/editor.main" {
+declare module "monaco-editor/editor/editor.api" {
   export * from "monaco-editor";
 }
+
+// Monaco's contributions register themselves on import and export nothing the playground uses.
+declare module "monaco-editor/editor/*";
+declare module "monaco-editor-codicons/*";
 
 declare module "monaco-editor/editor/editor.worker?worker" {
   const EditorWorker: new () => Worker;

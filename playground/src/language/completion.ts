@@ -3,7 +3,9 @@
 // scope before the cursor; at the start of a statement, keywords too.
 import { layers } from "../../../compiler/layers/registry.ts";
 import type { OptionSpec, OptionValue } from "../../../compiler/layers/layer.ts";
-import { contains, type Analysis } from "./analysis.ts";
+import type { Analysis } from "./analysis.ts";
+import { KEYWORDS } from "./keywords.ts";
+import { contains } from "./positions.ts";
 import { enclosingDecl, fileNames, localNames } from "./scope.ts";
 
 export interface CompletionItem {
@@ -15,7 +17,6 @@ export interface CompletionItem {
   insertText: string;
 }
 
-export const KEYWORDS = ["model", "block", "input", "target", "output", "loss", "const", "as", "import", "from", "f32", "i32", "true", "false"] as const;
 
 const showValue = (v: OptionValue) => (Array.isArray(v) ? `(${v.join(", ")})` : String(v));
 const optionDetail = (o: OptionSpec) => (o.default !== undefined ? `= ${showValue(o.default)}` : o.optional ? "optional" : "required");

@@ -2,7 +2,8 @@
 // input, const or block parameter; a block, const or model name at file
 // level to its declaration.
 import type { Span } from "../../../compiler/source.ts";
-import { identifierAt, type Analysis } from "./analysis.ts";
+import type { Analysis } from "./analysis.ts";
+import { identifierAt } from "./positions.ts";
 import { resolveName } from "./scope.ts";
 
 export function definition(analysis: Analysis, offset: number): Span | undefined {

@@ -3,7 +3,9 @@
 import type { GraphNode } from "../../../compiler/graph.ts";
 import { typeToString, type TensorType } from "../../../compiler/types.ts";
 import { dimsToString } from "../../../compiler/shapes/dim.ts";
-import { contains, identifierAt, type Analysis } from "./analysis.ts";
+import type { Analysis } from "./analysis.ts";
+import { paramCount } from "./params.ts";
+import { contains, identifierAt } from "./positions.ts";
 import { enclosingDecl, framesOf, frameNodes, resolveName, typeOfStatement, type Decl, type Frame } from "./scope.ts";
 
 export interface Hover {
@@ -13,7 +15,6 @@ export interface Hover {
   contents: string[];
 }
 
-export const paramCount = (n: GraphNode) => Object.values(n.params).reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
 const grouped = (n: number) => n.toLocaleString("en-US");
 /** `f32[28, 28, 6]`, and the batched shape the generated code uses. */
 export const describeType = (t: TensorType) => `\`${typeToString(t)}\` per example (batched: \`${dimsToString(t.shape).replace(/^\[/, t.shape.length ? "[batch, " : "[batch")}\`)`;

@@ -5,7 +5,8 @@ import type * as A from "../../../compiler/ast.ts";
 import type { CheckedModel, GraphNode } from "../../../compiler/graph.ts";
 import type { Span } from "../../../compiler/source.ts";
 import type { TensorType } from "../../../compiler/types.ts";
-import { contains, type Analysis } from "./analysis.ts";
+import type { Analysis } from "./analysis.ts";
+import { contains } from "./positions.ts";
 
 export type Decl = A.ModelDecl | A.BlockDecl;
 

@@ -42,9 +42,10 @@ export class GraphView {
     if (!this.graph) return;
     const view = collapse(this.graph, this.collapsed);
     const g = new Graph({ compound: true });
-    g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 28, marginx: 12, marginy: 12 });
+    // Rank gaps leave room for a group's header, drawn just above its frame.
+    g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, marginx: 12, marginy: 24 });
     g.setDefaultEdgeLabel(() => ({}));
-    for (const grp of view.groups) g.setNode(grp.id, { label: grp.id, paddingTop: 26 });
+    for (const grp of view.groups) g.setNode(grp.id, {});
     for (const grp of view.groups) if (grp.parent) g.setParent(grp.id, grp.parent);
     for (const b of view.boxes) {
       g.setNode(b.id, { width: BOX_W, height: BOX_H });
@@ -61,7 +62,7 @@ export class GraphView {
       const n = g.node(grp.id) as { x: number; y: number; width: number; height: number };
       const frame = el("g", { class: "group", "data-group": grp.id }, svg);
       el("rect", { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 8 }, frame);
-      const header = el("text", { x: n.x - n.width / 2 + 8, y: n.y - n.height / 2 + 16, class: "group-header" }, frame);
+      const header = el("text", { x: n.x - n.width / 2 + 4, y: n.y - n.height / 2 - 5, class: "group-header" }, frame);
       header.textContent = `▾ ${grp.id.slice("group:".length)} : ${grp.block}`;
       header.addEventListener("click", () => this.toggle(grp.id));
     }
@@ -77,9 +78,12 @@ export class GraphView {
     const box = el("g", { class: `box kind-${b.kind}${collapsedGroup ? " collapsed" : ""}${b.output ? " output" : ""}`, "data-name": b.name, transform: `translate(${at.x - BOX_W / 2},${at.y - BOX_H / 2})` }, svg);
     el("rect", { width: BOX_W, height: BOX_H, rx: 6 }, box);
     const title = el("text", { x: 8, y: 17, class: "box-title" }, box);
-    title.textContent = collapsedGroup ? `▸ ${b.name} : ${b.kind}` : b.kind === "input" || b.kind === "target" ? `${b.kind} ${b.name}` : `${b.name}`;
+    const io = b.kind === "input" || b.kind === "target";
+    // Inside a group its header names the instance: the box shows the layer's own name.
+    const local = b.group ? b.name.slice(b.group.length - "group:".length + 1) : b.name;
+    title.textContent = collapsedGroup ? `▸ ${local}` : io ? `${b.kind} ${b.name}` : local;
     const kind = el("text", { x: 8, y: 32, class: "box-kind" }, box);
-    kind.textContent = collapsedGroup || b.kind === "input" || b.kind === "target" ? "" : b.kind;
+    kind.textContent = io ? "" : collapsedGroup ? `block ${b.kind}` : b.kind;
     const shape = el("text", { x: 8, y: 46, class: "box-shape" }, box);
     shape.textContent = `${b.shape}${b.params ? `  ·  ${grouped(b.params)} params` : ""}`;
     // A collapsed instance opens from its title; anywhere else a click selects the source.
