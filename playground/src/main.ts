@@ -34,6 +34,7 @@ const editor = monaco.editor.create($("editor"), {
   fixedOverflowWidgets: true,
 });
 const model = editor.getModel()!;
+editor.onDidChangeCursorPosition(({ position }) => ($("cursor").textContent = `Ln ${position.lineNumber}, Col ${position.column}`));
 
 // ── checking: markers, error list, graph, summary ──
 const graphView = new GraphView($("graph"), (start, end) => {
@@ -100,6 +101,8 @@ model.onDidChangeContent(() => {
   }, 120);
 });
 client.update(model.getValue());
+// Leaving within the pause still keeps the last keystrokes.
+addEventListener("pagehide", () => saveSource(model.getValue()));
 
 // ── examples, format, share ──
 const exampleSelect = $<HTMLSelectElement>("examples");

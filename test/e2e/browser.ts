@@ -5,9 +5,9 @@ import { chromium, type Browser } from "playwright-core";
 
 export const CHROMIUM = process.env.NNC_CHROMIUM ?? "/usr/bin/chromium";
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`the browser tests need Chromium at ${CHROMIUM}, which is missing: install it with \`apt-get install -y chromium\` (Debian's package; .ci/run does this), or point NNC_CHROMIUM at a Chromium binary`);
+export async function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`the browser tests need Chromium at ${executablePath}, which is missing: install it with \`apt-get install -y chromium\` (Debian's package; .ci/run does this), or point NNC_CHROMIUM at a Chromium binary`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  return chromium.launch({ executablePath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
 }

@@ -56,6 +56,10 @@ async function wordAt(line: string, word: string): Promise<{ x: number; y: numbe
   return box;
 }
 
+/** The editor's visible lines, as text. */
+const editorLines = () => page.evaluate(() => [...document.querySelectorAll("#editor .view-line")].map((e) => (e.textContent ?? "").replace(/\u00a0/g, " ").trimEnd()));
+const lineShown = (line: string) => expect.poll(editorLines).toContain(line);
+
 async function doubleClickWord(line: string, word: string): Promise<void> {
   const { x, y } = await wordAt(line, word);
   await page.mouse.dblclick(x, y);
@@ -127,8 +131,65 @@ describe("the playground in Chromium", () => {
     await expect.poll(() => page.locator(".monaco-hover").first().textContent(), { timeout: 10_000 }).toContain("f32[10]");
   });
 
-  it("trains 100 steps in a worker, the chart shows the loss falling, and classifies a drawn digit", async () => {
+  it("completes a layer's options, jumps to a definition, and formats", async () => {
+    await doubleClickWord("-> dense(84)", "84");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.type(", ");
+    await page.keyboard.press("Control+Space");
+    await expect.poll(() => page.locator(".suggest-widget .monaco-list-row").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^bias/)]));
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.press("Backspace");
+    await lineShown("    -> dense(84) -> relu");
+    // F12 on `logits` in `output logits` moves the cursor to its binding on line 6.
+    const use = await wordAt("output logits", "logits");
+    await page.mouse.click(use.x, use.y);
+    await expect.poll(() => page.locator("#cursor").textContent()).toMatch(/^Ln 16,/);
+    await page.keyboard.press("F12");
+    await expect.poll(() => page.locator("#cursor").textContent()).toMatch(/^Ln 6, Col 3/);
+    // Format goes through the .nn formatter: spaces typed inside a call go, and each stage gets its own line.
+    await doubleClickWord("-> dense(120)", "120");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.type("   ");
+    await lineShown("    -> dense(   120) -> relu");
+    await page.click("#format");
+    await lineShown("    -> dense(120)");
+    expect(await editorLines()).toContain("    -> relu");
+  });
+
+  it("keeps the text across a reload, in the URL and local storage", async () => {
+    const edited = await wordAt("-> dense(120)", "120");
+    await page.mouse.dblclick(edited.x, edited.y);
+    await page.keyboard.type("96");
+    // The fragment holds the whole source, base64url-encoded.
+    const sourceInUrl = async () => Buffer.from((await page.evaluate(() => location.hash)).replace(/^#code=/, ""), "base64url").toString("utf8");
+    await expect.poll(sourceInUrl).toContain("-> dense(96)\n");
+    expect(await page.evaluate(() => localStorage.getItem("nnc-playground-source"))).toBe(await sourceInUrl());
+    await page.reload();
+    await lineShown("    -> dense(96)");
+    await page.locator("svg.graph .box[data-name='dense_1']", { hasText: "f32[96]" }).waitFor();
+  });
+
+  it("shows the generated TypeScript in a read-only tab", async () => {
+    await page.click("#tabs button[data-tab='code']");
+    await expect.poll(() => page.locator("#code-status").textContent(), { timeout: 60_000 }).toMatch(/^\d+ lines of generated TypeScript$/);
+    await expect.poll(() => page.locator("#code .view-lines").textContent()).toMatch(/Generated\sby\snnc\sfrom\sa\s\.nn\sfile/);
+  }, 90_000);
+
+  it("stops a long training run from the Stop button while the page stays responsive", async () => {
     await page.click("#tabs button[data-tab='train']");
+    await page.fill("#steps", "100000");
+    await page.fill("#batch", "8");
+    await page.click("#train-button");
+    await expect.poll(async () => Number(await page.locator("#chart").getAttribute("data-steps")), { timeout: 60_000 }).toBeGreaterThan(0);
+    // The main thread answers while the worker trains.
+    expect(await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(1))))).toBe(1);
+    await page.click("#stop-button");
+    await page.locator("#train-status[data-state='done']").waitFor({ timeout: 10_000 });
+    expect(await page.locator("#train-status").textContent()).toMatch(/stopped at step \d+\.$/);
+  }, 90_000);
+
+  it("trains 100 steps in a worker, the chart shows the loss falling, and classifies a drawn digit", async () => {
     await page.fill("#steps", "100");
     await page.fill("#batch", "8");
     await page.click("#train-button");

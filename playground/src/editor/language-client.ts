@@ -10,6 +10,7 @@ export class LanguageClient {
   private readonly worker = new LanguageWorker();
   private nextId = 1;
   private version = 0;
+  private sent: string | undefined;
   private readonly pending = new Map<number, (r: Reply) => void>();
 
   constructor(onAnalysis: (a: AnalysisMessage) => void) {
@@ -25,10 +26,13 @@ export class LanguageClient {
   }
 
   update(source: string): void {
+    this.sent = source;
     this.post({ type: "update", version: ++this.version, source });
   }
 
-  request(type: "hover" | "complete" | "definition", offset: number): Promise<Reply> {
+  /** Asks about `source` (the editor's current text: sent first when the worker has not seen it yet). */
+  request(type: "hover" | "complete" | "definition", source: string, offset: number): Promise<Reply> {
+    if (source !== this.sent) this.update(source);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);

@@ -24,14 +24,14 @@ const kinds: Record<CompletionItem["kind"], number> = {
 export function registerProviders(client: LanguageClient): void {
   monaco.languages.registerHoverProvider(NN, {
     async provideHover(model, position) {
-      const h = (await client.request("hover", model.getOffsetAt(position))) as Hover | undefined;
+      const h = (await client.request("hover", model.getValue(), model.getOffsetAt(position))) as Hover | undefined;
       return h && { range: range(model, h.start, h.end), contents: h.contents.map((value) => ({ value })) };
     },
   });
   monaco.languages.registerCompletionItemProvider(NN, {
     triggerCharacters: ["(", ",", ">", " "],
     async provideCompletionItems(model, position) {
-      const items = ((await client.request("complete", model.getOffsetAt(position))) as CompletionItem[] | undefined) ?? [];
+      const items = ((await client.request("complete", model.getValue(), model.getOffsetAt(position))) as CompletionItem[] | undefined) ?? [];
       const word = model.getWordUntilPosition(position);
       const replace = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
       return {
@@ -49,7 +49,7 @@ export function registerProviders(client: LanguageClient): void {
   });
   monaco.languages.registerDefinitionProvider(NN, {
     async provideDefinition(model, position) {
-      const span = (await client.request("definition", model.getOffsetAt(position))) as { start: number; end: number } | undefined;
+      const span = (await client.request("definition", model.getValue(), model.getOffsetAt(position))) as { start: number; end: number } | undefined;
       return span && { uri: model.uri, range: range(model, span.start, span.end) };
     },
   });
