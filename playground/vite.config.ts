@@ -17,7 +17,7 @@ export default defineConfig({
   },
   // The dev server resolves workers' imports with `plugins`; a build bundles workers with `worker.plugins`.
   plugins: [slice()],
-  worker: { format: "es", plugins: () => [slice()] },
+  worker: { format: "es", plugins: () => [slice()], rolldownOptions: { checks: { pluginTimings: false } } },
   // Found only inside workers, these would be discovered late in dev and force a reload.
   optimizeDeps: { include: ["ts-morph", "chevrotain", "prettier/standalone", "@dagrejs/dagre", "uplot"] },
   server: { fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
@@ -26,5 +26,6 @@ export default defineConfig({
     emptyOutDir: true,
     // ts-morph (code generation, in the training worker) is large by nature; the page itself stays small.
     chunkSizeWarningLimit: 12_000,
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
 });

@@ -102,6 +102,9 @@ describe("the playground in Chromium", () => {
     expect(await page.locator("svg.graph .box").count()).toBe(15);
     expect(await page.locator("svg.graph .box[data-name='head']").textContent()).toContain("f32[10]");
     expect(await page.locator("svg.graph .box[data-name='conv2d_2']").textContent()).toContain("f32[10, 10, 16]");
+    // A click on a box selects its source: `dense(10) as head` is on line 14.
+    await page.click("svg.graph .box[data-name='head']");
+    await expect.poll(() => page.locator("#cursor").textContent()).toMatch(/^Ln 14,/);
   });
 
   it("marks a shape error as you type, and keeps the last good graph greyed", async () => {

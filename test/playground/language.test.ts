@@ -60,6 +60,11 @@ describe("hover", () => {
     expect(hover(analyze(broken, "lenet.nn"), at(broken, "logits ="))!.contents[1]).toBe("no type (it has an error)");
   });
 
+  it("shows a const's definition", () => {
+    const src = example("transformer.nn");
+    expect(hover(analyze(src, "t.nn"), at(src, "D)\n"))!.contents).toEqual(["**D** — const", "`const D = 64`"]);
+  });
+
   it("is empty outside any model", () => {
     expect(hover(a, 2)).toBeUndefined();
   });

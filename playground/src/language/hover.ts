@@ -24,6 +24,8 @@ export function hover(analysis: Analysis, offset: number): Hover | undefined {
   const { source, result } = analysis;
   const word = identifierAt(source, offset);
   const decl = enclosingDecl(result.ast, offset);
+  const constant = word && constHover(analysis, word.name, offset);
+  if (word && constant) return { start: word.start, end: word.end, contents: constant };
   if (word && decl) {
     const named = bindingHover(analysis, decl, word.name, offset);
     if (named) return { start: word.start, end: word.end, contents: named };
@@ -31,6 +33,15 @@ export function hover(analysis: Analysis, offset: number): Hover | undefined {
     if (dim) return { start: word.start, end: word.end, contents: dim };
   }
   return layerHover(analysis, offset);
+}
+
+/** A const shows its definition: `const D = 64`. */
+function constHover(analysis: Analysis, name: string, offset: number): string[] | undefined {
+  const declared = resolveName(analysis, name, offset);
+  if (declared?.kind !== "const") return undefined;
+  const decl = [...(analysis.result.ast?.consts ?? []), ...(enclosingDecl(analysis.result.ast, offset)?.body ?? [])].find((c) => c.kind === "Const" && c.name.span.start === declared.span.start);
+  if (!decl || decl.kind !== "Const") return undefined;
+  return [`**${name}** — const`, `\`const ${name} = ${analysis.source.slice(decl.value.span.start, decl.value.span.end)}\``];
 }
 
 function bindingHover(analysis: Analysis, decl: Decl, name: string, offset: number): string[] | undefined {
