@@ -8,39 +8,48 @@ import { markers } from "../language/diagnostics.ts";
 import { modelGraph } from "../language/graph.ts";
 import { hover } from "../language/hover.ts";
 import { EDITED_FILE, examples } from "../language/examples.ts";
-import type { LanguageRequest, LanguageResponse } from "../language/protocol.ts";
+import type { AnalysisMessage, LanguageRequest, LanguageResponse } from "../language/protocol.ts";
 import { formatSummary, summarize } from "../../../compiler/summary.ts";
 
 const scope = self as unknown as { onmessage: (e: MessageEvent<LanguageRequest>) => void; postMessage(m: LanguageResponse): void };
 let latest: Analysis = analyze("", EDITED_FILE, examples);
 
-scope.onmessage = ({ data: req }) => {
+function update(version: number, source: string): AnalysisMessage {
+  const started = performance.now();
+  try {
+    latest = analyze(source, EDITED_FILE, examples);
+    const checkMs = performance.now() - started;
+    const models = latest.result.models;
+    return { type: "analysis", version, markers: markers(latest), graphs: models.map((m) => modelGraph(m, EDITED_FILE)), summaries: models.map((m) => formatSummary(summarize(m))), checkMs };
+  } catch (e) {
+    // A checker bug must not leave the editor silent: it becomes the one marker.
+    latest = analyze("", EDITED_FILE, examples);
+    const message = `internal error in the checker: ${e instanceof Error ? e.message : String(e)}`;
+    return { type: "analysis", version, markers: [{ start: 0, end: 0, severity: "error", code: "internal", message, line: 1, column: 1 }], graphs: [], summaries: [], checkMs: performance.now() - started };
+  }
+}
+
+function answer(req: Exclude<LanguageRequest, { type: "update" }>): Extract<LanguageResponse, { type: "reply" }>["result"] {
   switch (req.type) {
-    case "update": {
-      const started = performance.now();
-      latest = analyze(req.source, EDITED_FILE, examples);
-      const checkMs = performance.now() - started;
-      const models = latest.result.models;
-      scope.postMessage({
-        type: "analysis",
-        version: req.version,
-        markers: markers(latest),
-        graphs: models.map((m) => modelGraph(m, EDITED_FILE)),
-        summaries: models.map((m) => formatSummary(summarize(m))),
-        checkMs,
-      });
-      break;
-    }
     case "hover":
-      scope.postMessage({ type: "reply", id: req.id, result: hover(latest, req.offset) });
-      break;
+      return hover(latest, req.offset);
     case "complete":
-      scope.postMessage({ type: "reply", id: req.id, result: complete(latest, req.offset) });
-      break;
+      return complete(latest, req.offset);
     case "definition": {
       const span = definition(latest, req.offset);
-      scope.postMessage({ type: "reply", id: req.id, result: span && { start: span.start, end: span.end } });
-      break;
+      return span && { start: span.start, end: span.end };
     }
   }
+}
+
+scope.onmessage = ({ data: req }) => {
+  if (req.type === "update") return scope.postMessage(update(req.version, req.source));
+  let result: Extract<LanguageResponse, { type: "reply" }>["result"];
+  try {
+    result = answer(req);
+  } catch {
+    // No hover or completion is better than a promise that never settles.
+    result = undefined;
+  }
+  scope.postMessage({ type: "reply", id: req.id, result });
 };
