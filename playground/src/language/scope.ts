@@ -107,12 +107,7 @@ export function typeOfExpr(frame: Frame, decl: Decl, e: A.Expr, depth = 0): Tens
   switch (e.kind) {
     case "Name": {
       const st = decl.body.find((s) => (s.kind === "Binding" || s.kind === "Input" || (s.kind === "Output" && s.value)) && s.name.name === e.name && s.span.start < e.span.start);
-      if (!st) return undefined;
-      if (st.kind === "Input") {
-        if (frame.instance === "") return frame.model.inputs.find((i) => i.name === e.name)?.type;
-        return inputTypeInInstance(frame, decl);
-      }
-      return typeOfStatement(frame, decl, st, depth + 1);
+      return st && typeOfStatement(frame, decl, st, depth + 1);
     }
     case "Pipeline":
       return e.stages.length ? nodeAt(frame, e.stages[e.stages.length - 1]!.span)?.output : typeOfExpr(frame, decl, e.head, depth + 1);
@@ -142,6 +137,7 @@ function inputTypeInInstance(frame: Frame, decl: Decl): TensorType | undefined {
   return undefined;
 }
 
+/** The type of what a statement declares: an input, a binding or an output with a value. */
 export function typeOfStatement(frame: Frame, decl: Decl, st: A.Statement, depth = 0): TensorType | undefined {
   if (st.kind === "Input") return frame.instance === "" ? frame.model.inputs.find((i) => i.name === st.name.name)?.type : inputTypeInInstance(frame, decl);
   if (st.kind === "Binding") return typeOfExpr(frame, decl, st.value, depth);
