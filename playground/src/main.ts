@@ -89,7 +89,7 @@ function renderGraphs(graphs: ModelGraph[]): void {
   if (graph) graphView.show(graph);
 }
 
-const client = new LanguageClient(showAnalysis);
+const client = new LanguageClient(showAnalysis, (message) => ($("status").textContent = message));
 registerProviders(client);
 let pending: ReturnType<typeof setTimeout> | undefined;
 model.onDidChangeContent(() => {
@@ -136,6 +136,11 @@ function postTrain(m: TrainRequest): void {
   if (!trainWorker) {
     trainWorker = new TrainWorker();
     trainWorker.onmessage = ({ data }: MessageEvent<TrainResponse>) => (data.type === "compiled" || data.type === "compile-failed" ? showCode(data) : trainPanel.handle(data));
+    trainWorker.onerror = (e) => {
+      const message = `the training worker failed: ${e.message || "it could not start"}`;
+      trainPanel.handle({ type: "failed", message });
+      $("code-status").textContent = message;
+    };
   }
   trainWorker.postMessage(m);
 }

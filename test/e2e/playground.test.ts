@@ -120,6 +120,7 @@ describe("the playground in Chromium", () => {
     const squiggle = await wordAt("conv2d(16, kernel: 50)", "50");
     await page.mouse.move(squiggle.x, squiggle.y);
     await poll(() => page.locator(".monaco-hover").first().textContent()).toContain("the window (50) is larger");
+    await page.screenshot({ path: join(OUTPUT, "playground-error.png") });
   });
 
   it("updates the graph when the error is fixed", async () => {

@@ -13,7 +13,8 @@ export class LanguageClient {
   private sent: string | undefined;
   private readonly pending = new Map<number, (r: Reply) => void>();
 
-  constructor(onAnalysis: (a: AnalysisMessage) => void) {
+  constructor(onAnalysis: (a: AnalysisMessage) => void, onFailure: (message: string) => void) {
+    this.worker.onerror = (e) => onFailure(`the language worker failed: ${e.message || "it could not start"}`);
     this.worker.onmessage = ({ data }: MessageEvent<LanguageResponse>) => {
       if (data.type === "analysis") {
         // Results of text that has since changed are dropped: a newer one is on its way.
