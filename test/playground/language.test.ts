@@ -60,6 +60,11 @@ describe("hover", () => {
     expect(hover(analyze(broken, "lenet.nn"), at(broken, "logits ="))!.contents[1]).toBe("no type (it has an error)");
   });
 
+  it("shows a several-input block's inputs as declared", () => {
+    const src = "block Mix() {\n  input a: f32[T, 4]\n  input b: f32[T, 4]\n  output y = a + b\n}\nmodel M {\n  input x: f32[T, 4]\n  output y = Mix(x, x)\n}\n";
+    expect(hover(analyze(src, "m.nn"), at(src, "a + b"))!.contents).toEqual(["**a** — input", "in `mix_1`: declared `f32[T, 4]`"]);
+  });
+
   it("shows a const's definition", () => {
     const src = example("transformer.nn");
     expect(hover(analyze(src, "t.nn"), at(src, "D)\n"))!.contents).toEqual(["**D** — const", "`const D = 64`"]);

@@ -51,7 +51,9 @@ function bindingHover(analysis: Analysis, decl: Decl, name: string, offset: numb
   const frames = framesOf(analysis, decl);
   const lines = frames.map((f) => {
     const t = typeOfStatement(f, decl, st);
-    return `${frames.length > 1 || f.instance ? `${where(f)}: ` : ""}${t ? describeType(t) : "no type (it has an error)"}`;
+    // A block input of a several-input block is not traced to its argument: its declared type says enough.
+    const untyped = st.kind === "Input" ? `declared \`${analysis.source.slice(st.type.span.start, st.type.span.end)}\`` : "no type (it has an error)";
+    return `${frames.length > 1 || f.instance ? `${where(f)}: ` : ""}${t ? describeType(t) : untyped}`;
   });
   if (!lines.length && st.kind === "Input") lines.push(`declared \`${analysis.source.slice(st.type.span.start, st.type.span.end)}\` (no instance of this block is checked)`);
   if (!lines.length) lines.push(decl.kind === "Block" ? "no instance of this block is checked" : "no type (the model has errors)");
