@@ -1,0 +1,118 @@
+// Hover text: a binding's or input's inferred type, a layer call's output
+// type and parameter count, a symbolic dim's origin. Markdown, for Monaco.
+import type { GraphNode } from "../../../compiler/graph.ts";
+import { typeToString, type TensorType } from "../../../compiler/types.ts";
+import { dimsToString } from "../../../compiler/shapes/dim.ts";
+import type { Analysis } from "./analysis.ts";
+import { paramCount } from "./params.ts";
+import { contains, identifierAt } from "./positions.ts";
+import { enclosingDecl, framesOf, frameNodes, resolveName, typeOfStatement, type Decl, type Frame } from "./scope.ts";
+
+export interface Hover {
+  start: number;
+  end: number;
+  /** Markdown paragraphs. */
+  contents: string[];
+}
+
+const grouped = (n: number) => n.toLocaleString("en-US");
+/** `f32[28, 28, 6]`, and the batched shape the generated code uses. */
+export const describeType = (t: TensorType) => `\`${typeToString(t)}\` per example (batched: \`${dimsToString(t.shape).replace(/^\[/, t.shape.length ? "[batch, " : "[batch")}\`)`;
+const where = (f: Frame) => (f.instance ? `in \`${f.instance}\`` : `in model \`${f.model.name}\``);
+
+export function hover(analysis: Analysis, offset: number): Hover | undefined {
+  const { source, result } = analysis;
+  const word = identifierAt(source, offset);
+  const decl = enclosingDecl(result.ast, offset);
+  const constant = word && constHover(analysis, word.name, offset);
+  if (word && constant) return { start: word.start, end: word.end, contents: constant };
+  if (word && decl) {
+    const named = bindingHover(analysis, decl, word.name, offset);
+    if (named) return { start: word.start, end: word.end, contents: named };
+    const dim = symbolHover(analysis, decl, word.name);
+    if (dim) return { start: word.start, end: word.end, contents: dim };
+  }
+  return layerHover(analysis, offset);
+}
+
+/** A const shows its definition: `const D = 64`. */
+function constHover(analysis: Analysis, name: string, offset: number): string[] | undefined {
+  const declared = resolveName(analysis, name, offset);
+  if (declared?.kind !== "const") return undefined;
+  const decl = [...(analysis.result.ast?.consts ?? []), ...(enclosingDecl(analysis.result.ast, offset)?.body ?? [])].find((c) => c.kind === "Const" && c.name.span.start === declared.span.start);
+  if (!decl || decl.kind !== "Const") return undefined;
+  return [`**${name}** — const`, `\`const ${name} = ${analysis.source.slice(decl.value.span.start, decl.value.span.end)}\``];
+}
+
+function bindingHover(analysis: Analysis, decl: Decl, name: string, offset: number): string[] | undefined {
+  const declared = resolveName(analysis, name, offset);
+  if (!declared?.statement || declared.kind === "const") return undefined;
+  const st = declared.statement;
+  const frames = framesOf(analysis, decl);
+  const lines = frames.map((f) => {
+    const t = typeOfStatement(f, decl, st);
+    // A block input of a several-input block is not traced to its argument: its declared type says enough.
+    const untyped = st.kind === "Input" ? `declared \`${analysis.source.slice(st.type.span.start, st.type.span.end)}\`` : "no type (it has an error)";
+    return `${frames.length > 1 || f.instance ? `${where(f)}: ` : ""}${t ? describeType(t) : untyped}`;
+  });
+  if (!lines.length && st.kind === "Input") lines.push(`declared \`${analysis.source.slice(st.type.span.start, st.type.span.end)}\` (no instance of this block is checked)`);
+  if (!lines.length) lines.push(decl.kind === "Block" ? "no instance of this block is checked" : "no type (the model has errors)");
+  return [`**${name}** — ${declared.kind}`, ...lines];
+}
+
+function symbolHover(analysis: Analysis, decl: Decl, name: string): string[] | undefined {
+  for (const f of framesOf(analysis, decl)) {
+    const first = f.model.symbols.get(name);
+    if (!first) continue;
+    const users = f.model.inputs.filter((i) => i.type.shape.some((d) => d.symbols().has(name))).map((i) => `\`${i.name}: ${typeToString(i.type)}\``);
+    return [
+      `**${name}** — symbolic size of model \`${f.model.name}\``,
+      `Fixed per call, like the batch: \`forward(inputs, { batch, ${name} })\`.`,
+      users.length ? `Used by ${users.join(", ")}.` : `First appears at line ${first.line}.`,
+    ];
+  }
+  return undefined;
+}
+
+/** The innermost layer call or operator under the cursor, with its type in each frame. */
+function layerHover(analysis: Analysis, offset: number): Hover | undefined {
+  const decl = enclosingDecl(analysis.result.ast, offset);
+  if (!decl) return undefined;
+  const hits: { frame: Frame; node: GraphNode }[] = [];
+  for (const frame of framesOf(analysis, decl))
+    for (const node of frameNodes(frame)) if (node.span.file === analysis.filename && contains(node.span, offset)) hits.push({ frame, node });
+  const instance = instanceHover(analysis, decl, offset);
+  if (!hits.length) return instance?.hover;
+  const width = (h: { node: GraphNode }) => h.node.span.end - h.node.span.start;
+  const narrowest = Math.min(...hits.map(width));
+  const inner = hits.filter((h) => width(h) === narrowest);
+  const span = inner[0]!.node.span;
+  if (instance && instance.width < narrowest) return instance.hover;
+  // A repeated stage makes several nodes at one span: list each.
+  const lines = inner.map(({ frame, node }) => {
+    const params = paramCount(node);
+    const prefix = inner.length > 1 && frame.instance ? `${where(frame)}: ` : "";
+    return `${prefix}\`${node.name}\` → ${describeType(node.output)}${params ? ` · ${grouped(params)} parameters` : ""}`;
+  });
+  const def = inner[0]!.node.def;
+  return { start: span.start, end: span.end, contents: [`**${def.name}** — ${def.doc}`, ...lines] };
+}
+
+/** A block call under the cursor: the instance's output type and total parameters. */
+function instanceHover(analysis: Analysis, decl: Decl, offset: number): { hover: Hover; width: number } | undefined {
+  let best: { hover: Hover; width: number } | undefined;
+  for (const frame of framesOf(analysis, decl)) {
+    for (const inst of frame.model.instances) {
+      if (inst.instancePath.join(".") !== frame.instance || inst.span.file !== analysis.filename || !contains(inst.span, offset)) continue;
+      const width = inst.span.end - inst.span.start;
+      if (best && best.width < width) continue;
+      const inside = frame.model.nodes.filter((n) => n.instancePath.join(".") === inst.name || n.instancePath.join(".").startsWith(`${inst.name}.`));
+      const last = inside[inside.length - 1];
+      const params = inside.reduce((a, n) => a + paramCount(n), 0);
+      const line = `\`${inst.name}\` → ${last ? describeType(last.output) : "no output"} · ${grouped(params)} parameters in ${inside.length} layers`;
+      if (best && best.width === width) best.hover.contents.push(line);
+      else best = { width, hover: { start: inst.span.start, end: inst.span.end, contents: [`**${inst.block}** — block instance`, line] } };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,90 @@
+// The Train tab: settings, Train and Stop, a status line, the live chart,
+// and afterwards a digit pad whose drawing the trained model classifies.
+import type { TrainRequest, TrainResponse } from "../language/protocol.ts";
+import { DigitPad } from "./digit-pad.ts";
+import { LossChart } from "./loss-chart.ts";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export class TrainPanel {
+  private readonly chart = new LossChart($("chart"));
+  private readonly status = $("train-status");
+  private readonly trainButton = $<HTMLButtonElement>("train-button");
+  private readonly stopButton = $<HTMLButtonElement>("stop-button");
+  private readonly bars = $("prediction");
+  private header = "";
+
+  constructor(
+    private readonly post: (m: TrainRequest) => void,
+    private readonly source: () => string,
+  ) {
+    this.trainButton.addEventListener("click", () => this.start());
+    this.stopButton.addEventListener("click", () => this.post({ type: "stop" }));
+    const pad = new DigitPad($<HTMLCanvasElement>("digit"), (pixels) => this.post({ type: "predict", pixels }));
+    $("clear-digit").addEventListener("click", () => {
+      pad.clear();
+      this.bars.replaceChildren();
+    });
+    this.setState("idle", "Press Train to compile the model in a worker and train it on bundled data.");
+  }
+
+  private number(id: string): number {
+    return Number(($(id) as HTMLInputElement).value);
+  }
+
+  private start(): void {
+    this.chart.reset();
+    $("draw").hidden = true;
+    this.setState("compiling", "Generating code and loading data…");
+    this.post({ type: "train", source: this.source(), steps: this.number("steps"), batch: this.number("batch"), lr: this.number("lr") });
+  }
+
+  private setState(state: "idle" | "compiling" | "training" | "done" | "failed", text: string): void {
+    this.status.dataset.state = state;
+    this.status.textContent = text;
+    const busy = state === "compiling" || state === "training";
+    this.trainButton.disabled = busy;
+    this.stopButton.disabled = !busy;
+  }
+
+  handle(m: TrainResponse): void {
+    switch (m.type) {
+      case "started":
+        this.header = `${m.model} (${m.params.toLocaleString("en-US")} parameters) on ${m.data}`;
+        this.setState("training", `Training ${this.header}`);
+        $("draw").dataset.available = String(m.canDraw);
+        break;
+      case "progress": {
+        this.chart.add(m.report);
+        const last = m.report.steps[m.report.steps.length - 1];
+        this.setState("training", `Training ${this.header} — step ${m.step}/${m.total} · loss ${last ? last.loss.toFixed(3) : "–"} · held-out accuracy ${(m.report.accuracy * 100).toFixed(1)}% · ${m.report.stepsPerSecond.toFixed(1)} steps/s`);
+        break;
+      }
+      case "finished":
+        this.setState("done", `${this.status.textContent ?? ""} — ${m.reason}.`);
+        $("draw").hidden = $("draw").dataset.available !== "true";
+        break;
+      case "failed":
+        this.setState("failed", m.message);
+        break;
+      case "prediction":
+        this.showPrediction(m.probabilities);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private showPrediction(p: number[]): void {
+    const best = p.indexOf(Math.max(...p));
+    this.bars.replaceChildren(
+      ...p.map((v, digit) => {
+        const row = document.createElement("div");
+        row.className = digit === best ? "bar best" : "bar";
+        row.innerHTML = `<span>${digit}</span><span class="fill" style="width:${(v * 100).toFixed(1)}%"></span><span>${(v * 100).toFixed(0)}%</span>`;
+        return row;
+      }),
+    );
+    this.bars.dataset.prediction = String(best);
+  }
+}
