@@ -9,7 +9,7 @@ import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
 import { createOptimizer, encodeSafetensors, evaluateAccuracy, evaluateLoss, loadParams, train, type Split } from "../runtime/index.ts";
 import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
-import { tasks, type TaskData } from "../runtime/tasks/index.ts";
+import { hostedTasks, tasks, type TaskData } from "../runtime/tasks/index.ts";
 import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
@@ -71,9 +71,10 @@ function loadData(dataName: string, M: ModelClass, name: string, seed: number): 
     const m = mnistSplits(M, name);
     return { label: "MNIST", unit: "digits", train: m.train, test: m.test, dims: {}, classification: { target: m.target, classes: MNIST_CLASSES } };
   }
-  const factory = tasks[dataName];
-  if (!factory) throw new UserError(`unknown data set '${dataName}'; available: ${["mnist", ...Object.keys(tasks)].join(", ")}`);
-  const data: TaskData = factory(seed, { mnist: () => loadMnist(), corpus: () => readFileSync(CORPUS, "utf8") });
+  const generated = tasks[dataName];
+  const hosted = hostedTasks[dataName];
+  if (!generated && !hosted) throw new UserError(`unknown data set '${dataName}'; available: ${["mnist", ...Object.keys(tasks), ...Object.keys(hostedTasks)].join(", ")}`);
+  const data: TaskData = generated ? generated(seed) : hosted!({ mnist: () => loadMnist(), corpus: () => readFileSync(CORPUS, "utf8") });
   const problems: string[] = [];
   for (const [array, spec] of Object.entries(data.arrays)) {
     const declared = M.inputs[array] ?? M.targets[array];

@@ -1,5 +1,6 @@
-// The generated tasks `nnc train --data <name>` knows, by name.
-import type { TaskFactory } from "./task.ts";
+// The tasks `nnc train --data <name>` knows, by name: generated ones, which
+// need nothing, and those built on data their host supplies.
+import type { TaskContext, TaskData, TaskFactory } from "./task.ts";
 import { sentimentTask } from "./sentiment.ts";
 import { taggerTask } from "./tagger.ts";
 import { digitTask } from "./digits.ts";
@@ -13,14 +14,12 @@ export const tasks: Record<string, TaskFactory> = {
   "first-last": (seed) => ({ ...firstLastTask(seed), recommended: { epochs: 4, batch: 32, lr: 0.002 } }),
   reverse: (seed) => ({ ...digitTask(seed, { order: "reverse", minLength: 3, maxLength: 6 }), recommended: { epochs: 6, batch: 32, lr: 0.01 } }),
   "reverse-long": (seed) => ({ ...digitTask(seed, { order: "reverse", minLength: 5, maxLength: 10 }), recommended: { epochs: 2, batch: 32, lr: 0.002 } }),
-  spell: (_seed, context) => {
-    if (!context?.mnist) throw new Error("the spell task needs MNIST images from its host");
-    return { ...spellTask(context.mnist()), recommended: { epochs: 4, batch: 32, lr: 0.006 } };
-  },
-  charlm: (_seed, context) => {
-    if (!context?.corpus) throw new Error("the charlm task needs its text from its host");
-    return { ...charlmTask(context.corpus()), recommended: { epochs: 12, batch: 32, lr: 0.004 } };
-  },
+};
+
+/** Tasks over data the host supplies: MNIST images (Node's loader or a bundled slice), the language model's text. */
+export const hostedTasks: Record<string, (context: Required<TaskContext>) => TaskData> = {
+  spell: (context) => ({ ...spellTask(context.mnist()), recommended: { epochs: 4, batch: 32, lr: 0.006 } }),
+  charlm: (context) => ({ ...charlmTask(context.corpus()), recommended: { epochs: 12, batch: 32, lr: 0.004 } }),
 };
 
 export type { TaskData, TaskFactory, TaskContext, ArraySpec } from "./task.ts";

@@ -36,7 +36,7 @@ export interface TaskContext {
   mnist?: () => { train: { images: Float32Array; labels: Int32Array; count: number }; test: { images: Float32Array; labels: Int32Array; count: number } };
 }
 
-export type TaskFactory = (seed: number, context?: TaskContext) => TaskData;
+export type TaskFactory = (seed: number) => TaskData;
 
 /**
  * Draws `count` examples none of which has a key seen before (in `seen`,

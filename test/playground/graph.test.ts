@@ -30,8 +30,9 @@ describe("the model graph", () => {
   it("draws residuals and cross-attention as second edges", () => {
     const { graph } = graphOf("translator.nn");
     const cross = graph.boxes.filter((b) => b.kind === "attention").map((b) => inputsOf(graph, b.name));
-    expect(cross).toContainEqual(["layernorm_2", "layernorm_1"]);
-    expect(inputsOf(graph, "add_1")).toEqual(["source_embedding", "attention_1"]);
+    // The decoder's query, the encoder's memory, and the source lengths that mask it.
+    expect(cross).toContainEqual(["decoder_layer_1.layernorm_1", "encoder_layer_1.layernorm_2", "n"]);
+    expect(inputsOf(graph, "encoder_layer_1.add_1")).toEqual(["positional_1", "encoder_layer_1.attention_1"]);
   });
 
   it("nests block instances as groups that collapse to one box with their totals", () => {
@@ -45,9 +46,9 @@ describe("the model graph", () => {
     expect(box).toMatchObject({ kind: "EncoderLayer", shape: "f32[T, 64]", params: 33_472 });
     expect(folded.boxes.some((b) => b.name.startsWith("encoder_layer_1."))).toBe(false);
     expect(folded.groups.map((g) => g.id)).toEqual(["group:encoder_layer_2"]);
-    // Into the instance from the embedding, out of it into the next instance (twice: attention and the residual).
+    // Into the instance from the positions, out of it into the next instance (twice: attention and the residual).
     expect(folded.edges.filter((e) => e.from === "group:encoder_layer_1" || e.to === "group:encoder_layer_1").map((e) => `${e.from} > ${e.to}`)).toEqual([
-      "node:0 > group:encoder_layer_1",
+      "node:1 > group:encoder_layer_1",
       `group:encoder_layer_1 > ${graph.boxes.find((b) => b.name === "encoder_layer_2.attention_1")!.id}`,
       `group:encoder_layer_1 > ${graph.boxes.find((b) => b.name === "encoder_layer_2.add_1")!.id}`,
     ]);

@@ -112,10 +112,10 @@ describe("go to definition", () => {
       const s = definition(t, at(src, needle, delta))!;
       return [s.line, src.slice(s.start, s.end)];
     };
-    expect(span("encoded -> mean")).toEqual([17, "encoded"]);
-    expect(span("EncoderLayer(D)")).toEqual([7, "EncoderLayer"]);
-    expect(span("tokens\n")).toEqual([14, "tokens"]);
-    expect(span("(x -> attention", 1)).toEqual([8, "x"]);
+    expect(span("encoded -> mean")).toEqual([22, "encoded"]);
+    expect(span("EncoderLayer(D)")).toEqual([12, "EncoderLayer"]);
+    expect(span("tokens\n")).toEqual([19, "tokens"]);
+    expect(span("(x -> attention", 1)).toEqual([13, "x"]);
   });
 });
 

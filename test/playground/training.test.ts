@@ -40,9 +40,9 @@ describe("bundled data for a model", () => {
   });
 
   it("says what would fit when nothing does", async () => {
-    const { modelName, M } = modelOf("transformer.nn");
+    const { modelName, M } = modelOf("video.nn");
     const data = await dataFor(M, modelName, mnist);
-    expect("error" in data && data.error).toMatch(/^no bundled data fits TransformerClassifier \(inputs tokens: i32\[T\], targets label: i32\[\]\)\. MNIST needs one f32\[28, 28, 1\] input/);
+    expect("error" in data && data.error).toMatch(/^no bundled data fits ClipClassifier \(inputs clip: f32\[16, 64, 64, 3\], targets action: i32\[\]\)\. MNIST needs one f32\[28, 28, 1\] input/);
   });
 });
 

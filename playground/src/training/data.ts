@@ -1,6 +1,7 @@
 // Which bundled data a model trains on: MNIST digits when it has one f32
 // input of 28·28·1 values and one i32 class target, else the generated task
-// whose arrays it declares by name (tagger, sentiment). A model that fits
+// whose arrays it declares by name (runtime/tasks: tagger, sentiment,
+// first-last, reverse, …; the hosted spell and charlm are not bundled). A model that fits
 // neither gets a message saying what would fit.
 import type { ModelClass } from "../../../compiler/codegen/load.ts";
 import type { Classification, Split } from "../../../runtime/train.ts";
