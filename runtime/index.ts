@@ -8,6 +8,7 @@ export * from "./init.ts";
 export * from "./optimizers.ts";
 export * from "./safetensors.ts";
 export * from "./data.ts";
-export * from "./matmul.ts";
+export { Act } from "./matmul.ts";
+export * from "./kernels.ts";
 export * from "./io.ts";
 export * from "./train.ts";

@@ -1,0 +1,133 @@
+// The WebAssembly SIMD products behind the runtime's product signatures
+// (runtime/matmul.ts has the same functions in plain JavaScript). Operands
+// that live in the arena's memory are passed by address; any other array
+// (a caller's input, or every array where memory cannot be shared) is copied
+// into scratch space first, and a foreign C copied back after.
+import { Arena, sharedMemory } from "./arena.ts";
+import * as binary from "./binary.ts";
+import type { Kernels } from "../kernel-types.ts";
+
+type GemmExport = (
+  m: number, n: number, k: number,
+  a: number, rsA: number, csA: number,
+  b: number, rsB: number, csB: number,
+  c: number, ldc: number,
+  bias: number, relu: number, accumulate: number,
+  scratch: number,
+) => void;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  // atob exists in browsers, workers and Node ≥ 16.
+  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+}
+
+/** Whether this engine runs WebAssembly SIMD (the kernels' module validates). */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plain));
+}
+
+export class WasmKernels implements Kernels {
+  readonly name = "wasm";
+  readonly arena: Arena;
+  private readonly gemmRaw: GemmExport;
+  private scratchAt = 0;
+  private scratchBytes = 0;
+  /** A view of the whole memory for copies, remade when the memory's buffer changes. */
+  private heap: Float32Array = new Float32Array(0);
+
+  constructor() {
+    const shared = sharedMemory();
+    const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
+    this.arena = new Arena(memory, shared !== null);
+    const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    this.gemmRaw = instance.exports.gemm as GemmExport;
+  }
+
+  /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
+  f32(n: number): Float32Array {
+    return this.arena.shared ? this.arena.f32(n) : new Float32Array(n);
+  }
+
+  i32(n: number): Int32Array {
+    return this.arena.shared ? this.arena.i32(n) : new Int32Array(n);
+  }
+
+  /** A scratch block of at least `bytes`, reused across calls. */
+  private scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      if (this.scratchBytes) this.arena.release(this.scratchAt, this.scratchBytes);
+      this.scratchBytes = Math.max(bytes, this.scratchBytes * 2, 1 << 16);
+      this.scratchAt = this.arena.alloc(this.scratchBytes);
+    }
+    return this.scratchAt;
+  }
+
+  /**
+   * C (=|+=) A·B on arbitrary strides (in elements). Each operand is an
+   * array, the element where it starts, and the span of elements it covers;
+   * operands outside the memory are copied into scratch (C in and out).
+   */
+  private run(
+    m: number, n: number, k: number,
+    a: Float32Array, aOff: number, aSpan: number, rsA: number, csA: number,
+    b: Float32Array, bOff: number, bSpan: number, rsB: number, csB: number,
+    c: Float32Array, cOff: number, cSpan: number, ldc: number,
+    bias: Float32Array | null, relu: boolean, accumulate: boolean,
+  ): void {
+    if (m === 0 || n === 0) return;
+    const arena = this.arena;
+    let aAt = arena.addressOf(a), bAt = arena.addressOf(b), cAt = arena.addressOf(c);
+    let biasAt = bias ? arena.addressOf(bias) : 0;
+    // Scratch layout: the packed B panel (k rows of 8, and a staging row), then copies of foreign operands.
+    let need = (k * 8 + 8) * 4;
+    const pack = need;
+    const slot = (foreign: boolean, span: number) => {
+      if (!foreign) return -1;
+      const at = need;
+      need += Math.ceil(span / 4) * 16;
+      return at;
+    };
+    const aSlot = slot(aAt < 0, aSpan), bSlot = slot(bAt < 0, bSpan), cSlot = slot(cAt < 0, cSpan), biasSlot = slot(biasAt < 0, n);
+    const base = this.scratch(need);
+    if (need > pack) {
+      // Checked after scratch(): growing the memory changes its buffer (and detaches a plain one's views).
+      if (this.heap.buffer !== arena.buffer) this.heap = new Float32Array(arena.buffer);
+      const heap = this.heap;
+      if (aSlot >= 0) heap.set(a.subarray(aOff, aOff + aSpan), (base + aSlot) / 4), (aAt = base + aSlot - aOff * 4);
+      if (bSlot >= 0) heap.set(b.subarray(bOff, bOff + bSpan), (base + bSlot) / 4), (bAt = base + bSlot - bOff * 4);
+      // C goes in even when overwritten: a strided C's span has elements between its rows that must come back unchanged.
+      if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
+      if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
+    }
+    this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
+    if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
+  }
+
+  gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void {
+    const fused = accumulate || act <= 1;
+    this.run(m, n, k, a, 0, m * k, k, 1, b, 0, k * n, n, 1, c, 0, m * n, n, accumulate ? null : bias, fused && act === 1, accumulate);
+    if (!fused) {
+      // tanh and sigmoid are applied after the product (relu is fused into its store).
+      const len = m * n;
+      if (act === 2) for (let i = 0; i < len; i++) c[i] = Math.tanh(c[i]!);
+      else for (let i = 0; i < len; i++) c[i] = 1 / (1 + Math.exp(-c[i]!));
+    }
+  }
+
+  gemmTransA(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+    this.run(m, n, k, a, 0, k * m, 1, m, b, 0, k * n, n, 1, c, 0, m * n, n, null, false, accumulate);
+  }
+
+  gemmTransB(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+    this.run(m, n, k, a, 0, m * k, k, 1, b, 0, n * k, 1, k, c, 0, m * n, n, null, false, accumulate);
+  }
+
+  gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (k - 1) * ldb + n, ldb, 1, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+
+  gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (n - 1) * ldb + k, 1, ldb, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+}

@@ -1,0 +1,103 @@
+// Kernel selection and the WebAssembly memory: which set runs, that a model's
+// arrays live in the memory and survive its growth, and that a model gives
+// the same results on both sets.
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { f32, kernelSet, useKernels, wasmKernels } from "../../runtime/kernels.ts";
+import { compileModel } from "../codegen/harness.ts";
+
+describe("kernel selection", () => {
+  it("follows NNC_KERNELS (this suite runs once per set)", () => {
+    expect(kernelSet()).toBe(process.env.NNC_KERNELS);
+  });
+
+  it("rejects an unknown NNC_KERNELS value at load", () => {
+    const run = () =>
+      execFileSync(process.execPath, ["--import", "tsx", "-e", 'import("./runtime/index.ts").then((rt) => console.log(rt.kernelSet()))'], {
+        env: { ...process.env, NNC_KERNELS: "gpu" },
+        stdio: "pipe",
+      });
+    expect(run).toThrow(/NNC_KERNELS must be 'js' or 'wasm', not 'gpu'/);
+  });
+
+  it("useKernels switches the set and returns the previous one", () => {
+    const before = kernelSet();
+    expect(useKernels("js")).toBe(before);
+    expect(kernelSet()).toBe("js");
+    expect(f32(3).buffer).toBeInstanceOf(ArrayBuffer);
+    useKernels("wasm");
+    expect(f32(3).buffer).toBe(wasmKernels()!.arena.buffer);
+    useKernels(before);
+  });
+});
+
+describe("the WebAssembly memory", () => {
+  const wasm = wasmKernels()!;
+  const arena = wasm.arena;
+
+  it("hands out zeroed, aligned blocks and reuses freed ones", () => {
+    const a = arena.alloc(100);
+    expect(a % 16).toBe(0);
+    const b = arena.alloc(40);
+    arena.release(a, 100);
+    const c = arena.alloc(64);
+    expect(c).toBe(a); // first fit: the freed block
+    arena.release(b, 40);
+    arena.release(c, 64);
+    const view = arena.f32(5);
+    expect(Array.from(view)).toEqual([0, 0, 0, 0, 0]);
+    expect(arena.addressOf(view)).toBe(view.byteOffset);
+    expect(arena.addressOf(new Float32Array(5))).toBe(-1);
+  });
+
+  it("keeps earlier arrays valid, and readable by the kernels, after it grows", () => {
+    const early = arena.f32(4);
+    early.set([1, 2, 3, 4]);
+    const size = arena.buffer.byteLength;
+    const big = arena.f32(size / 4 + 1); // cannot fit without growing
+    expect(arena.buffer.byteLength).toBeGreaterThan(size);
+    expect(early.buffer).not.toBe(arena.buffer);
+    expect(Array.from(early)).toEqual([1, 2, 3, 4]);
+    const c = arena.f32(1);
+    wasm.gemm(1, 4, 1, early, early, c, null, 0, false);
+    expect(c[0]).toBe(30);
+    big[0] = 1; // still writable
+  });
+});
+
+describe("a model on both kernel sets", () => {
+  const source = `
+model Net {
+  input x: f32[6, 6, 2]
+  target y: i32
+  logits = x -> conv2d(5, kernel: 3) -> relu -> flatten -> dense(7) -> tanh -> dense(3)
+  output logits
+  loss cross_entropy(logits, y)
+}`;
+
+  it("keeps its params and grads arrays (in the memory) across batch sizes, with results equal to the JS set's", () => {
+    const previous = kernelSet();
+    const run = (set: "js" | "wasm") => {
+      useKernels(set);
+      const Net = compileModel(source);
+      const model = new Net({ seed: 3 });
+      const params = Object.values(model.params);
+      const results: number[] = [];
+      for (const batch of [3, 1, 700, 2]) {
+        const x = Float32Array.from({ length: batch * 72 }, (_, i) => Math.sin(i));
+        const y = Int32Array.from({ length: batch }, (_, i) => i % 3);
+        results.push(model.lossAndGrads!({ x, y }, { batch }));
+        results.push(...model.forward({ x }, { batch }).logits!.slice(0, 6));
+      }
+      expect(Object.values(model.params)).toEqual(params);
+      Object.values(model.params).forEach((p, i) => expect(p).toBe(params[i]));
+      if (set === "wasm") for (const p of [...params, ...Object.values(model.grads!)]) expect(wasmKernels()!.arena.addressOf(p)).toBeGreaterThan(0);
+      return { results, grads: Object.values(model.grads!).map((g) => Array.from(g)) };
+    };
+    const js = run("js");
+    const wasm = run("wasm");
+    useKernels(previous);
+    for (let i = 0; i < js.results.length; i++) expect(wasm.results[i]).toBeCloseTo(js.results[i]!, 4);
+    js.grads.forEach((g, i) => g.forEach((v, j) => expect(wasm.grads[i]![j]).toBeCloseTo(v, 4)));
+  });
+});
