@@ -7,7 +7,7 @@ import { activeKernels, useKernels } from "../runtime/kernels.ts";
 import type { Kernels } from "../runtime/kernel-types.ts";
 
 type Entry = Exclude<keyof Kernels, "name" | "f32" | "i32">;
-const entries: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransBStrided"];
+const entries: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransAStrided", "gemmTransBStrided"];
 
 export interface KernelProfile {
   /** Per entry point: calls, ms and flops summed over the profiled runs. */

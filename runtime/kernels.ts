@@ -18,6 +18,7 @@ export const jsKernels: Kernels = {
   gemmTransA: js.gemmTransA,
   gemmTransB: js.gemmTransB,
   gemmStrided: js.gemmStrided,
+  gemmTransAStrided: js.gemmTransAStrided,
   gemmTransBStrided: js.gemmTransBStrided,
 };
 
@@ -89,6 +90,10 @@ export function gemmTransB(m: number, k: number, n: number, a: Float32Array, b: 
 
 export function gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
   active.gemmStrided(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+}
+
+export function gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  active.gemmTransAStrided(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
 }
 
 export function gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {

@@ -127,6 +127,10 @@ export class WasmKernels implements Kernels {
     this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (k - 1) * ldb + n, ldb, 1, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
   }
 
+  gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    this.run(m, n, k, a, aOff, (k - 1) * lda + m, 1, lda, b, bOff, (k - 1) * ldb + n, ldb, 1, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+
   gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
     this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (n - 1) * ldb + k, 1, ldb, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
   }

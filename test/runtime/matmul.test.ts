@@ -44,7 +44,7 @@ it("this engine runs the WebAssembly SIMD kernels in a shared memory (so both pa
 });
 
 for (const [setName, kernels, allocate] of sets) {
-  const [gemm, gemmStrided, gemmTransA, gemmTransB, gemmTransBStrided] = [kernels.gemm, kernels.gemmStrided, kernels.gemmTransA, kernels.gemmTransB, kernels.gemmTransBStrided].map((f) => f.bind(kernels)) as [Kernels["gemm"], Kernels["gemmStrided"], Kernels["gemmTransA"], Kernels["gemmTransB"], Kernels["gemmTransBStrided"]];
+  const [gemm, gemmStrided, gemmTransA, gemmTransB, gemmTransAStrided, gemmTransBStrided] = [kernels.gemm, kernels.gemmStrided, kernels.gemmTransA, kernels.gemmTransB, kernels.gemmTransAStrided, kernels.gemmTransBStrided].map((f) => f.bind(kernels)) as [Kernels["gemm"], Kernels["gemmStrided"], Kernels["gemmTransA"], Kernels["gemmTransB"], Kernels["gemmTransAStrided"], Kernels["gemmTransBStrided"]];
   const use = () => (alloc = allocate);
 
   describe(`matrix products (${setName})`, () => {
@@ -99,7 +99,13 @@ for (const [setName, kernels, allocate] of sets) {
         const expectedT = reference(m, k, n, sub(a, 1, lda), (p, j) => bT[1 + j * (k + 2) + p]!);
         gemmTransBStrided(m, k, n, a, 1, lda, bT, 1, k + 2, c, 3, ldc, false);
         for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(c[3 + i * ldc + j]).toBeCloseTo(expectedT[i * n + j]!, 4);
-        // Between C's rows (columns n..ldc-1): untouched by either product.
+        // A stored transposed: a [k × (m+4)] buffer from column 2.
+      const aT = rand(k * (m + 4) + 2);
+      const expectedTA = reference(m, k, n, (i, p) => aT[2 + p * (m + 4) + i]!, sub(b, 2, ldb));
+      const before2 = Float32Array.from(c);
+      gemmTransAStrided(m, k, n, aT, 2, m + 4, b, 2, ldb, c, 3, ldc, true);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(c[3 + i * ldc + j]).toBeCloseTo(before2[3 + i * ldc + j]! + expectedTA[i * n + j]!, 4);
+      // Between C's rows (columns n..ldc-1): untouched by every product.
         for (let i = 0; i < m - 1; i++) for (let j = n; j < ldc; j++) expect(c[3 + i * ldc + j]).toBe(before[3 + i * ldc + j]);
       }
     });
