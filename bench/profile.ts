@@ -7,7 +7,9 @@ import { activeKernels, useKernels } from "../runtime/kernels.ts";
 import type { Kernels } from "../runtime/kernel-types.ts";
 
 type Entry = Exclude<keyof Kernels, "name" | "f32" | "i32">;
-const entries: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransAStrided", "gemmTransBStrided"];
+const products: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransAStrided", "gemmTransBStrided"];
+/** Layout kernels: timed, no flops. */
+const layouts: Entry[] = ["im2col", "col2im"];
 
 export interface KernelProfile {
   /** Per entry point: calls, ms and flops summed over the profiled runs. */
@@ -20,20 +22,19 @@ export interface KernelProfile {
 export function profile(runs: number, fn: (i: number) => unknown): KernelProfile {
   const inner = activeKernels();
   const kernels: KernelProfile["kernels"] = {};
-  const wrapped = { ...inner } as Kernels & Record<string, unknown>;
-  for (const e of entries) {
+  const wrapped = { name: inner.name, f32: inner.f32.bind(inner), i32: inner.i32.bind(inner) } as Kernels & Record<string, unknown>;
+  for (const e of [...products, ...layouts]) {
     const stat = (kernels[e] = { calls: 0, ms: 0, flops: 0 });
-    const f = (inner[e] as (...args: unknown[]) => void).bind(inner);
-    wrapped[e] = ((...args: number[]) => {
+    const f = (inner[e] as (...args: unknown[]) => unknown).bind(inner);
+    wrapped[e] = ((...args: unknown[]) => {
       const t0 = performance.now();
-      f(...args);
+      const done = f(...args);
       stat.ms += performance.now() - t0;
       stat.calls++;
-      stat.flops += 2 * args[0]! * args[1]! * args[2]!;
+      if (products.includes(e)) stat.flops += 2 * (args[0] as number) * (args[1] as number) * (args[2] as number);
+      return done;
     }) as never;
   }
-  wrapped.f32 = inner.f32.bind(inner);
-  wrapped.i32 = inner.i32.bind(inner);
   useKernels(wrapped);
   const t0 = performance.now();
   try {
@@ -49,6 +50,6 @@ export function profileLine(p: KernelProfile): string {
   const inKernels = Object.values(p.kernels).reduce((s, k) => s + k.ms, 0);
   const parts = Object.entries(p.kernels)
     .filter(([, k]) => k.calls > 0)
-    .map(([name, k]) => `${name} ${(k.flops / k.ms / 1e6).toFixed(1)} GFLOP/s (${((100 * k.ms) / p.total).toFixed(0)}%)`);
+    .map(([name, k]) => `${name} ${k.flops ? `${(k.flops / k.ms / 1e6).toFixed(1)} GFLOP/s ` : ""}(${((100 * k.ms) / p.total).toFixed(0)}%)`);
   return `${parts.join(", ")}; outside the kernels ${((100 * (p.total - inKernels)) / p.total).toFixed(0)}%`;
 }

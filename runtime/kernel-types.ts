@@ -3,6 +3,14 @@
 // Generated code never sees it: it calls the functions runtime/kernels.ts
 // exports, which forward to the set chosen at load.
 
+/**
+ * A sliding window over up to three spatial axes, channels last, as the
+ * arguments after the two arrays: batch B, channels C, then per axis (outer
+ * axes padded with 1s) the input lengths L, output lengths O, kernel K,
+ * stride S, dilation D and padding before P.
+ */
+export type WindowArgs = [B: number, C: number, L0: number, L1: number, L2: number, O0: number, O1: number, O2: number, K0: number, K1: number, K2: number, S0: number, S1: number, S2: number, D0: number, D1: number, D2: number, P0: number, P1: number, P2: number];
+
 export interface Kernels {
   readonly name: "js" | "wasm";
   /** A zeroed array for a model's parameters, gradients or workspaces, placed where this set's products read it fastest. */
@@ -12,6 +20,10 @@ export interface Kernels {
   gemmTransA(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void;
   gemmTransB(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void;
   gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+  /** Writes each output position's window of x (zeros outside it) as a row of col; false where this set leaves it to the generated loops. */
+  im2col(x: Float32Array, col: Float32Array, ...window: WindowArgs): boolean;
+  /** dx += col's rows added back at their windows; false where this set leaves it to the generated loops. */
+  col2im(dx: Float32Array, col: Float32Array, ...window: WindowArgs): boolean;
   gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
   gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
 }

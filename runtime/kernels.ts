@@ -4,7 +4,7 @@
 // at run time (tests run the same models on both). The exported functions
 // keep the signatures generated code calls.
 import * as js from "./matmul.ts";
-import type { Kernels } from "./kernel-types.ts";
+import type { Kernels, WindowArgs } from "./kernel-types.ts";
 import { WasmKernels, simdSupported } from "./wasm/kernels.ts";
 
 export type KernelSet = Kernels["name"];
@@ -19,6 +19,9 @@ export const jsKernels: Kernels = {
   gemmTransB: js.gemmTransB,
   gemmStrided: js.gemmStrided,
   gemmTransAStrided: js.gemmTransAStrided,
+  // The generated code's own loops, specialised for each layer's window, are the JavaScript im2col and col2im.
+  im2col: () => false,
+  col2im: () => false,
   gemmTransBStrided: js.gemmTransBStrided,
 };
 
@@ -90,6 +93,16 @@ export function gemmTransB(m: number, k: number, n: number, a: Float32Array, b: 
 
 export function gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
   active.gemmStrided(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+}
+
+/** Lays out conv windows as rows of col, returning false where the generated loops must (the JS set). */
+export function im2col(x: Float32Array, col: Float32Array, ...window: WindowArgs): boolean {
+  return active.im2col(x, col, ...window);
+}
+
+/** Adds col's rows back into dx at their windows, returning false where the generated loops must. */
+export function col2im(dx: Float32Array, col: Float32Array, ...window: WindowArgs): boolean {
+  return active.col2im(dx, col, ...window);
 }
 
 export function gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {

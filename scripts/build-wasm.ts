@@ -12,7 +12,7 @@ import asc from "assemblyscript/asc";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const binaryPath = `${root}runtime/wasm/binary.ts`;
-const source = "runtime/wasm/assembly/gemm.ts";
+const source = "runtime/wasm/assembly/index.ts";
 
 const common = [source, "-O3", "--noAssert", "--enable", "simd", "--runtime", "stub", "--importMemory"];
 /**

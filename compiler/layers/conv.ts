@@ -12,9 +12,16 @@ function geometry(k: KernelBuilder, rank: number) {
   return { axes, channels, patch, rows, filters: k.options.filters as number };
 }
 
+/** The window as the runtime's im2col/col2im arguments (WindowArgs): B, C, then lengths, outputs, kernel, stride, dilation, padding per axis, outer axes padded with 1s (0 for padding). */
+function windowArgs(k: KernelBuilder, g: ReturnType<typeof geometry>): string {
+  const pad = (f: (a: (typeof g.axes)[number]) => string | number, fill: string) => [...Array(3 - g.axes.length).fill(fill), ...g.axes.map(f)];
+  return [k.B, g.channels, ...pad((a) => a.len, "1"), ...pad((a) => a.out, "1"), ...pad((a) => a.k, "1"), ...pad((a) => a.s, "1"), ...pad((a) => a.d, "1"), ...pad((a) => a.before, "0")].join(", ");
+}
+
 /**
  * Convolution as a product: the input's windows are laid out as rows of a
- * column buffer (im2col, loops fully specialised), then one register-blocked
+ * column buffer (im2col: the runtime's WebAssembly kernel, or else loops
+ * fully specialised here), then one register-blocked
  * product with the [window·C, filters] kernel applies bias and activation.
  * Backward reuses the column buffer: dK = colᵀ·dY, then dcol = dY·Kᵀ is
  * scattered back to the input (col2im) only when the input needs a gradient.
@@ -26,16 +33,18 @@ function convEmit(rank: number): LayerEmit {
       const g = geometry(k, rank);
       const x = k.input(0).name;
       const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
-      k.line(`let q = 0;`);
-      windowLoops(k, g.axes, g.channels, {
-        perCell: ({ inside, at }) =>
-          inside === "true"
-            ? g.channels === 1
-              ? `${col}[q++] = ${x}[${at}];`
-              : `for (let c = 0; c < ${g.channels}; c++) ${col}[q++] = ${x}[${at} + c];`
-            : g.channels === 1
-              ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
-              : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
+      k.block(`if (!rt.im2col(${x}, ${col}, ${windowArgs(k, g)}))`, () => {
+        k.line(`let q = 0;`);
+        windowLoops(k, g.axes, g.channels, {
+          perCell: ({ inside, at }) =>
+            inside === "true"
+              ? g.channels === 1
+                ? `${col}[q++] = ${x}[${at}];`
+                : `for (let c = 0; c < ${g.channels}; c++) ${col}[q++] = ${x}[${at} + c];`
+              : g.channels === 1
+                ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
+                : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
+        });
       });
       const bias = k.hasParam("bias") ? k.param("bias") : "null";
       k.line(`rt.gemm(${g.rows}, ${g.patch}, ${g.filters}, ${col}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
@@ -52,9 +61,11 @@ function convEmit(rank: number): LayerEmit {
       // The column buffer is free once dK is computed: it receives dcol.
       k.line(`rt.gemmTransB(${g.rows}, ${g.filters}, ${g.patch}, ${dy}, ${k.param("kernel")}, ${col}, false);`);
       if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
-      k.line(`let q = 0;`);
-      windowLoops(k, g.axes, g.channels, {
-        perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,
+      k.block(`if (!rt.col2im(${dx}, ${col}, ${windowArgs(k, g)}))`, () => {
+        k.line(`let q = 0;`);
+        windowLoops(k, g.axes, g.channels, {
+          perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,
+        });
       });
     },
   };

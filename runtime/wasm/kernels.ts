@@ -5,7 +5,7 @@
 // into scratch space first, and a foreign C copied back after.
 import { Arena, sharedMemory } from "./arena.ts";
 import * as binary from "./binary.ts";
-import type { Kernels } from "../kernel-types.ts";
+import type { Kernels, WindowArgs } from "../kernel-types.ts";
 
 type GemmExport = (
   m: number, n: number, k: number,
@@ -15,6 +15,8 @@ type GemmExport = (
   bias: number, relu: number, accumulate: number,
   scratch: number,
 ) => void;
+
+type WindowExport = (x: number, col: number, ...window: WindowArgs) => void;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   // atob exists in browsers, workers and Node ≥ 16.
@@ -30,6 +32,8 @@ export class WasmKernels implements Kernels {
   readonly name = "wasm";
   readonly arena: Arena;
   private readonly gemmRaw: GemmExport;
+  private readonly im2colRaw: WindowExport;
+  private readonly col2imRaw: WindowExport;
   private scratchAt = 0;
   private scratchBytes = 0;
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
@@ -42,6 +46,8 @@ export class WasmKernels implements Kernels {
     const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.gemmRaw = instance.exports.gemm as GemmExport;
+    this.im2colRaw = instance.exports.im2col as WindowExport;
+    this.col2imRaw = instance.exports.col2im as WindowExport;
   }
 
   /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
@@ -102,6 +108,34 @@ export class WasmKernels implements Kernels {
     }
     this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
     if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
+  }
+
+  /**
+   * The address of `a` (its first `n` elements), copied into scratch after
+   * `reserved` bytes when it lives outside the memory.
+   */
+  private placed(a: Float32Array, n: number, reserved: number): number {
+    const at = this.arena.addressOf(a);
+    if (at >= 0) return at;
+    const base = this.scratch(reserved + n * 4);
+    if (this.heap.buffer !== this.arena.buffer) this.heap = new Float32Array(this.arena.buffer);
+    this.heap.set(a.subarray(0, n), (base + reserved) / 4);
+    return base + reserved;
+  }
+
+  im2col(x: Float32Array, col: Float32Array, ...w: WindowArgs): boolean {
+    // Only into a column buffer in the memory: copying a whole buffer out would cost more than the loops save.
+    const colAt = this.arena.addressOf(col);
+    if (colAt < 0) return false;
+    this.im2colRaw(this.placed(x, w[0] * w[1] * w[2] * w[3] * w[4], 0), colAt, ...w);
+    return true;
+  }
+
+  col2im(dx: Float32Array, col: Float32Array, ...w: WindowArgs): boolean {
+    const dxAt = this.arena.addressOf(dx);
+    if (dxAt < 0) return false;
+    this.col2imRaw(dxAt, this.placed(col, w[0] * w[5] * w[6] * w[7] * w[8] * w[9] * w[10] * w[1], 0), ...w);
+    return true;
   }
 
   gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void {

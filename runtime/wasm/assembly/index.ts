@@ -1,0 +1,3 @@
+// The WebAssembly module's exports (AssemblyScript; built by scripts/build-wasm.ts).
+export { gemm } from "./gemm";
+export { im2col, col2im } from "./window";
