@@ -69,7 +69,7 @@ export function gemm(
 }
 
 /** Copies columns [0, w) of B (from `from`, strides in floats) into k rows of 8 at `to`, zero-padding columns w..7. */
-function pack(k: i32, w: i32, from: usize, rsB: i32, csB: i32, to: usize): void {
+export function pack(k: i32, w: i32, from: usize, rsB: i32, csB: i32, to: usize): void {
   const row = <usize>rsB << 2;
   const col = <usize>csB << 2;
   if (w < 8) {
@@ -151,7 +151,7 @@ function tile1x8(
 
 /** Stores (or adds) the first w of 8 values at c; a partial row goes through `stage`. */
 @inline
-function storeRow(c: usize, w: i32, v0: v128, v1: v128, bias0: v128, bias1: v128, relu: i32, accumulate: i32, stage: usize): void {
+export function storeRow(c: usize, w: i32, v0: v128, v1: v128, bias0: v128, bias1: v128, relu: i32, accumulate: i32, stage: usize): void {
   if (w == 8) {
     if (accumulate) {
       v128.store(c, f32x4.add(v128.load(c), v0));
