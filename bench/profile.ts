@@ -10,6 +10,8 @@ type Entry = Exclude<keyof Kernels, "name" | "f32" | "i32">;
 const products: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransAStrided", "gemmTransBStrided"];
 /** Layout kernels: timed, no flops. */
 const layouts: Entry[] = ["im2col", "col2im"];
+/** Implicit convolutions: flops 2·rows·patch·filters, from their window arguments. */
+const convs: Entry[] = ["conv", "convFilterGrad"];
 
 export interface KernelProfile {
   /** Per entry point: calls, ms and flops summed over the profiled runs. */
@@ -23,7 +25,7 @@ export function profile(runs: number, fn: (i: number) => unknown): KernelProfile
   const inner = activeKernels();
   const kernels: KernelProfile["kernels"] = {};
   const wrapped = { name: inner.name, f32: inner.f32.bind(inner), i32: inner.i32.bind(inner) } as Kernels & Record<string, unknown>;
-  for (const e of [...products, ...layouts]) {
+  for (const e of [...products, ...layouts, ...convs]) {
     const stat = (kernels[e] = { calls: 0, ms: 0, flops: 0 });
     const f = (inner[e] as (...args: unknown[]) => unknown).bind(inner);
     wrapped[e] = ((...args: unknown[]) => {
@@ -32,6 +34,12 @@ export function profile(runs: number, fn: (i: number) => unknown): KernelProfile
       stat.ms += performance.now() - t0;
       stat.calls++;
       if (products.includes(e)) stat.flops += 2 * (args[0] as number) * (args[1] as number) * (args[2] as number);
+      else if (done && convs.includes(e)) {
+        // After the arrays, act (conv only) and filters: B, C, L×3, O×3, K×3, ….
+        const w = (args as number[]).slice(e === "conv" ? 6 : 4);
+        const filters = (args as number[])[e === "conv" ? 5 : 3]!;
+        stat.flops += 2 * w[0]! * w[5]! * w[6]! * w[7]! * w[8]! * w[9]! * w[10]! * w[1]! * filters;
+      }
       return done;
     }) as never;
   }

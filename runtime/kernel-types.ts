@@ -24,6 +24,10 @@ export interface Kernels {
   im2col(x: Float32Array, col: Float32Array, ...window: WindowArgs): boolean;
   /** dx += col's rows added back at their windows; false where this set leaves it to the generated loops. */
   col2im(dx: Float32Array, col: Float32Array, ...window: WindowArgs): boolean;
+  /** Convolution forward without a column buffer, y = windows(x)·w (+ bias) (act); false where this set leaves it to im2col and gemm. */
+  conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, filters: number, ...window: WindowArgs): boolean;
+  /** The filter gradient gw = windows(x)ᵀ·dy without a column buffer; returns what `conv` returned for the same model, so a backward pass can rely on it. */
+  convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, filters: number, ...window: WindowArgs): boolean;
   gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
   gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
 }

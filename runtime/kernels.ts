@@ -22,6 +22,8 @@ export const jsKernels: Kernels = {
   // The generated code's own loops, specialised for each layer's window, are the JavaScript im2col and col2im.
   im2col: () => false,
   col2im: () => false,
+  conv: () => false,
+  convFilterGrad: () => false,
   gemmTransBStrided: js.gemmTransBStrided,
 };
 
@@ -103,6 +105,16 @@ export function im2col(x: Float32Array, col: Float32Array, ...window: WindowArgs
 /** Adds col's rows back into dx at their windows, returning false where the generated loops must. */
 export function col2im(dx: Float32Array, col: Float32Array, ...window: WindowArgs): boolean {
   return active.col2im(dx, col, ...window);
+}
+
+/** A convolution's forward pass without a column buffer, returning false where im2col and gemm must (the JS set). */
+export function conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, filters: number, ...window: WindowArgs): boolean {
+  return active.conv(x, w, bias, y, act, filters, ...window);
+}
+
+/** A convolution's filter gradient without a column buffer; true exactly where `conv` was for the same model. */
+export function convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, filters: number, ...window: WindowArgs): boolean {
+  return active.convFilterGrad(x, dy, gw, filters, ...window);
 }
 
 export function gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {

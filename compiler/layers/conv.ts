@@ -19,12 +19,14 @@ function windowArgs(k: KernelBuilder, g: ReturnType<typeof geometry>): string {
 }
 
 /**
- * Convolution as a product: the input's windows are laid out as rows of a
- * column buffer (im2col: the runtime's WebAssembly kernel, or else loops
- * fully specialised here), then one register-blocked
- * product with the [window·C, filters] kernel applies bias and activation.
- * Backward reuses the column buffer: dK = colᵀ·dY, then dcol = dY·Kᵀ is
- * scattered back to the input (col2im) only when the input needs a gradient.
+ * Convolution as a product. With the WebAssembly kernels the forward pass
+ * and the filter gradient are implicit products that read the input's
+ * windows in place (rt.conv, rt.convFilterGrad). Otherwise the windows are
+ * laid out as rows of a column buffer (im2col, loops fully specialised
+ * here), then one register-blocked product with the [window·C, filters]
+ * kernel applies bias and activation, and backward reuses the column
+ * buffer: dK = colᵀ·dY. Either way dcol = dY·Kᵀ is scattered back to the
+ * input (col2im) only when the input needs a gradient.
  */
 function convEmit(rank: number): LayerEmit {
   return {
@@ -33,28 +35,32 @@ function convEmit(rank: number): LayerEmit {
       const g = geometry(k, rank);
       const x = k.input(0).name;
       const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
-      k.block(`if (!rt.im2col(${x}, ${col}, ${windowArgs(k, g)}))`, () => {
-        k.line(`let q = 0;`);
-        windowLoops(k, g.axes, g.channels, {
-          perCell: ({ inside, at }) =>
-            inside === "true"
-              ? g.channels === 1
-                ? `${col}[q++] = ${x}[${at}];`
-                : `for (let c = 0; c < ${g.channels}; c++) ${col}[q++] = ${x}[${at} + c];`
-              : g.channels === 1
-                ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
-                : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
-        });
-      });
       const bias = k.hasParam("bias") ? k.param("bias") : "null";
-      k.line(`rt.gemm(${g.rows}, ${g.patch}, ${g.filters}, ${col}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
+      // The implicit product where the runtime has it (no column buffer); else im2col and one product.
+      k.block(`if (!rt.conv(${x}, ${k.param("kernel")}, ${bias}, ${k.output.name}, ${actCode(k)}, ${g.filters}, ${windowArgs(k, g)}))`, () => {
+        k.block(`if (!rt.im2col(${x}, ${col}, ${windowArgs(k, g)}))`, () => {
+          k.line(`let q = 0;`);
+          windowLoops(k, g.axes, g.channels, {
+            perCell: ({ inside, at }) =>
+              inside === "true"
+                ? g.channels === 1
+                  ? `${col}[q++] = ${x}[${at}];`
+                  : `for (let c = 0; c < ${g.channels}; c++) ${col}[q++] = ${x}[${at} + c];`
+                : g.channels === 1
+                  ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
+                  : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
+          });
+        });
+        k.line(`rt.gemm(${g.rows}, ${g.patch}, ${g.filters}, ${col}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
+      });
       leakyEpilogueLoop(k, k.output.name, k.rows(k.outShape));
     },
     backward(k) {
       const g = geometry(k, rank);
       const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
       const dy = preActivationGrad(k);
-      k.line(`rt.gemmTransA(${g.patch}, ${g.rows}, ${g.filters}, ${col}, ${dy}, ${k.paramGrad("kernel")}, false);`);
+      // rt.convFilterGrad succeeds exactly where rt.conv did in the forward pass, which then left the column buffer unfilled.
+      k.line(`if (!rt.convFilterGrad(${k.input(0).name}, ${dy}, ${k.paramGrad("kernel")}, ${g.filters}, ${windowArgs(k, g)})) rt.gemmTransA(${g.patch}, ${g.rows}, ${g.filters}, ${col}, ${dy}, ${k.paramGrad("kernel")}, false);`);
       if (k.hasParam("bias")) biasGradLoop(k, dy, g.rows, g.filters);
       const dx = k.inputGrad(0);
       if (!dx) return;

@@ -17,6 +17,9 @@ type GemmExport = (
 ) => void;
 
 type WindowExport = (x: number, col: number, ...window: WindowArgs) => void;
+type ConvForwardExport = (x: number, w: number, bias: number, y: number, relu: number, F: number, scratch: number, ...window: WindowArgs) => void;
+type ConvFilterGradExport = (x: number, dy: number, gw: number, F: number, scratch: number, ...window: WindowArgs) => void;
+type ConvScratchExport = (filterGrad: number, ...window: WindowArgs) => number;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   // atob exists in browsers, workers and Node ≥ 16.
@@ -34,6 +37,9 @@ export class WasmKernels implements Kernels {
   private readonly gemmRaw: GemmExport;
   private readonly im2colRaw: WindowExport;
   private readonly col2imRaw: WindowExport;
+  private readonly convForwardRaw: ConvForwardExport;
+  private readonly convFilterGradRaw: ConvFilterGradExport;
+  private readonly convScratchRaw: ConvScratchExport;
   private scratchAt = 0;
   private scratchBytes = 0;
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
@@ -48,6 +54,9 @@ export class WasmKernels implements Kernels {
     this.gemmRaw = instance.exports.gemm as GemmExport;
     this.im2colRaw = instance.exports.im2col as WindowExport;
     this.col2imRaw = instance.exports.col2im as WindowExport;
+    this.convForwardRaw = instance.exports.convForward as ConvForwardExport;
+    this.convFilterGradRaw = instance.exports.convFilterGrad as ConvFilterGradExport;
+    this.convScratchRaw = instance.exports.convScratch as ConvScratchExport;
   }
 
   /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
@@ -135,6 +144,68 @@ export class WasmKernels implements Kernels {
     const dxAt = this.arena.addressOf(dx);
     if (dxAt < 0) return false;
     this.col2imRaw(dxAt, this.placed(col, w[0] * w[5] * w[6] * w[7] * w[8] * w[9] * w[10] * w[1], 0), ...w);
+    return true;
+  }
+
+  /**
+   * Addresses for `arrays` (first `lengths[i]` elements each): in place when
+   * in the memory, else in scratch after the kernel's own `reserved` bytes
+   * (copied in; `copyBack` copies them out afterwards). Returns the scratch base.
+   */
+  private stage(reserved: number, arrays: (Float32Array | null)[], lengths: number[], at: number[]): number {
+    let need = reserved;
+    const slots = arrays.map((a, i) => {
+      if (!a) return (at[i] = 0), -1;
+      const addr = this.arena.addressOf(a);
+      if (addr >= 0) return (at[i] = addr), -1;
+      const slot = need;
+      need += Math.ceil(lengths[i]! / 4) * 16;
+      return slot;
+    });
+    const base = this.scratch(need);
+    if (this.heap.buffer !== this.arena.buffer) this.heap = new Float32Array(this.arena.buffer);
+    slots.forEach((slot, i) => {
+      if (slot < 0) return;
+      at[i] = base + slot;
+      this.heap.set(arrays[i]!.subarray(0, lengths[i]), at[i]! / 4);
+    });
+    return base;
+  }
+
+  private copyBack(a: Float32Array, at: number, n: number): void {
+    if (this.arena.addressOf(a) < 0) a.set(this.heap.subarray(at / 4, at / 4 + n));
+  }
+
+  /**
+   * Convolution forward without a column buffer: y = windows(x)·w (+ bias)
+   * (then act). Only with a shared memory holding w: convFilterGrad decides
+   * the same way, so a backward pass never expects a column buffer that
+   * this forward did not fill.
+   */
+  conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, F: number, ...win: WindowArgs): boolean {
+    if (!this.arena.shared || this.arena.addressOf(w) < 0) return false;
+    const [B, C, L0, L1, L2, O0, O1, O2] = win;
+    const rows = B * O0 * O1 * O2;
+    const at: number[] = [];
+    const base = this.stage(this.convScratchRaw(0, ...win), [x, bias, y], [B * L0 * L1 * L2 * C, F, rows * F], at);
+    this.convForwardRaw(at[0]!, this.arena.addressOf(w), at[1]!, at[2]!, act === 1 ? 1 : 0, F, base, ...win);
+    this.copyBack(y, at[2]!, rows * F);
+    if (act >= 2) {
+      // tanh and sigmoid after the product, as in gemm.
+      const len = rows * F;
+      if (act === 2) for (let i = 0; i < len; i++) y[i] = Math.tanh(y[i]!);
+      else for (let i = 0; i < len; i++) y[i] = 1 / (1 + Math.exp(-y[i]!));
+    }
+    return true;
+  }
+
+  /** gw = windows(x)ᵀ·dy without a column buffer; decides like conv (see there). */
+  convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, F: number, ...win: WindowArgs): boolean {
+    if (!this.arena.shared || this.arena.addressOf(gw) < 0) return false;
+    const [B, C, L0, L1, L2, O0, O1, O2] = win;
+    const at: number[] = [];
+    const base = this.stage(this.convScratchRaw(1, ...win), [x, dy], [B * L0 * L1 * L2 * C, B * O0 * O1 * O2 * F], at);
+    this.convFilterGradRaw(at[0]!, at[1]!, this.arena.addressOf(gw), F, base, ...win);
     return true;
   }
 
