@@ -8,8 +8,8 @@ import type { Kernels } from "../runtime/kernel-types.ts";
 
 type Entry = Exclude<keyof Kernels, "name" | "f32" | "i32">;
 const products: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransAStrided", "gemmTransBStrided"];
-/** Layout kernels: timed, no flops. */
-const layouts: Entry[] = ["im2col", "col2im"];
+/** Layout and elementwise kernels: timed, no flops. */
+const layouts: Entry[] = ["im2col", "col2im", "maxPool", "scatterAdd", "reluGrad", "columnSums"];
 /** Implicit convolutions: flops 2·rows·patch·filters, from their window arguments. */
 const convs: Entry[] = ["conv", "convFilterGrad"];
 

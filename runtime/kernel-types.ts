@@ -28,6 +28,14 @@ export interface Kernels {
   conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, filters: number, ...window: WindowArgs): boolean;
   /** The filter gradient gw = windows(x)ᵀ·dy without a column buffer; returns what `conv` returned for the same model, so a backward pass can rely on it. */
   convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, filters: number, ...window: WindowArgs): boolean;
+  /** Max pooling (the window's dilations must be 1), with the argmax's element index in x when `arg` is given; false where the generated loops must. */
+  maxPool(x: Float32Array, y: Float32Array, arg: Int32Array | null, ...window: WindowArgs): boolean;
+  /** dx[arg[i]] += dy[i] for i < n; false where the generated loop must. */
+  scatterAdd(dx: Float32Array, arg: Int32Array, dy: Float32Array, n: number): boolean;
+  /** dy[i] = y[i] > 0 ? dy[i] : 0 for i < n; false where the generated loop must. */
+  reluGrad(dy: Float32Array, y: Float32Array, n: number): boolean;
+  /** dst = the column sums of src [rows × width]; false where the generated loop must. */
+  columnSums(src: Float32Array, rows: number, width: number, dst: Float32Array): boolean;
   gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
   gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
 }

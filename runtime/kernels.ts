@@ -24,6 +24,10 @@ export const jsKernels: Kernels = {
   col2im: () => false,
   conv: () => false,
   convFilterGrad: () => false,
+  maxPool: () => false,
+  scatterAdd: () => false,
+  reluGrad: () => false,
+  columnSums: () => false,
   gemmTransBStrided: js.gemmTransBStrided,
 };
 
@@ -115,6 +119,26 @@ export function conv(x: Float32Array, w: Float32Array, bias: Float32Array | null
 /** A convolution's filter gradient without a column buffer; true exactly where `conv` was for the same model. */
 export function convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, filters: number, ...window: WindowArgs): boolean {
   return active.convFilterGrad(x, dy, gw, filters, ...window);
+}
+
+/** Max pooling, returning false where the generated loops must (the JS set). */
+export function maxPool(x: Float32Array, y: Float32Array, arg: Int32Array | null, ...window: WindowArgs): boolean {
+  return active.maxPool(x, y, arg, ...window);
+}
+
+/** dx[arg[i]] += dy[i], returning false where the generated loop must. */
+export function scatterAdd(dx: Float32Array, arg: Int32Array, dy: Float32Array, n: number): boolean {
+  return active.scatterAdd(dx, arg, dy, n);
+}
+
+/** The relu gradient in place, returning false where the generated loop must. */
+export function reluGrad(dy: Float32Array, y: Float32Array, n: number): boolean {
+  return active.reluGrad(dy, y, n);
+}
+
+/** Column sums (bias gradients), returning false where the generated loop must. */
+export function columnSums(src: Float32Array, rows: number, width: number, dst: Float32Array): boolean {
+  return active.columnSums(src, rows, width, dst);
 }
 
 export function gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {

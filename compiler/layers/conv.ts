@@ -2,7 +2,7 @@ import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.
 import { product } from "../shapes/dim.ts";
 import type { LayerDef, LayerEmit } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
-import { actCode, biasGradLoop, guard, leakyEpilogueLoop, optionPerAxis, preActivationGrad, windowGeometry, windowLoops } from "./emit-helpers.ts";
+import { actCode, biasGradLoop, guard, leakyEpilogueLoop, optionPerAxis, preActivationGrad, windowArgs, windowGeometry, windowLoops } from "./emit-helpers.ts";
 
 /** The window geometry of a conv op, from its checked options. */
 function geometry(k: KernelBuilder, rank: number) {
@@ -12,10 +12,9 @@ function geometry(k: KernelBuilder, rank: number) {
   return { axes, channels, patch, rows, filters: k.options.filters as number };
 }
 
-/** The window as the runtime's im2col/col2im arguments (WindowArgs): B, C, then lengths, outputs, kernel, stride, dilation, padding per axis, outer axes padded with 1s (0 for padding). */
-function windowArgs(k: KernelBuilder, g: ReturnType<typeof geometry>): string {
-  const pad = (f: (a: (typeof g.axes)[number]) => string | number, fill: string) => [...Array(3 - g.axes.length).fill(fill), ...g.axes.map(f)];
-  return [k.B, g.channels, ...pad((a) => a.len, "1"), ...pad((a) => a.out, "1"), ...pad((a) => a.k, "1"), ...pad((a) => a.s, "1"), ...pad((a) => a.d, "1"), ...pad((a) => a.before, "0")].join(", ");
+/** The window as the runtime's window-kernel arguments. */
+function convWindow(k: KernelBuilder, g: ReturnType<typeof geometry>): string {
+  return windowArgs(k, g.axes, g.channels);
 }
 
 /**
@@ -37,8 +36,8 @@ function convEmit(rank: number): LayerEmit {
       const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
       const bias = k.hasParam("bias") ? k.param("bias") : "null";
       // The implicit product where the runtime has it (no column buffer); else im2col and one product.
-      k.block(`if (!rt.conv(${x}, ${k.param("kernel")}, ${bias}, ${k.output.name}, ${actCode(k)}, ${g.filters}, ${windowArgs(k, g)}))`, () => {
-        k.block(`if (!rt.im2col(${x}, ${col}, ${windowArgs(k, g)}))`, () => {
+      k.block(`if (!rt.conv(${x}, ${k.param("kernel")}, ${bias}, ${k.output.name}, ${actCode(k)}, ${g.filters}, ${convWindow(k, g)}))`, () => {
+        k.block(`if (!rt.im2col(${x}, ${col}, ${convWindow(k, g)}))`, () => {
           k.line(`let q = 0;`);
           windowLoops(k, g.axes, g.channels, {
             perCell: ({ inside, at }) =>
@@ -60,14 +59,14 @@ function convEmit(rank: number): LayerEmit {
       const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
       const dy = preActivationGrad(k);
       // rt.convFilterGrad succeeds exactly where rt.conv did in the forward pass, which then left the column buffer unfilled.
-      k.line(`if (!rt.convFilterGrad(${k.input(0).name}, ${dy}, ${k.paramGrad("kernel")}, ${g.filters}, ${windowArgs(k, g)})) rt.gemmTransA(${g.patch}, ${g.rows}, ${g.filters}, ${col}, ${dy}, ${k.paramGrad("kernel")}, false);`);
+      k.line(`if (!rt.convFilterGrad(${k.input(0).name}, ${dy}, ${k.paramGrad("kernel")}, ${g.filters}, ${convWindow(k, g)})) rt.gemmTransA(${g.patch}, ${g.rows}, ${g.filters}, ${col}, ${dy}, ${k.paramGrad("kernel")}, false);`);
       if (k.hasParam("bias")) biasGradLoop(k, dy, g.rows, g.filters);
       const dx = k.inputGrad(0);
       if (!dx) return;
       // The column buffer is free once dK is computed: it receives dcol.
       k.line(`rt.gemmTransB(${g.rows}, ${g.filters}, ${g.patch}, ${dy}, ${k.param("kernel")}, ${col}, false);`);
       if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
-      k.block(`if (!rt.col2im(${dx}, ${col}, ${windowArgs(k, g)}))`, () => {
+      k.block(`if (!rt.col2im(${dx}, ${col}, ${convWindow(k, g)}))`, () => {
         k.line(`let q = 0;`);
         windowLoops(k, g.axes, g.channels, {
           perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,

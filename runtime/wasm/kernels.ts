@@ -19,6 +19,7 @@ type GemmExport = (
 type WindowExport = (x: number, col: number, ...window: WindowArgs) => void;
 type ConvForwardExport = (x: number, w: number, bias: number, y: number, relu: number, F: number, scratch: number, ...window: WindowArgs) => void;
 type ConvFilterGradExport = (x: number, dy: number, gw: number, F: number, scratch: number, ...window: WindowArgs) => void;
+type MaxPoolExport = (x: number, y: number, arg: number, B: number, C: number, L0: number, L1: number, L2: number, O0: number, O1: number, O2: number, K0: number, K1: number, K2: number, S0: number, S1: number, S2: number, P0: number, P1: number, P2: number) => void;
 type ConvScratchExport = (filterGrad: number, ...window: WindowArgs) => number;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -40,6 +41,10 @@ export class WasmKernels implements Kernels {
   private readonly convForwardRaw: ConvForwardExport;
   private readonly convFilterGradRaw: ConvFilterGradExport;
   private readonly convScratchRaw: ConvScratchExport;
+  private readonly maxPoolRaw: MaxPoolExport;
+  private readonly scatterAddRaw: (dx: number, arg: number, dy: number, n: number) => void;
+  private readonly reluGradRaw: (dy: number, y: number, n: number) => void;
+  private readonly columnSumsRaw: (src: number, rows: number, width: number, dst: number) => void;
   private scratchAt = 0;
   private scratchBytes = 0;
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
@@ -57,6 +62,10 @@ export class WasmKernels implements Kernels {
     this.convForwardRaw = instance.exports.convForward as ConvForwardExport;
     this.convFilterGradRaw = instance.exports.convFilterGrad as ConvFilterGradExport;
     this.convScratchRaw = instance.exports.convScratch as ConvScratchExport;
+    this.maxPoolRaw = instance.exports.maxPool as MaxPoolExport;
+    this.scatterAddRaw = instance.exports.scatterAdd as (dx: number, arg: number, dy: number, n: number) => void;
+    this.reluGradRaw = instance.exports.reluGrad as (dy: number, y: number, n: number) => void;
+    this.columnSumsRaw = instance.exports.columnSums as (src: number, rows: number, width: number, dst: number) => void;
   }
 
   /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
@@ -206,6 +215,39 @@ export class WasmKernels implements Kernels {
     const at: number[] = [];
     const base = this.stage(this.convScratchRaw(1, ...win), [x, dy], [B * L0 * L1 * L2 * C, B * O0 * O1 * O2 * F], at);
     this.convFilterGradRaw(at[0]!, at[1]!, this.arena.addressOf(gw), F, base, ...win);
+    return true;
+  }
+
+  maxPool(x: Float32Array, y: Float32Array, arg: Int32Array | null, ...w: WindowArgs): boolean {
+    const arena = this.arena;
+    const yAt = arena.addressOf(y);
+    const argAt = arg ? arena.addressOf(arg) : 0;
+    if (yAt < 0 || argAt < 0) return false;
+    const [B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2, S0, S1, S2, , , , P0, P1, P2] = w;
+    // Element indices in arg are relative to x's start, so a copied x gives the same ones.
+    this.maxPoolRaw(this.placed(x, B * L0 * L1 * L2 * C, 0), yAt, argAt, B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2, S0, S1, S2, P0, P1, P2);
+    return true;
+  }
+
+  scatterAdd(dx: Float32Array, arg: Int32Array, dy: Float32Array, n: number): boolean {
+    const a = this.arena;
+    const dxAt = a.addressOf(dx), argAt = a.addressOf(arg), dyAt = a.addressOf(dy);
+    if (dxAt < 0 || argAt < 0 || dyAt < 0) return false;
+    this.scatterAddRaw(dxAt, argAt, dyAt, n);
+    return true;
+  }
+
+  reluGrad(dy: Float32Array, y: Float32Array, n: number): boolean {
+    const dyAt = this.arena.addressOf(dy), yAt = this.arena.addressOf(y);
+    if (dyAt < 0 || yAt < 0) return false;
+    this.reluGradRaw(dyAt, yAt, n);
+    return true;
+  }
+
+  columnSums(src: Float32Array, rows: number, width: number, dst: Float32Array): boolean {
+    const srcAt = this.arena.addressOf(src), dstAt = this.arena.addressOf(dst);
+    if (srcAt < 0 || dstAt < 0) return false;
+    this.columnSumsRaw(srcAt, rows, width, dstAt);
     return true;
   }
 

@@ -2,3 +2,4 @@
 export { gemm } from "./gemm";
 export { im2col, col2im } from "./window";
 export { convForward, convFilterGrad, convScratch } from "./conv";
+export { maxPool, scatterAdd, reluGrad, columnSums } from "./elementwise";
