@@ -21,7 +21,10 @@ export function maxPool(
       for (let o1 = 0; o1 < O1; o1++)
         for (let o2 = 0; o2 < O2; o2++) {
           let c = 0;
-          for (; c + 4 <= C; c += 4) {
+          // Four channels at a time; a last partial group overlaps the one before (recomputing a
+          // channel gives the same max and argmax), so C = 6 runs as two groups, not one and two scalars.
+          for (let group = 0; C >= 4 && group < C; group += 4) {
+            c = min(group, C - 4);
             let best = minus;
             const argAt = arg + ((out + <usize>c) << 2);
             let where = arg != 0 ? v128.load(argAt) : i32x4.splat(0);
@@ -44,6 +47,7 @@ export function maxPool(
             }
             v128.store(y + ((out + <usize>c) << 2), best);
             if (arg != 0) v128.store(argAt, where);
+            c += 4;
           }
           for (; c < C; c++) {
             let best: f32 = -Infinity;
