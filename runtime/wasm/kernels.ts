@@ -50,8 +50,9 @@ export class WasmKernels implements Kernels {
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
   private heap: Float32Array = new Float32Array(0);
 
-  constructor() {
-    const shared = sharedMemory();
+  /** `shared: false` uses a plain memory even where a shared one exists (tests cover that path so). */
+  constructor(options: { shared?: boolean } = {}) {
+    const shared = options.shared === false ? null : sharedMemory();
     const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
     this.arena = new Arena(memory, shared !== null);
     const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));

@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { f32, kernelSet, useKernels, wasmKernels } from "../../runtime/kernels.ts";
+import { WasmKernels } from "../../runtime/wasm/kernels.ts";
 import { compileModel } from "../codegen/harness.ts";
 
 describe("kernel selection", () => {
@@ -70,15 +71,19 @@ describe("a model on both kernel sets", () => {
 model Net {
   input x: f32[6, 6, 2]
   target y: i32
-  logits = x -> conv2d(5, kernel: 3) -> relu -> flatten -> dense(7) -> tanh -> dense(3)
+  logits = x -> conv2d(5, kernel: 3, padding: same) -> relu -> maxpool2d(2) -> conv2d(4, kernel: 2) -> relu -> flatten -> dense(7) -> tanh -> dense(3)
   output logits
   loss cross_entropy(logits, y)
 }`;
 
-  it("keeps its params and grads arrays (in the memory) across batch sizes, with results equal to the JS set's", () => {
+  // Where memory cannot be shared (a page that is not cross-origin isolated): ordinary arrays, operands copied.
+  const plain = new WasmKernels({ shared: false });
+
+  it("keeps its params and grads arrays (in the memory) across batch sizes, with results equal to the JS set's, also without shared memory", () => {
     const previous = kernelSet();
-    const run = (set: "js" | "wasm") => {
-      useKernels(set);
+    expect(plain.arena.shared).toBe(false);
+    const run = (set: "js" | "wasm" | "plain") => {
+      useKernels(set === "plain" ? plain : set);
       const Net = compileModel(source);
       const model = new Net({ seed: 3 });
       const params = Object.values(model.params);
@@ -92,12 +97,14 @@ model Net {
       expect(Object.values(model.params)).toEqual(params);
       Object.values(model.params).forEach((p, i) => expect(p).toBe(params[i]));
       if (set === "wasm") for (const p of [...params, ...Object.values(model.grads!)]) expect(wasmKernels()!.arena.addressOf(p)).toBeGreaterThan(0);
+      if (set === "plain") for (const p of params) expect(p.buffer).toBeInstanceOf(ArrayBuffer);
       return { results, grads: Object.values(model.grads!).map((g) => Array.from(g)) };
     };
     const js = run("js");
-    const wasm = run("wasm");
+    for (const other of [run("wasm"), run("plain")]) {
+      for (let i = 0; i < js.results.length; i++) expect(other.results[i]).toBeCloseTo(js.results[i]!, 4);
+      js.grads.forEach((g, i) => g.forEach((v, j) => expect(other.grads[i]![j]).toBeCloseTo(v, 4)));
+    }
     useKernels(previous);
-    for (let i = 0; i < js.results.length; i++) expect(wasm.results[i]).toBeCloseTo(js.results[i]!, 4);
-    js.grads.forEach((g, i) => g.forEach((v, j) => expect(wasm.grads[i]![j]).toBeCloseTo(v, 4)));
   });
 });
