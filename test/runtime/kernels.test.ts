@@ -108,3 +108,54 @@ model Net {
     useKernels(previous);
   });
 });
+
+describe("max pooling in WebAssembly", () => {
+  // The oracle suite pools 3 channels (scalar path); these cover the four-channel groups, overlapping
+  // partial groups, padding and strides, with and without the argmax, against a plain loop.
+  const wasm = wasmKernels()!;
+  type Axis = { len: number; k: number; s: number; p: number };
+  const cases: { C: number; axes: Axis[] }[] = [
+    { C: 4, axes: [{ len: 7, k: 2, s: 2, p: 0 }] },
+    { C: 6, axes: [{ len: 6, k: 3, s: 2, p: 1 }, { len: 5, k: 2, s: 1, p: 1 }] },
+    { C: 9, axes: [{ len: 5, k: 3, s: 2, p: 1 }, { len: 6, k: 2, s: 2, p: 0 }] },
+    { C: 5, axes: [{ len: 3, k: 2, s: 1, p: 1 }, { len: 4, k: 2, s: 2, p: 0 }, { len: 4, k: 3, s: 1, p: 1 }] },
+  ];
+  for (const { C, axes } of cases) {
+    it(`${axes.length}-D, ${C} channels, window ${axes.map((a) => a.k).join("×")}`, () => {
+      const B = 2;
+      const full = [...Array(3 - axes.length).fill({ len: 1, k: 1, s: 1, p: 0 }), ...axes] as Axis[];
+      const out = full.map((a) => Math.floor((a.len + 2 * a.p - a.k) / a.s) + 1);
+      const L = full.map((a) => a.len);
+      const x = wasm.f32(B * L[0]! * L[1]! * L[2]! * C);
+      for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 1.7) * 3;
+      const n = B * out[0]! * out[1]! * out[2]! * C;
+      const expected = new Float32Array(n), where = new Int32Array(n);
+      let o = 0;
+      for (let b = 0; b < B; b++)
+        for (let o0 = 0; o0 < out[0]!; o0++)
+          for (let o1 = 0; o1 < out[1]!; o1++)
+            for (let o2 = 0; o2 < out[2]!; o2++, o += C)
+              for (let c = 0; c < C; c++) {
+                let best = -Infinity, at = -1;
+                for (let k0 = 0; k0 < full[0]!.k; k0++)
+                  for (let k1 = 0; k1 < full[1]!.k; k1++)
+                    for (let k2 = 0; k2 < full[2]!.k; k2++) {
+                      const i = [o0 * full[0]!.s + k0 - full[0]!.p, o1 * full[1]!.s + k1 - full[1]!.p, o2 * full[2]!.s + k2 - full[2]!.p];
+                      if (i.some((v, a) => v < 0 || v >= L[a]!)) continue;
+                      const idx = (((b * L[0]! + i[0]!) * L[1]! + i[1]!) * L[2]! + i[2]!) * C + c;
+                      if (x[idx]! > best) (best = x[idx]!), (at = idx);
+                    }
+                expected[o + c] = best;
+                where[o + c] = at;
+              }
+      const win = [B, C, ...L, ...out, ...full.map((a) => a.k), ...full.map((a) => a.s), 1, 1, 1, ...full.map((a) => a.p)] as Parameters<typeof wasm.maxPool> extends [unknown, unknown, unknown, ...infer W] ? W : never;
+      const y = wasm.f32(n), arg = wasm.i32(n);
+      expect(wasm.maxPool(x, y, arg, ...win)).toBe(true);
+      expect(Array.from(y)).toEqual(Array.from(expected));
+      expect(Array.from(arg)).toEqual(Array.from(where));
+      const y2 = wasm.f32(n);
+      expect(wasm.maxPool(x, y2, null, ...win)).toBe(true);
+      expect(Array.from(y2)).toEqual(Array.from(expected));
+    });
+  }
+});

@@ -25,6 +25,28 @@ export function maxPool(
           // channel gives the same max and argmax), so C = 6 runs as two groups, not one and two scalars.
           for (let group = 0; C >= 4 && group < C; group += 4) {
             c = min(group, C - 4);
+            if (arg == 0) {
+              // Inference: no argmax. pmax(best, v) keeps best unless v > best, as the generated loop does.
+              const at = (b * L0 * L1 * L2 + (o0 * S0 - P0) * L1 * L2 + (o1 * S1 - P1) * L2 + o2 * S2 - P2) * C + c;
+              let best = minus;
+              for (let k0 = 0; k0 < K0; k0++) {
+                const i0 = o0 * S0 + k0 - P0;
+                if (i0 < 0 || i0 >= L0) continue;
+                for (let k1 = 0; k1 < K1; k1++) {
+                  const i1 = o1 * S1 + k1 - P1;
+                  if (i1 < 0 || i1 >= L1) continue;
+                  const rowAt = x + (<usize>(at + (k0 * L1 + k1) * L2 * C) << 2);
+                  for (let k2 = 0; k2 < K2; k2++) {
+                    const i2 = o2 * S2 + k2 - P2;
+                    if (i2 < 0 || i2 >= L2) continue;
+                    best = f32x4.pmax(best, v128.load(rowAt + (<usize>(k2 * C) << 2)));
+                  }
+                }
+              }
+              v128.store(y + ((out + <usize>c) << 2), best);
+              c += 4;
+              continue;
+            }
             let best = minus;
             const argAt = arg + ((out + <usize>c) << 2);
             let where = arg != 0 ? v128.load(argAt) : i32x4.splat(0);
