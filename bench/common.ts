@@ -16,7 +16,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { compile, loadModule, type ModelClass, type ModelInstance } from "../compiler/index.ts";
-import { sgd } from "../runtime/index.ts";
+import { kernelSet, sgd, useKernels } from "../runtime/index.ts";
+import { profile, profileLine } from "./profile.ts";
 import { registerTfGradients } from "./tfjs-gradients.ts";
 
 export { tf };
@@ -151,6 +152,8 @@ export interface ModelBench {
 export interface Row {
   task: string;
   nnc: number;
+  /** nnc with the plain-JavaScript kernels (the fallback). */
+  nncJs: number;
   cpu: number;
   wasm: number;
 }
@@ -189,14 +192,19 @@ export async function benchModel(b: ModelBench): Promise<Section> {
     agree.nnc = { loss, params: Object.fromEntries(Object.entries(m.params).map(([k, v]) => [k, Float32Array.from(v)])) };
   }
 
-  // --- nnc: generic code, then code specialised for the dims. ---
+  // --- nnc: generic code, then code specialised for the dims, then generic code on the plain-JS kernels. ---
   const nnc: Record<string, number> = {};
   const nncSpec: Record<string, number> = {};
-  for (const [label, out, M1, MN] of [
-    ["generic", nnc, Generic, Generic],
-    ["specialised", nncSpec, compileModel(b.source, b.model, dims1), compileModel(b.source, b.model, dimsN)],
+  const nncJs: Record<string, number> = {};
+  const kernels = kernelSet();
+  for (const [label, out, set, M1, MN] of [
+    ["generic", nnc, kernels, Generic, Generic],
+    ["specialised", nncSpec, kernels, compileModel(b.source, b.model, dims1), compileModel(b.source, b.model, dimsN)],
+    ["generic, JS kernels", nncJs, "js", Generic, Generic],
   ] as const) {
     const R = b.runs.nnc;
+    // Models allocate their arrays where the active set's products read them best, so the set is chosen before they are made.
+    useKernels(set);
     const m = new MN({ seed: 0 });
     copyParams(m);
     const opt = sgd({ lr: LR });
@@ -206,7 +214,13 @@ export async function benchModel(b: ModelBench): Promise<Section> {
     copyParams(m1);
     out.infer1 = time(R.infer1, (i) => m1.forward({ [b.input]: single[i % single.length]! }, dims1));
     log(`  nnc ${label}: train ${ms(out.train)} ms, infer b1 ${ms(out.infer1)} ms, b${b.batch} ${ms(out.inferN)} ms`);
+    if (label === "generic") {
+      // Separate, profiled runs: per-kernel GFLOP/s and the share of the step spent outside the kernels.
+      notes.push(`nnc ${kernels} kernels, train step: ${profileLine(profile(R.train[1], (i) => nncTrainStep(m, opt, b.batches[i % b.batches.length]!)))}.`);
+      notes.push(`nnc ${kernels} kernels, inference b${b.batch}: ${profileLine(profile(R.inferN[1], (i) => m.forward({ [b.input]: b.batches[i % b.batches.length]!.x }, dimsN)))}.`);
+    }
   }
+  useKernels(kernels);
 
   // --- TF.js, cpu then wasm. ---
   const makeVars = (): Vars => {
@@ -259,9 +273,9 @@ export async function benchModel(b: ModelBench): Promise<Section> {
   const cpu = tfResults.cpu!;
   const wasm = tfResults.wasm!;
   const rows: Row[] = [
-    { task: `train step, batch ${b.batch}${patched ? " (wasm patched)" : ""}`, nnc: nnc.train!, cpu: cpu.train!, wasm: wasm.train! },
-    { task: "inference, batch 1", nnc: nnc.infer1!, cpu: cpu.infer1!, wasm: wasm.infer1! },
-    { task: `inference, batch ${b.batch}`, nnc: nnc.inferN!, cpu: cpu.inferN!, wasm: wasm.inferN! },
+    { task: `train step, batch ${b.batch}${patched ? " (wasm patched)" : ""}`, nnc: nnc.train!, nncJs: nncJs.train!, cpu: cpu.train!, wasm: wasm.train! },
+    { task: "inference, batch 1", nnc: nnc.infer1!, nncJs: nncJs.infer1!, cpu: cpu.infer1!, wasm: wasm.infer1! },
+    { task: `inference, batch ${b.batch}`, nnc: nnc.inferN!, nncJs: nncJs.inferN!, cpu: cpu.inferN!, wasm: wasm.inferN! },
   ];
   const specDims = Object.entries(dimsN).map(([k, v]) => `${k} ${v}`).join(", ");
   notes.push(`nnc code specialised (${specDims}; batch 1 for b1): train ${ms(nncSpec.train!)} ms, inference b1 ${ms(nncSpec.infer1!)} ms, b${b.batch} ${ms(nncSpec.inferN!)} ms.`);
@@ -289,15 +303,17 @@ export async function benchModel(b: ModelBench): Promise<Section> {
 /** One markdown table for all sections (a "model" column groups the rows), then each section's notes. */
 export function report(title: string, sections: Section[]): string[] {
   const table = [
-    ["model", "task", "nnc ms", "tfjs-cpu ms", "ratio", "tfjs-wasm ms", "ratio"],
-    ...sections.flatMap((s) => s.rows.map((r, i) => [i === 0 ? s.name : "", r.task, ms(r.nnc), ms(r.cpu), ratio(r.nnc, r.cpu), ms(r.wasm), ratio(r.nnc, r.wasm)])),
+    ["model", "task", "nnc ms", "tfjs-cpu ms", "ratio", "tfjs-wasm ms", "ratio", "speed-up", "nnc-js ms", "ratio"],
+    ...sections.flatMap((s) => s.rows.map((r, i) => [i === 0 ? s.name : "", r.task, ms(r.nnc), ms(r.cpu), ratio(r.nnc, r.cpu), ms(r.wasm), ratio(r.nnc, r.wasm), ratio(r.wasm, r.nnc), ms(r.nncJs), ratio(r.nncJs, r.wasm)])),
   ];
   const left = 2;
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i < left ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
   const out = [title, line(table[0]!), `|${widths.map((w, i) => (i < left ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`];
   for (const r of table.slice(1)) out.push(line(r));
-  out.push("ratio = nnc / TF.js (below 1: nnc faster). nnc: generic code (batch and dims at run time).");
+  out.push(
+    `ratio = nnc / TF.js (below 1: nnc faster); speed-up = tfjs-wasm / nnc. nnc: generic code (batch and dims at run time) on the ${kernelSet()} kernels; nnc-js: the same code on the plain-JavaScript kernels (the fallback), its ratio against tfjs-wasm.`,
+  );
   for (const s of sections) {
     out.push("", `${s.name}:`);
     for (const n of s.notes) out.push(`- ${n}`);

@@ -445,3 +445,28 @@ function storeStrided(
       c[i] = accumulate ? c[i]! + tile[r * 4 + q]! : tile[r * 4 + q]!;
     }
 }
+
+/**
+ * C (+)= A[k×m]ᵀ · B[k×n] on sub-matrices: element (p, i) of the stored A at
+ * aOff + p·lda + i, row p of B at bOff + p·ldb, row i of C at cOff + i·ldc.
+ * Per-head gradients of attention (Pᵀ·dO, dSᵀ·Q) use it.
+ */
+export function gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  for (let i = 0; i < m; i += 4) {
+    const i1 = i + 1 < m ? 1 : 0, i2 = i + 2 < m ? 2 : i1, i3 = i + 3 < m ? 3 : i2;
+    for (let j = 0; j < n; j += 4) {
+      const j1 = j + 1 < n ? 1 : 0, j2 = j + 2 < n ? 2 : j1, j3 = j + 3 < n ? 3 : j2;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0, ap = aOff + i, bp = bOff + j; p < k; p++, ap += lda, bp += ldb) {
+        const x0 = a[ap]!, x1 = a[ap + i1]!, x2 = a[ap + i2]!, x3 = a[ap + i3]!;
+        const y0 = b[bp]!, y1 = b[bp + j1]!, y2 = b[bp + j2]!, y3 = b[bp + j3]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      storeStrided(c, cOff + i * ldc + j, ldc, m - i, n - j, accumulate, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+    }
+  }
+}

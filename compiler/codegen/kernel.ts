@@ -171,6 +171,15 @@ export class KernelBuilder {
     this.lines.push("  ".repeat(this.depth) + code);
   }
 
+  /** Emits `header {`, the lines `body` emits one level deeper, then `}`. */
+  block(header: string, body: () => void): void {
+    this.line(`${header} {`);
+    this.depth++;
+    body();
+    this.depth--;
+    this.line("}");
+  }
+
   /** Emits several lines (a template literal), keeping their relative indentation. */
   code(text: string): void {
     const ls = text.replace(/^\n+|\s+$/g, "").split("\n");

@@ -193,7 +193,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
 
   const workspace = (plan: Plan, field: string, typeName: string) => {
     const fields = plan.slots.map((s) => `${s.name}: ${s.dtype === "i32" ? "Int32Array" : "Float32Array"}`).join("; ");
-    const allocs = plan.slots.map((s) => `${s.name}: new ${s.dtype === "i32" ? "Int32Array" : "Float32Array"}(${s.sizes.length === 1 ? s.sizes[0] : `Math.max(${s.sizes.join(", ")})`})`).join(", ");
+    const allocs = plan.slots.map((s) => `${s.name}: rt.${s.dtype}(${s.sizes.length === 1 ? s.sizes[0] : `Math.max(${s.sizes.join(", ")})`})`).join(", ");
     const same = wsKey.map((k) => `w.${k} === ${k}`).join(" && ");
     return {
       type: `{ ${wsKey.map((k) => `${k}: number`).join("; ")}${fields ? "; " + fields : ""} }`,
@@ -317,9 +317,9 @@ class ${className} {
 
   constructor(options: { seed?: number } = {}) {
     this.#rng = new rt.Rng(options.seed ?? 0);
-    this.#P = [${p.params.map((prm) => `new Float32Array(${prm.shape.reduce((a, b) => a * b, 1)})`).join(", ")}];
+    this.#P = [${p.params.map((prm) => `rt.f32(${prm.shape.reduce((a, b) => a * b, 1)})`).join(", ")}];
     this.params = { ${p.params.map((prm) => `[${q(prm.name)}]: this.#P[${prm.index}]!`).join(", ")} };
-    ${trainPlan ? `this.#G = [${p.params.map((prm) => `new Float32Array(${prm.shape.reduce((a, b) => a * b, 1)})`).join(", ")}];` : ""}
+    ${trainPlan ? `this.#G = [${p.params.map((prm) => `rt.f32(${prm.shape.reduce((a, b) => a * b, 1)})`).join(", ")}];` : ""}
     ${trainPlan ? `this.grads = { ${p.params.map((prm) => `[${q(prm.name)}]: this.#G[${prm.index}]!`).join(", ")} };` : ""}
     ${inits}
   }

@@ -1,7 +1,8 @@
 // Code for multi-head scaled dot-product attention (spec §5): projections as
-// products over all rows, then per example and head the scores, softmax
-// (with the causal mask) and weighted sum as loops; the output projection
-// is one more product. Training keeps Q, K, V, the attention weights and
+// products over all rows, then per example and head the scores and the
+// weighted sum as strided products over the head's columns, with the
+// softmax (and causal and length masks) as loops between them; the output
+// projection is one more product. Training keeps Q, K, V, the attention weights and
 // the heads' concatenated output for the backward pass.
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import type { LayerEmit } from "./layer.ts";
@@ -49,32 +50,23 @@ export const attentionEmit: LayerEmit = {
     k.line(`rt.gemm(${k.B} * ${T}, ${d}, ${d}, ${q}, ${k.param("query.kernel")}, ${Q}, ${k.param("query.bias")}, 0, false);`);
     k.line(`rt.gemm(${k.B} * ${S}, ${d}, ${d}, ${kv}, ${k.param("key.kernel")}, ${K}, ${k.param("key.bias")}, 0, false);`);
     k.line(`rt.gemm(${k.B} * ${S}, ${d}, ${d}, ${kv}, ${k.param("value.kernel")}, ${V}, ${k.param("value.bias")}, 0, false);`);
+    // Per example and head: scores Q·Kᵀ and the weighted sum P·V as strided products over the head's columns.
     k.code(`
       for (let b = 0; b < ${k.B}; b++) for (let h = 0; h < ${heads}; h++) {
-        const hc = h * ${kd};
+        const hc = h * ${kd}, qb = b * ${T} * ${d} + hc, kb = b * ${S} * ${d} + hc, pb = (b * ${heads} + h) * ${T} * ${S};
+        rt.gemmTransBStrided(${T}, ${kd}, ${S}, ${Q}, qb, ${d}, ${K}, kb, ${d}, ${P}, pb, ${S}, false);
         for (let t = 0; t < ${T}; t++) {
-          const qo = (b * ${T} + t) * ${d} + hc, po = ((b * ${heads} + h) * ${T} + t) * ${S};
+          const po = pb + t * ${S};
           const visible = ${visibleKeys};
           let m = -Infinity;
-          for (let s = 0; s < visible; s++) {
-            const ko = (b * ${S} + s) * ${d} + hc;
-            let a = 0;
-            for (let c = 0; c < ${kd}; c++) a += ${Q}[qo + c] * ${K}[ko + c];
-            a *= ${scale};
-            ${P}[po + s] = a;
-            if (a > m) m = a;
-          }
+          for (let s = 0; s < visible; s++) { const a = ${P}[po + s] * ${scale}; ${P}[po + s] = a; if (a > m) m = a; }
           let sum = 0;
           for (let s = 0; s < visible; s++) { const e = Math.exp(${P}[po + s] - m); ${P}[po + s] = e; sum += e; }
           const inv = 1 / sum;
           for (let s = 0; s < visible; s++) ${P}[po + s] *= inv;
           for (let s = visible; s < ${S}; s++) ${P}[po + s] = 0;
-          for (let c = 0; c < ${kd}; c++) {
-            let a = 0;
-            for (let s = 0; s < visible; s++) a += ${P}[po + s] * ${V}[(b * ${S} + s) * ${d} + hc + c];
-            ${O}[qo + c] = a;
-          }
         }
+        rt.gemmStrided(${T}, ${S}, ${kd}, ${P}, pb, ${S}, ${V}, kb, ${d}, ${O}, qb, ${d}, false);
       }
     `);
     k.line(`rt.gemm(${k.B} * ${T}, ${d}, ${d}, ${O}, ${k.param("output.kernel")}, ${k.output.name}, ${k.param("output.bias")}, 0, false);`);
@@ -90,36 +82,30 @@ export const attentionEmit: LayerEmit = {
     const dQ = k.aux("dq", Td.mul(d));
     const dK = k.aux("dk", Sd.mul(d));
     const dV = k.aux("dv", Sd.mul(d));
-    const dP = k.aux("dweights", Sd); // one row of score gradients per example
+    const dP = k.aux("dweights", Td.mul(Sd)); // score gradients of one head at a time, per example
     const biasGrad = (name: string, src: string, rows: string) => biasGradLoop(k, src, rows, d, name);
     // Output projection.
     k.line(`rt.gemmTransA(${d}, ${k.B} * ${T}, ${d}, ${O}, ${dy}, ${k.paramGrad("output.kernel")}, false);`);
     biasGrad("output.bias", dy, `${k.B} * ${T}`);
     k.line(`rt.gemmTransB(${k.B} * ${T}, ${d}, ${d}, ${dy}, ${k.param("output.kernel")}, ${dO}, false);`);
-    // Through the weighted sum and the softmax, per example and head.
+    // Through the weighted sum and the softmax, per example and head, as strided products:
+    // dP = dO·Vᵀ, dV = Pᵀ·dO, dS = P ⊙ (dP − rowsum(dP ⊙ P))·scale, dQ = dS·K, dK = dSᵀ·Q.
+    // Each (example, head) block of dQ, dK and dV is written once, so the products overwrite.
     k.code(`
-      ${dK}.fill(0, 0, ${k.B} * ${S} * ${d});
-      ${dV}.fill(0, 0, ${k.B} * ${S} * ${d});
       for (let b = 0; b < ${k.B}; b++) for (let h = 0; h < ${heads}; h++) {
-        const hc = h * ${kd}, pr = b * ${S};
+        const hc = h * ${kd}, qb = b * ${T} * ${d} + hc, kb = b * ${S} * ${d} + hc, pb = (b * ${heads} + h) * ${T} * ${S}, sb = b * ${T} * ${S};
+        rt.gemmTransBStrided(${T}, ${kd}, ${S}, ${dO}, qb, ${d}, ${V}, kb, ${d}, ${dP}, sb, ${S}, false);
+        rt.gemmTransAStrided(${S}, ${T}, ${kd}, ${P}, pb, ${S}, ${dO}, qb, ${d}, ${dV}, kb, ${d}, false);
         for (let t = 0; t < ${T}; t++) {
-          const qo = (b * ${T} + t) * ${d} + hc, po = ((b * ${heads} + h) * ${T} + t) * ${S};
+          const po = pb + t * ${S}, so = sb + t * ${S};
           const visible = ${visibleKeys};
           let dot = 0;
-          for (let s = 0; s < visible; s++) {
-            const vo = (b * ${S} + s) * ${d} + hc, p = ${P}[po + s];
-            let a = 0;
-            for (let c = 0; c < ${kd}; c++) { a += ${dO}[qo + c] * ${V}[vo + c]; ${dV}[vo + c] += p * ${dO}[qo + c]; }
-            ${dP}[pr + s] = a;
-            dot += a * p;
-          }
-          for (let c = 0; c < ${kd}; c++) ${dQ}[qo + c] = 0;
-          for (let s = 0; s < visible; s++) {
-            const ko = (b * ${S} + s) * ${d} + hc;
-            const g = ${P}[po + s] * (${dP}[pr + s] - dot) * ${scale};
-            for (let c = 0; c < ${kd}; c++) { ${dQ}[qo + c] += g * ${K}[ko + c]; ${dK}[ko + c] += g * ${Q}[qo + c]; }
-          }
+          for (let s = 0; s < visible; s++) dot += ${dP}[so + s] * ${P}[po + s];
+          for (let s = 0; s < visible; s++) ${dP}[so + s] = ${P}[po + s] * (${dP}[so + s] - dot) * ${scale};
+          for (let s = visible; s < ${S}; s++) ${dP}[so + s] = 0;
         }
+        rt.gemmStrided(${T}, ${S}, ${kd}, ${dP}, sb, ${S}, ${K}, kb, ${d}, ${dQ}, qb, ${d}, false);
+        rt.gemmTransAStrided(${S}, ${T}, ${kd}, ${dP}, sb, ${S}, ${Q}, qb, ${d}, ${dK}, kb, ${d}, false);
       }
     `);
     // Input projections: weights, biases, and the inputs' gradients (q and kv are one tensor in self-attention).

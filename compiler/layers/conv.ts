@@ -2,7 +2,7 @@ import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.
 import { product } from "../shapes/dim.ts";
 import type { LayerDef, LayerEmit } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
-import { actCode, biasGradLoop, guard, leakyEpilogueLoop, optionPerAxis, preActivationGrad, windowGeometry, windowLoops } from "./emit-helpers.ts";
+import { actCode, biasGradLoop, guard, leakyEpilogueLoop, optionPerAxis, preActivationGrad, windowArgs, windowGeometry, windowLoops } from "./emit-helpers.ts";
 
 /** The window geometry of a conv op, from its checked options. */
 function geometry(k: KernelBuilder, rank: number) {
@@ -12,12 +12,20 @@ function geometry(k: KernelBuilder, rank: number) {
   return { axes, channels, patch, rows, filters: k.options.filters as number };
 }
 
+/** The window as the runtime's window-kernel arguments. */
+function convWindow(k: KernelBuilder, g: ReturnType<typeof geometry>): string {
+  return windowArgs(k, g.axes, g.channels);
+}
+
 /**
- * Convolution as a product: the input's windows are laid out as rows of a
- * column buffer (im2col, loops fully specialised), then one register-blocked
- * product with the [window·C, filters] kernel applies bias and activation.
- * Backward reuses the column buffer: dK = colᵀ·dY, then dcol = dY·Kᵀ is
- * scattered back to the input (col2im) only when the input needs a gradient.
+ * Convolution as a product. With the WebAssembly kernels the forward pass
+ * and the filter gradient are implicit products that read the input's
+ * windows in place (rt.conv, rt.convFilterGrad). Otherwise the windows are
+ * laid out as rows of a column buffer (im2col, loops fully specialised
+ * here), then one register-blocked product with the [window·C, filters]
+ * kernel applies bias and activation, and backward reuses the column
+ * buffer: dK = colᵀ·dY. Either way dcol = dY·Kᵀ is scattered back to the
+ * input (col2im) only when the input needs a gradient.
  */
 function convEmit(rank: number): LayerEmit {
   return {
@@ -26,35 +34,43 @@ function convEmit(rank: number): LayerEmit {
       const g = geometry(k, rank);
       const x = k.input(0).name;
       const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
-      k.line(`let q = 0;`);
-      windowLoops(k, g.axes, g.channels, {
-        perCell: ({ inside, at }) =>
-          inside === "true"
-            ? g.channels === 1
-              ? `${col}[q++] = ${x}[${at}];`
-              : `for (let c = 0; c < ${g.channels}; c++) ${col}[q++] = ${x}[${at} + c];`
-            : g.channels === 1
-              ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
-              : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
-      });
       const bias = k.hasParam("bias") ? k.param("bias") : "null";
-      k.line(`rt.gemm(${g.rows}, ${g.patch}, ${g.filters}, ${col}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
+      // The implicit product where the runtime has it (no column buffer); else im2col and one product.
+      k.block(`if (!rt.conv(${x}, ${k.param("kernel")}, ${bias}, ${k.output.name}, ${actCode(k)}, ${g.filters}, ${convWindow(k, g)}))`, () => {
+        k.block(`if (!rt.im2col(${x}, ${col}, ${convWindow(k, g)}))`, () => {
+          k.line(`let q = 0;`);
+          windowLoops(k, g.axes, g.channels, {
+            perCell: ({ inside, at }) =>
+              inside === "true"
+                ? g.channels === 1
+                  ? `${col}[q++] = ${x}[${at}];`
+                  : `for (let c = 0; c < ${g.channels}; c++) ${col}[q++] = ${x}[${at} + c];`
+                : g.channels === 1
+                  ? `${col}[q++] = ${inside} ? ${x}[${at}] : 0;`
+                  : `if (${inside}) { for (let c = 0; c < ${g.channels}; c++) ${col}[q + c] = ${x}[${at} + c]; } else ${col}.fill(0, q, q + ${g.channels}); q += ${g.channels};`,
+          });
+        });
+        k.line(`rt.gemm(${g.rows}, ${g.patch}, ${g.filters}, ${col}, ${k.param("kernel")}, ${k.output.name}, ${bias}, ${actCode(k)}, false);`);
+      });
       leakyEpilogueLoop(k, k.output.name, k.rows(k.outShape));
     },
     backward(k) {
       const g = geometry(k, rank);
       const col = k.aux("col", product(k.outShape.slice(0, rank)).mul(g.patch));
       const dy = preActivationGrad(k);
-      k.line(`rt.gemmTransA(${g.patch}, ${g.rows}, ${g.filters}, ${col}, ${dy}, ${k.paramGrad("kernel")}, false);`);
+      // rt.convFilterGrad succeeds exactly where rt.conv did in the forward pass, which then left the column buffer unfilled.
+      k.line(`if (!rt.convFilterGrad(${k.input(0).name}, ${dy}, ${k.paramGrad("kernel")}, ${g.filters}, ${convWindow(k, g)})) rt.gemmTransA(${g.patch}, ${g.rows}, ${g.filters}, ${col}, ${dy}, ${k.paramGrad("kernel")}, false);`);
       if (k.hasParam("bias")) biasGradLoop(k, dy, g.rows, g.filters);
       const dx = k.inputGrad(0);
       if (!dx) return;
       // The column buffer is free once dK is computed: it receives dcol.
       k.line(`rt.gemmTransB(${g.rows}, ${g.filters}, ${g.patch}, ${dy}, ${k.param("kernel")}, ${col}, false);`);
       if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
-      k.line(`let q = 0;`);
-      windowLoops(k, g.axes, g.channels, {
-        perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,
+      k.block(`if (!rt.col2im(${dx}, ${col}, ${convWindow(k, g)}))`, () => {
+        k.line(`let q = 0;`);
+        windowLoops(k, g.axes, g.channels, {
+          perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,
+        });
       });
     },
   };

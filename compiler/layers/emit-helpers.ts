@@ -26,7 +26,8 @@ export function preActivationGrad(k: KernelBuilder): string {
   const dy = k.outputGrad;
   if (!k.epilogue) return dy;
   const y = k.output.name;
-  k.line(`for (let i = 0; i < ${k.rows(k.outShape)}; i++) ${dy}[i] = ${k.activationGrad(`${dy}[i]`, `${y}[i]`)};`);
+  const loop = `for (let i = 0; i < ${k.rows(k.outShape)}; i++) ${dy}[i] = ${k.activationGrad(`${dy}[i]`, `${y}[i]`)};`;
+  k.line(k.epilogue === "relu" ? `if (!rt.reluGrad(${dy}, ${y}, ${k.rows(k.outShape)})) ${loop}` : loop);
   return dy;
 }
 
@@ -34,8 +35,10 @@ export function preActivationGrad(k: KernelBuilder): string {
 export function biasGradLoop(k: KernelBuilder, dy: string, rows: string, width: number, param = "bias"): void {
   const g = k.paramGrad(param);
   k.code(`
-    ${g}.fill(0);
-    for (let r = 0, o = 0; r < ${rows}; r++) for (let j = 0; j < ${width}; j++, o++) ${g}[j] += ${dy}[o];
+    if (!rt.columnSums(${dy}, ${rows}, ${width}, ${g})) {
+      ${g}.fill(0);
+      for (let r = 0, o = 0; r < ${rows}; r++) for (let j = 0; j < ${width}; j++, o++) ${g}[j] += ${dy}[o];
+    }
   `);
 }
 
@@ -67,6 +70,16 @@ export const copyEmit: LayerEmit = {
     else k.line(`for (let i = 0; i < ${n}; i++) ${dx}[i] += ${k.outputGrad}[i];`);
   },
 };
+
+/**
+ * A window as the runtime's window-kernel arguments (WindowArgs): B, C, then
+ * lengths, outputs, kernel, stride, dilation and padding per axis, outer axes
+ * padded with 1s (0 for padding).
+ */
+export function windowArgs(k: KernelBuilder, axes: WindowAxis[], channels: number): string {
+  const pad = (f: (a: WindowAxis) => string | number, fill: string) => [...Array(3 - axes.length).fill(fill), ...axes.map(f)];
+  return [k.B, channels, ...pad((a) => a.len, "1"), ...pad((a) => a.out, "1"), ...pad((a) => a.k, "1"), ...pad((a) => a.s, "1"), ...pad((a) => a.d, "1"), ...pad((a) => a.before, "0")].join(", ");
+}
 
 /** One spatial axis of a sliding window, as JavaScript expressions. */
 export interface WindowAxis {

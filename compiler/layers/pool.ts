@@ -1,7 +1,7 @@
 import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.ts";
 
 import type { LayerDef, LayerEmit } from "./layer.ts";
-import { guard, windowGeometry, windowLoops } from "./emit-helpers.ts";
+import { guard, windowArgs, windowGeometry, windowLoops } from "./emit-helpers.ts";
 import { product } from "../shapes/dim.ts";
 
 /**
@@ -23,10 +23,12 @@ function poolEmit(kind: "max" | "avg", rank: number): LayerEmit {
       const y = k.output.name;
       if (kind === "max") {
         const arg = k.training ? k.aux("argmax", product(k.outShape), "i32") : undefined;
-        windowLoops(k, axes, C, {
-          perRow: (row) => `const o = ${row} * ${C}; for (let c = 0; c < ${C}; c++) ${y}[o + c] = -Infinity;`,
-          perCell: ({ inside, at }) => guard(inside, `for (let c = 0; c < ${C}; c++) { const v = ${x}[${at} + c]; if (v > ${y}[o + c]) { ${y}[o + c] = v;${arg ? ` ${arg}[o + c] = ${at} + c;` : ""} } }`),
-        });
+        k.block(`if (!rt.maxPool(${x}, ${y}, ${arg ?? "null"}, ${windowArgs(k, axes, C)}))`, () =>
+          windowLoops(k, axes, C, {
+            perRow: (row) => `const o = ${row} * ${C}; for (let c = 0; c < ${C}; c++) ${y}[o + c] = -Infinity;`,
+            perCell: ({ inside, at }) => guard(inside, `for (let c = 0; c < ${C}; c++) { const v = ${x}[${at} + c]; if (v > ${y}[o + c]) { ${y}[o + c] = v;${arg ? ` ${arg}[o + c] = ${at} + c;` : ""} } }`),
+          }),
+        );
       } else {
         const inv = k.training ? k.aux("inverseCount", perRowCount(k)) : undefined;
         windowLoops(k, axes, C, {
@@ -43,7 +45,7 @@ function poolEmit(kind: "max" | "avg", rank: number): LayerEmit {
       if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
       if (kind === "max") {
         const arg = k.aux("argmax", product(k.outShape), "i32");
-        k.line(`for (let i = 0; i < ${k.rows(k.outShape)}; i++) ${dx}[${arg}[i]] += ${dy}[i];`);
+        k.line(`if (!rt.scatterAdd(${dx}, ${arg}, ${dy}, ${k.rows(k.outShape)})) for (let i = 0; i < ${k.rows(k.outShape)}; i++) ${dx}[${arg}[i]] += ${dy}[i];`);
         return;
       }
       const { axes, channels: C } = geometry(k);

@@ -29,8 +29,9 @@ describe("buffer planning", () => {
     const { code } = compile(readFileSync("examples/lenet.nn", "utf8"), { filename: "lenet.nn" });
     const workspace = /type m0_TrainingWorkspace = \{([^}]*)\}/.exec(code!)![1]!;
     const slots = workspace.split(";").filter((f) => /s\d+:/.test(f)).length;
-    // 11 activations, 10 activation gradients and 4 saved buffers (2 column buffers, 2 argmax) share these:
-    expect(slots).toBeLessThan(12);
+    // 11 activations, 10 activation gradients and 4 saved buffers (2 column buffers, 2 argmax) share these.
+    // (12, not 11: each conv's input now lives until its backward, which computes the filter gradient from it.)
+    expect(slots).toBeLessThan(13);
   });
 
   it("a training step after the first allocates no typed arrays; a new batch size allocates once", () => {

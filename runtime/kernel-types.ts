@@ -1,0 +1,41 @@
+// The interface both kernel sets implement: the plain-JavaScript products
+// (runtime/matmul.ts) and the WebAssembly SIMD ones (runtime/wasm/kernels.ts).
+// Generated code never sees it: it calls the functions runtime/kernels.ts
+// exports, which forward to the set chosen at load.
+
+/**
+ * A sliding window over up to three spatial axes, channels last, as the
+ * arguments after the two arrays: batch B, channels C, then per axis (outer
+ * axes padded with 1s) the input lengths L, output lengths O, kernel K,
+ * stride S, dilation D and padding before P.
+ */
+export type WindowArgs = [B: number, C: number, L0: number, L1: number, L2: number, O0: number, O1: number, O2: number, K0: number, K1: number, K2: number, S0: number, S1: number, S2: number, D0: number, D1: number, D2: number, P0: number, P1: number, P2: number];
+
+export interface Kernels {
+  readonly name: "js" | "wasm";
+  /** A zeroed array for a model's parameters, gradients or workspaces, placed where this set's products read it fastest. */
+  f32(n: number): Float32Array;
+  i32(n: number): Int32Array;
+  gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void;
+  gemmTransA(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void;
+  gemmTransB(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void;
+  gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+  /** Writes each output position's window of x (zeros outside it) as a row of col; false where this set leaves it to the generated loops. */
+  im2col(x: Float32Array, col: Float32Array, ...window: WindowArgs): boolean;
+  /** dx += col's rows added back at their windows; false where this set leaves it to the generated loops. */
+  col2im(dx: Float32Array, col: Float32Array, ...window: WindowArgs): boolean;
+  /** Convolution forward without a column buffer, y = windows(x)·w (+ bias) (act); false where this set leaves it to im2col and gemm. */
+  conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, filters: number, ...window: WindowArgs): boolean;
+  /** The filter gradient gw = windows(x)ᵀ·dy without a column buffer; returns what `conv` returned for the same model, so a backward pass can rely on it. */
+  convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, filters: number, ...window: WindowArgs): boolean;
+  /** Max pooling (the window's dilations must be 1), with the argmax's element index in x when `arg` is given; false where the generated loops must. */
+  maxPool(x: Float32Array, y: Float32Array, arg: Int32Array | null, ...window: WindowArgs): boolean;
+  /** dx[arg[i]] += dy[i] for i < n; false where the generated loop must. */
+  scatterAdd(dx: Float32Array, arg: Int32Array, dy: Float32Array, n: number): boolean;
+  /** dy[i] = y[i] > 0 ? dy[i] : 0 for i < n; false where the generated loop must. */
+  reluGrad(dy: Float32Array, y: Float32Array, n: number): boolean;
+  /** dst = the column sums of src [rows × width]; false where the generated loop must. */
+  columnSums(src: Float32Array, rows: number, width: number, dst: Float32Array): boolean;
+  gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+  gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+}

@@ -1,0 +1,150 @@
+// Chooses the product kernels at load: WebAssembly SIMD where the engine
+// validates the module, the plain-JavaScript ones otherwise. NNC_KERNELS=js
+// (or wasm) in the environment forces a set, and `useKernels` switches it
+// at run time (tests run the same models on both). The exported functions
+// keep the signatures generated code calls.
+import * as js from "./matmul.ts";
+import type { Kernels, WindowArgs } from "./kernel-types.ts";
+import { WasmKernels, simdSupported } from "./wasm/kernels.ts";
+
+export type KernelSet = Kernels["name"];
+
+/** The plain-JavaScript products (runtime/matmul.ts), the fallback. */
+export const jsKernels: Kernels = {
+  name: "js",
+  f32: (n) => new Float32Array(n),
+  i32: (n) => new Int32Array(n),
+  gemm: js.gemm,
+  gemmTransA: js.gemmTransA,
+  gemmTransB: js.gemmTransB,
+  gemmStrided: js.gemmStrided,
+  gemmTransAStrided: js.gemmTransAStrided,
+  // The generated code's own loops, specialised for each layer's window, are the JavaScript im2col and col2im.
+  im2col: () => false,
+  col2im: () => false,
+  conv: () => false,
+  convFilterGrad: () => false,
+  maxPool: () => false,
+  scatterAdd: () => false,
+  reluGrad: () => false,
+  columnSums: () => false,
+  gemmTransBStrided: js.gemmTransBStrided,
+};
+
+let wasm: WasmKernels | undefined;
+
+/** The WebAssembly kernels (created once per realm), or undefined without SIMD. */
+export function wasmKernels(): WasmKernels | undefined {
+  if (!wasm && simdSupported()) wasm = new WasmKernels();
+  return wasm;
+}
+
+function requested(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.NNC_KERNELS;
+}
+
+function choose(set: string | undefined): Kernels {
+  if (set === "js") return jsKernels;
+  const w = wasmKernels();
+  if (set === "wasm" && !w) throw new Error("NNC_KERNELS=wasm, but this engine does not support WebAssembly SIMD");
+  if (set !== undefined && set !== "wasm") throw new Error(`NNC_KERNELS must be 'js' or 'wasm', not '${set}'`);
+  return w ?? jsKernels;
+}
+
+let active: Kernels = choose(requested());
+
+/** Which kernel set runs the products now. */
+export function kernelSet(): KernelSet {
+  return active.name;
+}
+
+/**
+ * Switches the kernel set for products and for arrays allocated from now on;
+ * returns the previous set. An object implementing Kernels is used as given
+ * (the benchmarks pass a timing wrapper).
+ */
+export function useKernels(set: KernelSet | Kernels): KernelSet {
+  const previous = active.name;
+  active = typeof set === "string" ? choose(set) : set;
+  return previous;
+}
+
+/** The active kernel set itself. */
+export function activeKernels(): Kernels {
+  return active;
+}
+
+/** A zeroed Float32Array for a model (in the WebAssembly memory when the SIMD kernels are active and it can be shared). */
+export function f32(n: number): Float32Array {
+  return active.f32(n);
+}
+
+export function i32(n: number): Int32Array {
+  return active.i32(n);
+}
+
+/** See runtime/matmul.ts for each product's contract; both sets implement it. */
+export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void {
+  active.gemm(m, k, n, a, b, c, bias, act, accumulate);
+}
+
+export function gemmTransA(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+  active.gemmTransA(m, k, n, a, b, c, accumulate);
+}
+
+export function gemmTransB(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+  active.gemmTransB(m, k, n, a, b, c, accumulate);
+}
+
+export function gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  active.gemmStrided(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+}
+
+/** Lays out conv windows as rows of col, returning false where the generated loops must (the JS set). */
+export function im2col(x: Float32Array, col: Float32Array, ...window: WindowArgs): boolean {
+  return active.im2col(x, col, ...window);
+}
+
+/** Adds col's rows back into dx at their windows, returning false where the generated loops must. */
+export function col2im(dx: Float32Array, col: Float32Array, ...window: WindowArgs): boolean {
+  return active.col2im(dx, col, ...window);
+}
+
+/** A convolution's forward pass without a column buffer, returning false where im2col and gemm must (the JS set). */
+export function conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, filters: number, ...window: WindowArgs): boolean {
+  return active.conv(x, w, bias, y, act, filters, ...window);
+}
+
+/** A convolution's filter gradient without a column buffer; true exactly where `conv` was for the same model. */
+export function convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, filters: number, ...window: WindowArgs): boolean {
+  return active.convFilterGrad(x, dy, gw, filters, ...window);
+}
+
+/** Max pooling, returning false where the generated loops must (the JS set). */
+export function maxPool(x: Float32Array, y: Float32Array, arg: Int32Array | null, ...window: WindowArgs): boolean {
+  return active.maxPool(x, y, arg, ...window);
+}
+
+/** dx[arg[i]] += dy[i], returning false where the generated loop must. */
+export function scatterAdd(dx: Float32Array, arg: Int32Array, dy: Float32Array, n: number): boolean {
+  return active.scatterAdd(dx, arg, dy, n);
+}
+
+/** The relu gradient in place, returning false where the generated loop must. */
+export function reluGrad(dy: Float32Array, y: Float32Array, n: number): boolean {
+  return active.reluGrad(dy, y, n);
+}
+
+/** Column sums (bias gradients), returning false where the generated loop must. */
+export function columnSums(src: Float32Array, rows: number, width: number, dst: Float32Array): boolean {
+  return active.columnSums(src, rows, width, dst);
+}
+
+export function gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  active.gemmTransAStrided(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+}
+
+export function gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  active.gemmTransBStrided(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+}

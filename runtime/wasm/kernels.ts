@@ -1,0 +1,285 @@
+// The WebAssembly SIMD products behind the runtime's product signatures
+// (runtime/matmul.ts has the same functions in plain JavaScript). Operands
+// that live in the arena's memory are passed by address; any other array
+// (a caller's input, or every array where memory cannot be shared) is copied
+// into scratch space first, and a foreign C copied back after.
+import { Arena, sharedMemory } from "./arena.ts";
+import * as binary from "./binary.ts";
+import type { Kernels, WindowArgs } from "../kernel-types.ts";
+
+type GemmExport = (
+  m: number, n: number, k: number,
+  a: number, rsA: number, csA: number,
+  b: number, rsB: number, csB: number,
+  c: number, ldc: number,
+  bias: number, relu: number, accumulate: number,
+  scratch: number,
+) => void;
+
+type WindowExport = (x: number, col: number, ...window: WindowArgs) => void;
+type ConvForwardExport = (x: number, w: number, bias: number, y: number, relu: number, F: number, scratch: number, ...window: WindowArgs) => void;
+type ConvFilterGradExport = (x: number, dy: number, gw: number, F: number, scratch: number, ...window: WindowArgs) => void;
+type MaxPoolExport = (x: number, y: number, arg: number, B: number, C: number, L0: number, L1: number, L2: number, O0: number, O1: number, O2: number, K0: number, K1: number, K2: number, S0: number, S1: number, S2: number, P0: number, P1: number, P2: number) => void;
+type ConvScratchExport = (filterGrad: number, ...window: WindowArgs) => number;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  // atob exists in browsers, workers and Node ≥ 16.
+  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+}
+
+/** Whether this engine runs WebAssembly SIMD (the kernels' module validates). */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plain));
+}
+
+export class WasmKernels implements Kernels {
+  readonly name = "wasm";
+  readonly arena: Arena;
+  private readonly gemmRaw: GemmExport;
+  private readonly im2colRaw: WindowExport;
+  private readonly col2imRaw: WindowExport;
+  private readonly convForwardRaw: ConvForwardExport;
+  private readonly convFilterGradRaw: ConvFilterGradExport;
+  private readonly convScratchRaw: ConvScratchExport;
+  private readonly maxPoolRaw: MaxPoolExport;
+  private readonly scatterAddRaw: (dx: number, arg: number, dy: number, n: number) => void;
+  private readonly reluGradRaw: (dy: number, y: number, n: number) => void;
+  private readonly columnSumsRaw: (src: number, rows: number, width: number, dst: number) => void;
+  private scratchAt = 0;
+  private scratchBytes = 0;
+  /** A view of the whole memory for copies, remade when the memory's buffer changes. */
+  private heap: Float32Array = new Float32Array(0);
+
+  /** `shared: false` uses a plain memory even where a shared one exists (tests cover that path so). */
+  constructor(options: { shared?: boolean } = {}) {
+    const shared = options.shared === false ? null : sharedMemory();
+    const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
+    this.arena = new Arena(memory, shared !== null);
+    const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    this.gemmRaw = instance.exports.gemm as GemmExport;
+    this.im2colRaw = instance.exports.im2col as WindowExport;
+    this.col2imRaw = instance.exports.col2im as WindowExport;
+    this.convForwardRaw = instance.exports.convForward as ConvForwardExport;
+    this.convFilterGradRaw = instance.exports.convFilterGrad as ConvFilterGradExport;
+    this.convScratchRaw = instance.exports.convScratch as ConvScratchExport;
+    this.maxPoolRaw = instance.exports.maxPool as MaxPoolExport;
+    this.scatterAddRaw = instance.exports.scatterAdd as (dx: number, arg: number, dy: number, n: number) => void;
+    this.reluGradRaw = instance.exports.reluGrad as (dy: number, y: number, n: number) => void;
+    this.columnSumsRaw = instance.exports.columnSums as (src: number, rows: number, width: number, dst: number) => void;
+  }
+
+  /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
+  f32(n: number): Float32Array {
+    return this.arena.shared ? this.arena.f32(n) : new Float32Array(n);
+  }
+
+  i32(n: number): Int32Array {
+    return this.arena.shared ? this.arena.i32(n) : new Int32Array(n);
+  }
+
+  /** A scratch block of at least `bytes`, reused across calls. */
+  private scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      if (this.scratchBytes) this.arena.release(this.scratchAt, this.scratchBytes);
+      this.scratchBytes = Math.max(bytes, this.scratchBytes * 2, 1 << 16);
+      this.scratchAt = this.arena.alloc(this.scratchBytes);
+    }
+    return this.scratchAt;
+  }
+
+  /**
+   * C (=|+=) A·B on arbitrary strides (in elements). Each operand is an
+   * array, the element where it starts, and the span of elements it covers;
+   * operands outside the memory are copied into scratch (C in and out).
+   */
+  private run(
+    m: number, n: number, k: number,
+    a: Float32Array, aOff: number, aSpan: number, rsA: number, csA: number,
+    b: Float32Array, bOff: number, bSpan: number, rsB: number, csB: number,
+    c: Float32Array, cOff: number, cSpan: number, ldc: number,
+    bias: Float32Array | null, relu: boolean, accumulate: boolean,
+  ): void {
+    if (m === 0 || n === 0) return;
+    const arena = this.arena;
+    let aAt = arena.addressOf(a), bAt = arena.addressOf(b), cAt = arena.addressOf(c);
+    let biasAt = bias ? arena.addressOf(bias) : 0;
+    // Scratch layout: the packed B panel (k rows of 8, and a staging row), then copies of foreign operands.
+    let need = (k * 8 + 8) * 4;
+    const pack = need;
+    const slot = (foreign: boolean, span: number) => {
+      if (!foreign) return -1;
+      const at = need;
+      need += Math.ceil(span / 4) * 16;
+      return at;
+    };
+    const aSlot = slot(aAt < 0, aSpan), bSlot = slot(bAt < 0, bSpan), cSlot = slot(cAt < 0, cSpan), biasSlot = slot(biasAt < 0, n);
+    const base = this.scratch(need);
+    if (need > pack) {
+      // Checked after scratch(): growing the memory changes its buffer (and detaches a plain one's views).
+      if (this.heap.buffer !== arena.buffer) this.heap = new Float32Array(arena.buffer);
+      const heap = this.heap;
+      if (aSlot >= 0) heap.set(a.subarray(aOff, aOff + aSpan), (base + aSlot) / 4), (aAt = base + aSlot - aOff * 4);
+      if (bSlot >= 0) heap.set(b.subarray(bOff, bOff + bSpan), (base + bSlot) / 4), (bAt = base + bSlot - bOff * 4);
+      // C goes in even when overwritten: a strided C's span has elements between its rows that must come back unchanged.
+      if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
+      if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
+    }
+    this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
+    if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
+  }
+
+  /**
+   * The address of `a` (its first `n` elements), copied into scratch after
+   * `reserved` bytes when it lives outside the memory.
+   */
+  private placed(a: Float32Array, n: number, reserved: number): number {
+    const at = this.arena.addressOf(a);
+    if (at >= 0) return at;
+    const base = this.scratch(reserved + n * 4);
+    if (this.heap.buffer !== this.arena.buffer) this.heap = new Float32Array(this.arena.buffer);
+    this.heap.set(a.subarray(0, n), (base + reserved) / 4);
+    return base + reserved;
+  }
+
+  im2col(x: Float32Array, col: Float32Array, ...w: WindowArgs): boolean {
+    // Only into a column buffer in the memory: copying a whole buffer out would cost more than the loops save.
+    const colAt = this.arena.addressOf(col);
+    if (colAt < 0) return false;
+    this.im2colRaw(this.placed(x, w[0] * w[1] * w[2] * w[3] * w[4], 0), colAt, ...w);
+    return true;
+  }
+
+  col2im(dx: Float32Array, col: Float32Array, ...w: WindowArgs): boolean {
+    const dxAt = this.arena.addressOf(dx);
+    if (dxAt < 0) return false;
+    this.col2imRaw(dxAt, this.placed(col, w[0] * w[5] * w[6] * w[7] * w[8] * w[9] * w[10] * w[1], 0), ...w);
+    return true;
+  }
+
+  /**
+   * Addresses for `arrays` (first `lengths[i]` elements each): in place when
+   * in the memory, else in scratch after the kernel's own `reserved` bytes
+   * (copied in; `copyBack` copies them out afterwards). Returns the scratch base.
+   */
+  private stage(reserved: number, arrays: (Float32Array | null)[], lengths: number[], at: number[]): number {
+    let need = reserved;
+    const slots = arrays.map((a, i) => {
+      if (!a) return (at[i] = 0), -1;
+      const addr = this.arena.addressOf(a);
+      if (addr >= 0) return (at[i] = addr), -1;
+      const slot = need;
+      need += Math.ceil(lengths[i]! / 4) * 16;
+      return slot;
+    });
+    const base = this.scratch(need);
+    if (this.heap.buffer !== this.arena.buffer) this.heap = new Float32Array(this.arena.buffer);
+    slots.forEach((slot, i) => {
+      if (slot < 0) return;
+      at[i] = base + slot;
+      this.heap.set(arrays[i]!.subarray(0, lengths[i]), at[i]! / 4);
+    });
+    return base;
+  }
+
+  private copyBack(a: Float32Array, at: number, n: number): void {
+    if (this.arena.addressOf(a) < 0) a.set(this.heap.subarray(at / 4, at / 4 + n));
+  }
+
+  /**
+   * Convolution forward without a column buffer: y = windows(x)·w (+ bias)
+   * (then act). Only with a shared memory holding w: convFilterGrad decides
+   * the same way, so a backward pass never expects a column buffer that
+   * this forward did not fill.
+   */
+  conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, F: number, ...win: WindowArgs): boolean {
+    if (!this.arena.shared || this.arena.addressOf(w) < 0) return false;
+    const [B, C, L0, L1, L2, O0, O1, O2] = win;
+    const rows = B * O0 * O1 * O2;
+    const at: number[] = [];
+    const base = this.stage(this.convScratchRaw(0, ...win), [x, bias, y], [B * L0 * L1 * L2 * C, F, rows * F], at);
+    this.convForwardRaw(at[0]!, this.arena.addressOf(w), at[1]!, at[2]!, act === 1 ? 1 : 0, F, base, ...win);
+    this.copyBack(y, at[2]!, rows * F);
+    if (act >= 2) {
+      // tanh and sigmoid after the product, as in gemm.
+      const len = rows * F;
+      if (act === 2) for (let i = 0; i < len; i++) y[i] = Math.tanh(y[i]!);
+      else for (let i = 0; i < len; i++) y[i] = 1 / (1 + Math.exp(-y[i]!));
+    }
+    return true;
+  }
+
+  /** gw = windows(x)ᵀ·dy without a column buffer; decides like conv (see there). */
+  convFilterGrad(x: Float32Array, dy: Float32Array, gw: Float32Array, F: number, ...win: WindowArgs): boolean {
+    if (!this.arena.shared || this.arena.addressOf(gw) < 0) return false;
+    const [B, C, L0, L1, L2, O0, O1, O2] = win;
+    const at: number[] = [];
+    const base = this.stage(this.convScratchRaw(1, ...win), [x, dy], [B * L0 * L1 * L2 * C, B * O0 * O1 * O2 * F], at);
+    this.convFilterGradRaw(at[0]!, at[1]!, this.arena.addressOf(gw), F, base, ...win);
+    return true;
+  }
+
+  maxPool(x: Float32Array, y: Float32Array, arg: Int32Array | null, ...w: WindowArgs): boolean {
+    const arena = this.arena;
+    const yAt = arena.addressOf(y);
+    const argAt = arg ? arena.addressOf(arg) : 0;
+    if (yAt < 0 || argAt < 0) return false;
+    const [B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2, S0, S1, S2, , , , P0, P1, P2] = w;
+    // Element indices in arg are relative to x's start, so a copied x gives the same ones.
+    this.maxPoolRaw(this.placed(x, B * L0 * L1 * L2 * C, 0), yAt, argAt, B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2, S0, S1, S2, P0, P1, P2);
+    return true;
+  }
+
+  scatterAdd(dx: Float32Array, arg: Int32Array, dy: Float32Array, n: number): boolean {
+    const a = this.arena;
+    const dxAt = a.addressOf(dx), argAt = a.addressOf(arg), dyAt = a.addressOf(dy);
+    if (dxAt < 0 || argAt < 0 || dyAt < 0) return false;
+    this.scatterAddRaw(dxAt, argAt, dyAt, n);
+    return true;
+  }
+
+  reluGrad(dy: Float32Array, y: Float32Array, n: number): boolean {
+    const dyAt = this.arena.addressOf(dy), yAt = this.arena.addressOf(y);
+    if (dyAt < 0 || yAt < 0) return false;
+    this.reluGradRaw(dyAt, yAt, n);
+    return true;
+  }
+
+  columnSums(src: Float32Array, rows: number, width: number, dst: Float32Array): boolean {
+    const srcAt = this.arena.addressOf(src), dstAt = this.arena.addressOf(dst);
+    if (srcAt < 0 || dstAt < 0) return false;
+    this.columnSumsRaw(srcAt, rows, width, dstAt);
+    return true;
+  }
+
+  gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void {
+    const fused = accumulate || act <= 1;
+    this.run(m, n, k, a, 0, m * k, k, 1, b, 0, k * n, n, 1, c, 0, m * n, n, accumulate ? null : bias, fused && act === 1, accumulate);
+    if (!fused) {
+      // tanh and sigmoid are applied after the product (relu is fused into its store).
+      const len = m * n;
+      if (act === 2) for (let i = 0; i < len; i++) c[i] = Math.tanh(c[i]!);
+      else for (let i = 0; i < len; i++) c[i] = 1 / (1 + Math.exp(-c[i]!));
+    }
+  }
+
+  gemmTransA(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+    this.run(m, n, k, a, 0, k * m, 1, m, b, 0, k * n, n, 1, c, 0, m * n, n, null, false, accumulate);
+  }
+
+  gemmTransB(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+    this.run(m, n, k, a, 0, m * k, k, 1, b, 0, n * k, 1, k, c, 0, m * n, n, null, false, accumulate);
+  }
+
+  gemmStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (k - 1) * ldb + n, ldb, 1, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+
+  gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    this.run(m, n, k, a, aOff, (k - 1) * lda + m, 1, lda, b, bOff, (k - 1) * ldb + n, ldb, 1, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+
+  gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (n - 1) * ldb + k, 1, ldb, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+}

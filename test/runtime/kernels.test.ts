@@ -1,0 +1,161 @@
+// Kernel selection and the WebAssembly memory: which set runs, that a model's
+// arrays live in the memory and survive its growth, and that a model gives
+// the same results on both sets.
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { f32, kernelSet, useKernels, wasmKernels } from "../../runtime/kernels.ts";
+import { WasmKernels } from "../../runtime/wasm/kernels.ts";
+import { compileModel } from "../codegen/harness.ts";
+
+describe("kernel selection", () => {
+  it("follows NNC_KERNELS (this suite runs once per set)", () => {
+    expect(kernelSet()).toBe(process.env.NNC_KERNELS);
+  });
+
+  it("rejects an unknown NNC_KERNELS value at load", () => {
+    const run = () =>
+      execFileSync(process.execPath, ["--import", "tsx", "-e", 'import("./runtime/index.ts").then((rt) => console.log(rt.kernelSet()))'], {
+        env: { ...process.env, NNC_KERNELS: "gpu" },
+        stdio: "pipe",
+      });
+    expect(run).toThrow(/NNC_KERNELS must be 'js' or 'wasm', not 'gpu'/);
+  });
+
+  it("useKernels switches the set and returns the previous one", () => {
+    const before = kernelSet();
+    expect(useKernels("js")).toBe(before);
+    expect(kernelSet()).toBe("js");
+    expect(f32(3).buffer).toBeInstanceOf(ArrayBuffer);
+    useKernels("wasm");
+    expect(f32(3).buffer).toBe(wasmKernels()!.arena.buffer);
+    useKernels(before);
+  });
+});
+
+describe("the WebAssembly memory", () => {
+  const wasm = wasmKernels()!;
+  const arena = wasm.arena;
+
+  it("hands out zeroed, aligned blocks and reuses freed ones", () => {
+    const a = arena.alloc(100);
+    expect(a % 16).toBe(0);
+    const b = arena.alloc(40);
+    arena.release(a, 100);
+    const c = arena.alloc(64);
+    expect(c).toBe(a); // first fit: the freed block
+    arena.release(b, 40);
+    arena.release(c, 64);
+    const view = arena.f32(5);
+    expect(Array.from(view)).toEqual([0, 0, 0, 0, 0]);
+    expect(arena.addressOf(view)).toBe(view.byteOffset);
+    expect(arena.addressOf(new Float32Array(5))).toBe(-1);
+  });
+
+  it("keeps earlier arrays valid, and readable by the kernels, after it grows", () => {
+    const early = arena.f32(4);
+    early.set([1, 2, 3, 4]);
+    const size = arena.buffer.byteLength;
+    const big = arena.f32(size / 4 + 1); // cannot fit without growing
+    expect(arena.buffer.byteLength).toBeGreaterThan(size);
+    expect(early.buffer).not.toBe(arena.buffer);
+    expect(Array.from(early)).toEqual([1, 2, 3, 4]);
+    const c = arena.f32(1);
+    wasm.gemm(1, 4, 1, early, early, c, null, 0, false);
+    expect(c[0]).toBe(30);
+    big[0] = 1; // still writable
+  });
+});
+
+describe("a model on both kernel sets", () => {
+  const source = `
+model Net {
+  input x: f32[6, 6, 2]
+  target y: i32
+  logits = x -> conv2d(5, kernel: 3, padding: same) -> relu -> maxpool2d(2) -> conv2d(4, kernel: 2) -> relu -> flatten -> dense(7) -> tanh -> dense(3)
+  output logits
+  loss cross_entropy(logits, y)
+}`;
+
+  // Where memory cannot be shared (a page that is not cross-origin isolated): ordinary arrays, operands copied.
+  const plain = new WasmKernels({ shared: false });
+
+  it("keeps its params and grads arrays (in the memory) across batch sizes, with results equal to the JS set's, also without shared memory", () => {
+    const previous = kernelSet();
+    expect(plain.arena.shared).toBe(false);
+    const run = (set: "js" | "wasm" | "plain") => {
+      useKernels(set === "plain" ? plain : set);
+      const Net = compileModel(source);
+      const model = new Net({ seed: 3 });
+      const params = Object.values(model.params);
+      const results: number[] = [];
+      for (const batch of [3, 1, 700, 2]) {
+        const x = Float32Array.from({ length: batch * 72 }, (_, i) => Math.sin(i));
+        const y = Int32Array.from({ length: batch }, (_, i) => i % 3);
+        results.push(model.lossAndGrads!({ x, y }, { batch }));
+        results.push(...model.forward({ x }, { batch }).logits!.slice(0, 6));
+      }
+      expect(Object.values(model.params)).toEqual(params);
+      Object.values(model.params).forEach((p, i) => expect(p).toBe(params[i]));
+      if (set === "wasm") for (const p of [...params, ...Object.values(model.grads!)]) expect(wasmKernels()!.arena.addressOf(p)).toBeGreaterThan(0);
+      if (set === "plain") for (const p of params) expect(p.buffer).toBeInstanceOf(ArrayBuffer);
+      return { results, grads: Object.values(model.grads!).map((g) => Array.from(g)) };
+    };
+    const js = run("js");
+    for (const other of [run("wasm"), run("plain")]) {
+      for (let i = 0; i < js.results.length; i++) expect(other.results[i]).toBeCloseTo(js.results[i]!, 4);
+      js.grads.forEach((g, i) => g.forEach((v, j) => expect(other.grads[i]![j]).toBeCloseTo(v, 4)));
+    }
+    useKernels(previous);
+  });
+});
+
+describe("max pooling in WebAssembly", () => {
+  // The oracle suite pools 3 channels (scalar path); these cover the four-channel groups, overlapping
+  // partial groups, padding and strides, with and without the argmax, against a plain loop.
+  const wasm = wasmKernels()!;
+  type Axis = { len: number; k: number; s: number; p: number };
+  const cases: { C: number; axes: Axis[] }[] = [
+    { C: 4, axes: [{ len: 7, k: 2, s: 2, p: 0 }] },
+    { C: 6, axes: [{ len: 6, k: 3, s: 2, p: 1 }, { len: 5, k: 2, s: 1, p: 1 }] },
+    { C: 9, axes: [{ len: 5, k: 3, s: 2, p: 1 }, { len: 6, k: 2, s: 2, p: 0 }] },
+    { C: 5, axes: [{ len: 3, k: 2, s: 1, p: 1 }, { len: 4, k: 2, s: 2, p: 0 }, { len: 4, k: 3, s: 1, p: 1 }] },
+  ];
+  for (const { C, axes } of cases) {
+    it(`${axes.length}-D, ${C} channels, window ${axes.map((a) => a.k).join("×")}`, () => {
+      const B = 2;
+      const full = [...Array(3 - axes.length).fill({ len: 1, k: 1, s: 1, p: 0 }), ...axes] as Axis[];
+      const out = full.map((a) => Math.floor((a.len + 2 * a.p - a.k) / a.s) + 1);
+      const L = full.map((a) => a.len);
+      const x = wasm.f32(B * L[0]! * L[1]! * L[2]! * C);
+      for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 1.7) * 3;
+      const n = B * out[0]! * out[1]! * out[2]! * C;
+      const expected = new Float32Array(n), where = new Int32Array(n);
+      let o = 0;
+      for (let b = 0; b < B; b++)
+        for (let o0 = 0; o0 < out[0]!; o0++)
+          for (let o1 = 0; o1 < out[1]!; o1++)
+            for (let o2 = 0; o2 < out[2]!; o2++, o += C)
+              for (let c = 0; c < C; c++) {
+                let best = -Infinity, at = -1;
+                for (let k0 = 0; k0 < full[0]!.k; k0++)
+                  for (let k1 = 0; k1 < full[1]!.k; k1++)
+                    for (let k2 = 0; k2 < full[2]!.k; k2++) {
+                      const i = [o0 * full[0]!.s + k0 - full[0]!.p, o1 * full[1]!.s + k1 - full[1]!.p, o2 * full[2]!.s + k2 - full[2]!.p];
+                      if (i.some((v, a) => v < 0 || v >= L[a]!)) continue;
+                      const idx = (((b * L[0]! + i[0]!) * L[1]! + i[1]!) * L[2]! + i[2]!) * C + c;
+                      if (x[idx]! > best) (best = x[idx]!), (at = idx);
+                    }
+                expected[o + c] = best;
+                where[o + c] = at;
+              }
+      const win = [B, C, ...L, ...out, ...full.map((a) => a.k), ...full.map((a) => a.s), 1, 1, 1, ...full.map((a) => a.p)] as Parameters<typeof wasm.maxPool> extends [unknown, unknown, unknown, ...infer W] ? W : never;
+      const y = wasm.f32(n), arg = wasm.i32(n);
+      expect(wasm.maxPool(x, y, arg, ...win)).toBe(true);
+      expect(Array.from(y)).toEqual(Array.from(expected));
+      expect(Array.from(arg)).toEqual(Array.from(where));
+      const y2 = wasm.f32(n);
+      expect(wasm.maxPool(x, y2, null, ...win)).toBe(true);
+      expect(Array.from(y2)).toEqual(Array.from(expected));
+    });
+  }
+});
