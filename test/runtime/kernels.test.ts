@@ -159,3 +159,45 @@ describe("max pooling in WebAssembly", () => {
     });
   }
 });
+
+describe("convolutions as implicit products", () => {
+  // The oracle suite's convolutions have few filters (the kernels' packed-panel path); these add
+  // 8 and more filters (weights read in place), more channels, padding, strides and dilation, in
+  // 1-D to 3-D, and compare a training step on the WebAssembly set with the same step on the JS set.
+  const layers = [
+    { input: "f32[9, 3]", layer: "conv1d(8, kernel: 3, stride: 2, padding: same)" },
+    { input: "f32[7, 6, 5]", layer: "conv2d(11, kernel: 3, padding: same, dilation: 2)" },
+    { input: "f32[8, 7, 4]", layer: "conv2d(16, kernel: (3, 2), stride: (2, 1), padding: 1)" },
+    { input: "f32[3, 4, 5, 2]", layer: "conv3d(9, kernel: 2, padding: same)" },
+  ];
+  for (const { input, layer } of layers) {
+    it(`${layer} on ${input}: outputs and gradients equal the JS set's`, () => {
+      const source = `
+model Net {
+  input x: ${input}
+  target y: i32
+  logits = x -> dense(3) -> ${layer} -> relu -> flatten -> dense(4)
+  output logits
+  loss cross_entropy(logits, y)
+}`;
+      const previous = kernelSet();
+      const step = (set: "js" | "wasm") => {
+        useKernels(set);
+        const model = new (compileModel(source))({ seed: 5 });
+        const dims = input.slice(4, -1).split(", ").map(Number);
+        const size = dims.reduce((a, b) => a * b, 1);
+        const batch = 5;
+        const x = Float32Array.from({ length: batch * size }, (_, i) => Math.cos(i * 0.37));
+        const y = Int32Array.from({ length: batch }, (_, i) => i % 4);
+        const loss = model.lossAndGrads!({ x, y }, { batch });
+        return { loss, logits: Array.from(model.forward({ x }, { batch }).logits!), grads: Object.values(model.grads!).map((g) => Array.from(g)) };
+      };
+      const js = step("js");
+      const wasm = step("wasm");
+      useKernels(previous);
+      expect(wasm.loss).toBeCloseTo(js.loss, 5);
+      wasm.logits.forEach((v, i) => expect(v).toBeCloseTo(js.logits[i]!, 5));
+      js.grads.forEach((g, i) => g.forEach((v, j) => expect(wasm.grads[i]![j]).toBeCloseTo(v, 5)));
+    });
+  }
+});

@@ -28,21 +28,19 @@ export function maxPool(
             if (arg == 0) {
               // Inference: no argmax. pmax(best, v) keeps best unless v > best, as the generated loop does.
               const at = (b * L0 * L1 * L2 + (o0 * S0 - P0) * L1 * L2 + (o1 * S1 - P1) * L2 + o2 * S2 - P2) * C + c;
+              // The window's cells inside the input, per axis, instead of a check per cell.
+              const a0 = max(0, P0 - o0 * S0), e0 = min(K0, L0 + P0 - o0 * S0);
+              const a1 = max(0, P1 - o1 * S1), e1 = min(K1, L1 + P1 - o1 * S1);
+              const a2 = max(0, P2 - o2 * S2), e2 = min(K2, L2 + P2 - o2 * S2);
               let best = minus;
-              for (let k0 = 0; k0 < K0; k0++) {
-                const i0 = o0 * S0 + k0 - P0;
-                if (i0 < 0 || i0 >= L0) continue;
-                for (let k1 = 0; k1 < K1; k1++) {
-                  const i1 = o1 * S1 + k1 - P1;
-                  if (i1 < 0 || i1 >= L1) continue;
-                  const rowAt = x + (<usize>(at + (k0 * L1 + k1) * L2 * C) << 2);
-                  for (let k2 = 0; k2 < K2; k2++) {
-                    const i2 = o2 * S2 + k2 - P2;
-                    if (i2 < 0 || i2 >= L2) continue;
-                    best = f32x4.pmax(best, v128.load(rowAt + (<usize>(k2 * C) << 2)));
+              for (let k0 = a0; k0 < e0; k0++)
+                for (let k1 = a1; k1 < e1; k1++) {
+                  let cell = x + (<usize>(at + ((k0 * L1 + k1) * L2 + a2) * C) << 2);
+                  for (let k2 = a2; k2 < e2; k2++) {
+                    best = f32x4.pmax(best, v128.load(cell));
+                    cell += <usize>C << 2;
                   }
                 }
-              }
               v128.store(y + ((out + <usize>c) << 2), best);
               c += 4;
               continue;
