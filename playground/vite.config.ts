@@ -5,6 +5,12 @@ import { defineConfig } from "vite";
 import { mnistSlice } from "./mnist-slice-plugin.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
+/**
+ * Cross-origin isolation gives the page SharedArrayBuffer, so the training
+ * worker's tensors live in the WebAssembly kernels' memory (no copies; see
+ * docs/kernels.md). Serve the built files with the same two headers.
+ */
+export const isolationHeaders = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 /** How many MNIST digits the page bundles for training and for held-out accuracy. */
 const slice = () => mnistSlice({ train: 3000, test: 500 });
 
@@ -20,7 +26,8 @@ export default defineConfig({
   worker: { format: "es", plugins: () => [slice()], rolldownOptions: { checks: { pluginTimings: false } } },
   // Found only inside workers, these would be discovered late in dev and force a reload.
   optimizeDeps: { include: ["ts-morph", "chevrotain", "prettier/standalone", "@dagrejs/dagre", "uplot"] },
-  server: { fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
+  server: { headers: isolationHeaders, fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
+  preview: { headers: isolationHeaders },
   build: {
     outDir: fileURLToPath(new URL("../dist/playground", import.meta.url)),
     emptyOutDir: true,

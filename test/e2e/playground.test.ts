@@ -93,6 +93,8 @@ describe("the playground in Chromium", () => {
     console.log(`page load to first diagnostics: ${ms} ms`);
     expect(ms).toBeGreaterThan(0);
     await poll(() => page.locator("#status").textContent()).toMatch(/0 errors/);
+    // Isolated, so the training worker's kernels share memory with its tensors.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   });
 
   it("opens lenet.nn from the examples menu and draws its graph", async () => {

@@ -26,7 +26,8 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
       res.writeHead(404).end(`not found: ${path}`);
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    // Cross-origin isolation, as playground/vite.config.ts serves it: SharedArrayBuffer for the kernels.
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
