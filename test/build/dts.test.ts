@@ -34,10 +34,18 @@ model Scorer {
   input x: f32[4]
   output score = x -> dense(1)
 }
+
+model Speller {
+  input code: f32[4]
+  input prev: i32[T]
+  state = code -> dense(4)
+  output logits = prev -> embedding(5, 4) -> gru(4, sequences: true, initial: state) -> dense(5)
+  generate prev from logits(start: 1)
+}
 `;
 
 /** Uses of Tagger and Scorer, right and wrong: the same text checks every way of typing the import. */
-const consumer = (from: string, importLine = `import { Tagger, Scorer } from "${from}";`) => `${importLine}
+const consumer = (from: string, importLine = `import { Tagger, Scorer, Speller } from "${from}";`) => `${importLine}
 
 const m = new Tagger({ seed: 1 });
 const dims = { batch: 2, T: 3 };
@@ -56,7 +64,9 @@ const symbol: "T" = Tagger.inputs.words.shape[0];
 const prediction: "logits" = Tagger.loss.prediction;
 const score: Float32Array = new Scorer().forward({ x: new Float32Array(4) }, { batch: 1 }).score;
 const none: null = Scorer.loss;
-void [logits, features, loss, kernel, grad, shape, dtype, symbol, prediction, score, none];
+const decoded: Int32Array = new Speller().generate({ code: new Float32Array(4) }, { batch: 1, T: 5 }, { temperature: 0.5, seed: 2 });
+const feed: "prev" = Speller.generation.feed;
+void [logits, features, loss, kernel, grad, shape, dtype, symbol, prediction, score, none, decoded, feed];
 
 // @ts-expect-error: words is i32
 m.forward({ words: new Float32Array(6), extra }, dims);
@@ -80,6 +90,10 @@ m.params["head.kernel"] = new Float32Array(18);
 new Scorer().lossAndGrads;
 // @ts-expect-error: ... and no grads
 new Scorer().grads;
+// @ts-expect-error: decoding feeds prev itself
+new Speller().generate({ code: new Float32Array(4), prev: new Int32Array(5) }, { batch: 1, T: 5 });
+// @ts-expect-error: a model without generate has no generate
+m.generate;
 `;
 
 function typeCheck(files: Record<string, string>, options: ts.CompilerOptions): string[] {
@@ -123,7 +137,7 @@ describe("nnc compile --dts", () => {
     const unmarked = consumer("./tagger.nn").replace(/\/\/ @ts-expect-error.*\n/g, "");
     const problems = typeCheck({ [join(src, "unmarked.ts")]: unmarked }, { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler });
     const marked = consumer("./tagger.nn").match(/@ts-expect-error/g)!.length;
-    expect(marked).toBe(11);
+    expect(marked).toBe(13);
     // One error on each of the last `marked` lines, and none elsewhere.
     const lines = unmarked.trimEnd().split("\n").length;
     expect(problems.map((p) => Number(p.split(":")[1]))).toEqual(Array.from({ length: marked }, (_, i) => lines - marked + 1 + i));
