@@ -74,7 +74,7 @@ function loadData(dataName: string, M: ModelClass, name: string, seed: number): 
   const generated = tasks[dataName];
   const hosted = hostedTasks[dataName];
   if (!generated && !hosted) throw new UserError(`unknown data set '${dataName}'; available: ${["mnist", ...Object.keys(tasks), ...Object.keys(hostedTasks)].join(", ")}`);
-  const data: TaskData = generated ? generated(seed) : hosted!({ mnist: () => loadMnist(), corpus: () => readFileSync(CORPUS, "utf8") });
+  const data: TaskData = generated ? generated(seed) : hosted!.make({ mnist: () => loadMnist(), corpus: () => readFileSync(CORPUS, "utf8") });
   const problems: string[] = [];
   for (const [array, spec] of Object.entries(data.arrays)) {
     const declared = M.inputs[array] ?? M.targets[array];

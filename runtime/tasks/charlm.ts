@@ -6,11 +6,17 @@
 // last chapter is held out, in windows every T. `text` is a window and `next`
 // the same window one character on. Browser-safe: the host supplies the text.
 import type { Split, Trainable } from "../train.ts";
-import type { TaskData } from "./task.ts";
+import type { ArraySpec, TaskData } from "./task.ts";
 
 /** Index 0 is the space, so a decoder started at 0 begins a word. */
 export const CHARLM_ALPHABET = " abcdefghijklmnopqrstuvwxyz.,;:'\"!?-";
 export const CHARLM_STEPS = 64;
+
+/** The inputs and targets a model declares for this task. */
+export const CHARLM_ARRAYS: Record<string, ArraySpec> = {
+  text: { dtype: "i32", shape: ["T"] },
+  next: { dtype: "i32", shape: ["T"] },
+};
 
 const INDEX = new Map([...CHARLM_ALPHABET].map((c, i) => [c, i]));
 
@@ -55,10 +61,7 @@ export function charlmTask(corpus: string, T = CHARLM_STEPS): TaskData {
     train: windows(encodeText(chapters.slice(0, -1).join(" ")), T, T / 2),
     test: windows(encodeText(chapters[chapters.length - 1]!), T, T),
     dims: { T },
-    arrays: {
-      text: { dtype: "i32", shape: ["T"] },
-      next: { dtype: "i32", shape: ["T"] },
-    },
+    arrays: CHARLM_ARRAYS,
     classification: { target: "next", classes: CHARLM_ALPHABET.length },
     reportLoss: true,
     showcase: (model) => (model.generate ? [`"${sampleText(model, "call me ishmael. ", 240, T)}"`] : []),

@@ -1,11 +1,11 @@
 // The tasks `nnc train --data <name>` knows, by name: generated ones, which
 // need nothing, and those built on data their host supplies.
-import type { TaskContext, TaskData, TaskFactory } from "./task.ts";
+import type { ArraySpec, TaskContext, TaskData, TaskFactory } from "./task.ts";
 import { sentimentTask } from "./sentiment.ts";
 import { taggerTask } from "./tagger.ts";
 import { digitTask } from "./digits.ts";
-import { spellTask } from "./spell.ts";
-import { charlmTask } from "./charlm.ts";
+import { SPELL_ARRAYS, spellTask } from "./spell.ts";
+import { CHARLM_ARRAYS, charlmTask } from "./charlm.ts";
 import { firstLastTask } from "./firstlast.ts";
 
 export const tasks: Record<string, TaskFactory> = {
@@ -16,10 +16,17 @@ export const tasks: Record<string, TaskFactory> = {
   "reverse-long": (seed) => ({ ...digitTask(seed, { order: "reverse", minLength: 5, maxLength: 10 }), recommended: { epochs: 2, batch: 32, lr: 0.002 } }),
 };
 
-/** Tasks over data the host supplies: MNIST images (Node's loader or a bundled slice), the language model's text. */
-export const hostedTasks: Record<string, (context: Required<TaskContext>) => TaskData> = {
-  spell: (context) => ({ ...spellTask(context.mnist()), recommended: { epochs: 4, batch: 32, lr: 0.006 } }),
-  charlm: (context) => ({ ...charlmTask(context.corpus()), recommended: { epochs: 12, batch: 32, lr: 0.004 } }),
+/** A task over data its host supplies; its arrays are known before the data is, so a host loads only what fits. */
+export interface HostedTask {
+  arrays: Record<string, ArraySpec>;
+  needs: keyof TaskContext;
+  make(context: Required<TaskContext>): TaskData;
+}
+
+/** Tasks over MNIST images (Node's loader or a bundled slice) and the language model's text. */
+export const hostedTasks: Record<string, HostedTask> = {
+  spell: { arrays: SPELL_ARRAYS, needs: "mnist", make: (context) => ({ ...spellTask(context.mnist()), recommended: { epochs: 4, batch: 32, lr: 0.006 } }) },
+  charlm: { arrays: CHARLM_ARRAYS, needs: "corpus", make: (context) => ({ ...charlmTask(context.corpus()), recommended: { epochs: 12, batch: 32, lr: 0.004 } }) },
 };
 
 export type { TaskData, TaskFactory, TaskContext, ArraySpec } from "./task.ts";

@@ -10,12 +10,19 @@
 // letters fed back). The images are the real MNIST digits of the `mnist`
 // package, split 8,000 / 2,000; this module only encodes them (browser-safe).
 import type { Split, Trainable } from "../train.ts";
-import type { TaskData } from "./task.ts";
+import type { ArraySpec, TaskData } from "./task.ts";
 
 export const DIGIT_NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"] as const;
 export const SPELL_CLASSES = 3 + 26;
 /** The longest name and its stop. */
 export const SPELL_STEPS = 6;
+
+/** The inputs and targets a model declares for this task. */
+export const SPELL_ARRAYS: Record<string, ArraySpec> = {
+  image: { dtype: "f32", shape: [28, 28, 1] },
+  prev: { dtype: "i32", shape: ["T"] },
+  next: { dtype: "i32", shape: ["T"] },
+};
 
 export interface DigitImages {
   images: Float32Array;
@@ -47,11 +54,7 @@ export function spellTask(digits: { train: DigitImages; test: DigitImages }): Ta
     train: encode(digits.train),
     test: encode(digits.test),
     dims: { T: SPELL_STEPS },
-    arrays: {
-      image: { dtype: "f32", shape: [28, 28, 1] },
-      prev: { dtype: "i32", shape: ["T"] },
-      next: { dtype: "i32", shape: ["T"] },
-    },
+    arrays: SPELL_ARRAYS,
     classification: { target: "next", classes: SPELL_CLASSES, exact: true, decode: "prev" },
     showcase: (model) => showSpelled(model, digits.test),
   };

@@ -15,6 +15,9 @@ function modelOf(name: string) {
   return { modelName, M };
 }
 
+const corpus = async () => readFileSync("examples/data/moby-dick.txt", "utf8");
+const never = (what: string) => () => Promise.reject(new Error(`${what} must not load for this model`));
+
 const mnist = async (): Promise<MnistSlice> => {
   const { train, test } = loadMnist({ trainCount: 800, testCount: 200 });
   const images = new Float32Array([...train.images, ...test.images]);
@@ -24,7 +27,7 @@ const mnist = async (): Promise<MnistSlice> => {
 describe("bundled data for a model", () => {
   it("gives MNIST to a model with one 28×28×1 image input and a class target", async () => {
     const { modelName, M } = modelOf("lenet.nn");
-    const data = await dataFor(M, modelName, mnist);
+    const data = await dataFor(M, modelName, mnist, never("the text"));
     if ("error" in data) throw new Error(data.error);
     expect(data).toMatchObject({ name: "mnist", imageInput: "image", classification: { output: "logits", target: "label", classes: 10 } });
     expect([data.train.count, data.test.count]).toEqual([800, 200]);
@@ -33,15 +36,27 @@ describe("bundled data for a model", () => {
 
   it("gives a generated task to a sequence model that declares its arrays", async () => {
     const { modelName, M } = modelOf("tagger.nn");
-    const data = await dataFor(M, modelName, () => Promise.reject(new Error("MNIST must not load for a sequence model")));
+    const data = await dataFor(M, modelName, never("MNIST"), never("the text"));
     if ("error" in data) throw new Error(data.error);
     expect(data.name).toBe("tagger");
     expect(data.dims.T).toBeGreaterThan(1);
   });
 
+  it("gives the bundled digits to the speller and the bundled text to the language model, loading only what each needs", async () => {
+    const speller = modelOf("speller.nn");
+    const spell = await dataFor(speller.M, speller.modelName, mnist, never("the text"));
+    if ("error" in spell) throw new Error(spell.error);
+    expect(spell).toMatchObject({ name: "spell", dims: { T: 6 }, classification: { output: "logits", target: "next", exact: true, decode: "prev" } });
+    expect([spell.train.count, spell.test.count]).toEqual([800, 200]);
+    const charlm = modelOf("charlm.nn");
+    const text = await dataFor(charlm.M, charlm.modelName, never("MNIST"), corpus);
+    if ("error" in text) throw new Error(text.error);
+    expect(text).toMatchObject({ name: "charlm", dims: { T: 64 }, classification: { target: "next", classes: 36 } });
+  });
+
   it("says what would fit when nothing does", async () => {
     const { modelName, M } = modelOf("video.nn");
-    const data = await dataFor(M, modelName, mnist);
+    const data = await dataFor(M, modelName, mnist, never("the text"));
     expect("error" in data && data.error).toMatch(/^no bundled data fits ClipClassifier \(inputs clip: f32\[16, 64, 64, 3\], targets action: i32\[\]\)\. MNIST needs one f32\[28, 28, 1\] input/);
   });
 });
@@ -49,7 +64,7 @@ describe("bundled data for a model", () => {
 describe("a training session", () => {
   it("trains LeNet in slices: steps count on, the loss falls, held-out accuracy rises above chance", async () => {
     const { modelName, M } = modelOf("lenet.nn");
-    const data = await dataFor(M, modelName, mnist);
+    const data = await dataFor(M, modelName, mnist, never("the text"));
     if ("error" in data) throw new Error(data.error);
     const session = new TrainingSession(new M({ seed: 0 }), data, createOptimizer("adam", { lr: 0.002 }), 16);
     const reports = Array.from({ length: 6 }, () => session.runSlice(10));

@@ -1,11 +1,12 @@
 // Which bundled data a model trains on: MNIST digits when it has one f32
 // input of 28·28·1 values and one i32 class target, else the generated task
 // whose arrays it declares by name (runtime/tasks: tagger, sentiment,
-// first-last, reverse, …; the hosted spell and charlm are not bundled). A model that fits
-// neither gets a message saying what would fit.
+// first-last, reverse, …), or a task over bundled data (spell: the MNIST
+// slice; charlm: the Moby-Dick text). A model that fits none gets a message
+// saying what would fit.
 import type { ModelClass } from "../../../compiler/codegen/load.ts";
 import type { Classification, Split } from "../../../runtime/train.ts";
-import { tasks } from "../../../runtime/tasks/index.ts";
+import { hostedTasks, tasks, type ArraySpec, type TaskData } from "../../../runtime/tasks/index.ts";
 
 export interface MnistSlice {
   images: Float32Array;
@@ -30,8 +31,8 @@ const size = (shape: readonly (number | string)[]) => (shape.every((d) => typeof
 const describe = (specs: Readonly<Record<string, { dtype: string; shape: readonly (number | string)[] }>>) =>
   Object.entries(specs).map(([n, s]) => `${n}: ${s.dtype}[${s.shape.join(", ")}]`).join(", ") || "none";
 
-/** The data for `M`, or an error message. `mnist` is loaded only when needed (it is a 2 MB chunk). */
-export async function dataFor(M: ModelClass, modelName: string, loadMnist: () => Promise<MnistSlice>, seed = 0): Promise<TrainingData | { error: string }> {
+/** The data for `M`, or an error message. MNIST and the text are loaded only when needed (large chunks). */
+export async function dataFor(M: ModelClass, modelName: string, loadMnist: () => Promise<MnistSlice>, loadCorpus: () => Promise<string>, seed = 0): Promise<TrainingData | { error: string }> {
   const prediction = M.loss?.prediction;
   if (!M.loss || !prediction) return { error: `${modelName} has no loss, so it cannot be trained: add a \`loss\` statement` };
   if (M.loss.kind !== "cross_entropy") return { error: `${modelName}'s loss is ${M.loss.kind}; the bundled data sets are classification tasks and need cross_entropy` };
@@ -52,15 +53,24 @@ export async function dataFor(M: ModelClass, modelName: string, loadMnist: () =>
       imageInput: image,
     };
   }
-  for (const [name, factory] of Object.entries(tasks)) {
-    const task = factory(seed);
-    const fits = Object.entries(task.arrays).every(([array, spec]) => {
+  const fits = (arrays: Record<string, ArraySpec>) =>
+    Object.entries(arrays).every(([array, spec]) => {
       const declared = M.inputs[array] ?? M.targets[array];
       return declared && declared.dtype === spec.dtype && declared.shape.length === spec.shape.length && declared.shape.every((d, i) => typeof d !== "number" || d === spec.shape[i]);
     });
-    if (fits) return { name, description: task.description, train: task.train, test: task.test, dims: task.dims, classification: { ...task.classification, output: prediction } };
+  const use = (name: string, task: TaskData): TrainingData => ({ name, description: task.description, train: task.train, test: task.test, dims: task.dims, classification: { ...task.classification, output: prediction } });
+  for (const [name, factory] of Object.entries(tasks)) {
+    const task = factory(seed);
+    if (fits(task.arrays)) return use(name, task);
   }
-  const taskNeeds = Object.entries(tasks).map(([name, f]) => `${name}: ${describe(f(seed).arrays)}`).join("; ");
+  for (const [name, hosted] of Object.entries(hostedTasks)) {
+    if (!fits(hosted.arrays)) continue;
+    const digits = hosted.needs === "mnist" ? await loadMnist() : undefined;
+    const text = hosted.needs === "corpus" ? await loadCorpus() : "";
+    const split = (from: number, count: number) => ({ images: digits!.images.subarray(from * 784, (from + count) * 784), labels: digits!.labels.subarray(from, from + count), count });
+    return use(name, hosted.make({ mnist: () => ({ train: split(0, digits!.trainCount), test: split(digits!.trainCount, digits!.testCount) }), corpus: () => text }));
+  }
+  const taskNeeds = [...Object.entries(tasks).map(([name, f]) => `${name}: ${describe(f(seed).arrays)}`), ...Object.entries(hostedTasks).map(([name, t]) => `${name}: ${describe(t.arrays)}`)].join("; ");
   return {
     error: `no bundled data fits ${modelName} (inputs ${describe(M.inputs)}, targets ${describe(M.targets)}). MNIST needs one f32[28, 28, 1] input and one i32 target; the generated tasks need ${taskNeeds}`,
   };

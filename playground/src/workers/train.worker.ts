@@ -29,6 +29,8 @@ function generate(source: string): { code: string; recurrent: boolean } | { mess
 }
 
 const loadMnist = async () => decodeSlice(((await import("virtual:mnist-slice")) as { default: EncodedSlice }).default);
+// The language model's text (110 KB), in a chunk of its own.
+const loadCorpus = async () => ((await import("../../../examples/data/moby-dick.txt?raw")) as { default: string }).default;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function runTraining(req: Extract<TrainRequest, { type: "train" }>): Promise<void> {
@@ -38,7 +40,7 @@ async function runTraining(req: Extract<TrainRequest, { type: "train" }>): Promi
   const classes = Object.entries(loadModule(generated.code)).filter(([, M]) => M.loss !== null);
   if (!classes.length) return scope.postMessage({ type: "failed", message: "no model in this file has a loss: add a `loss` statement to train it" });
   const [name, M] = classes[0]!;
-  const data = await dataFor(M, name, loadMnist);
+  const data = await dataFor(M, name, loadMnist, loadCorpus);
   if ("error" in data) return scope.postMessage({ type: "failed", message: data.error });
   const model = new M({ seed: 0 });
   const optimizer = createOptimizer("adam", { lr: req.lr, ...(generated.recurrent ? { clipNorm: 5 } : {}) });
