@@ -7,11 +7,11 @@ import { Diagnostics, type DiagnosticBag, type DiagnosticEntry, type Related } f
 import { joinSpans, type Span } from "../source.ts";
 import { Dim, dimsToString } from "../shapes/dim.ts";
 import { typeToString, describeConst, type ConstValue, type TensorType } from "../types.ts";
-import { sameRef, type CheckedModel, type GraphNode } from "../graph.ts";
-import { inputArity, type LayerContext, type LayerDef, type OptionSpec, type OptionValue } from "../layers/layer.ts";
+import type { CheckedModel, GraphNode } from "../graph.ts";
+import { inputArity, type LayerContext, type LayerDef, type OptionValue } from "../layers/layer.ts";
 import { layers, operators, isLayerName } from "../layers/registry.ts";
 import { coerceOption } from "./options.ts";
-import { firstLookahead } from "./generate.ts";
+import { checkGeneration } from "./generate.ts";
 import { closest, didYouMean } from "./suggest.ts";
 import type { ScopeEntry, TensorValue, Value } from "./values.ts";
 import type { BlockRef, FileUnit } from "./units.ts";
@@ -197,73 +197,15 @@ export class ModelEvaluator {
     return result;
   }
 
-  /** `generate feed from source(start:, stop:)`: an i32 [T] input fed by the [T, classes] output, causally. */
+  /** `generate feed from source(…)`, checked by check/generate.ts through this frame. */
   private checkGenerate(frame: Frame, st: A.GenerateDecl): void {
-    const feed = this.requireTensor(frame, this.lookup(frame, st.feed.name, st.feed.span), st.feed.span, "generate's fed input");
-    const source = this.requireTensor(frame, this.lookup(frame, st.source.name, st.source.span), st.source.span, "generate's scores");
-    if (!feed || !source) return;
-    const input = feed.ref.kind === "input" ? this.model.inputs.find((i) => i.name === st.feed.name && i.role === "input") : undefined;
-    if (!input || input.type.dtype !== "i32" || input.type.shape.length !== 1) {
-      const got = !input ? (feed.ref.kind === "input" ? `a target (${typeToString(feed.type)})` : `a computed value (${typeToString(feed.type)})`) : typeToString(input.type);
-      this.report(frame, Diagnostics.GenerateFeed, { name: st.feed.name, got }, st.feed.span);
-      return;
-    }
-    const steps = input.type.shape[0]!;
-    const [rows, classes] = source.type.shape;
-    if (source.type.shape.length !== 2 || !rows!.equals(steps) || classes!.value === undefined) {
-      this.report(frame, Diagnostics.GenerateSource, { name: st.source.name, feed: st.feed.name, steps: steps.toString(), got: typeToString(source.type) }, st.source.span);
-      return;
-    }
-    const output = this.model.outputs.find((o) => sameRef(o.ref, source.ref));
-    if (!output) {
-      this.report(frame, Diagnostics.GenerateNotOutput, { name: st.source.name }, st.source.span, { hint: `mark it with \`output ${st.source.name}\`` });
-      return;
-    }
-    const options = this.generateOptions(frame, st, classes!.value);
-    if (!options) return;
-    const offender = firstLookahead(this.model, source.ref, input.name);
-    if (offender) {
-      const hint = "decoding allows step-wise layers, rnn/lstm/gru running forwards with sequences: true, attention(causal: true), and cross-attention whose keys come from other inputs";
-      this.report(frame, Diagnostics.LooksAhead, { layer: offender.name, source: st.source.name, feed: st.feed.name }, offender.span, { hint, related: [{ span: st.span, message: "decoding is declared here" }] });
-      return;
-    }
-    this.model.generate = { feed: input.name, source: output.name, steps, classes: classes!.value, ...options, span: st.span };
-  }
-
-  private generateOptions(frame: Frame, st: A.GenerateDecl, classes: number): { start: number; stop?: number } | undefined {
-    const specs: OptionSpec[] = [
-      { name: "start", type: { kind: "int", min: 0 }, doc: "the class fed at step 0" },
-      { name: "stop", type: { kind: "int", min: 0 }, doc: "the class that ends a sequence" },
-    ];
-    const reporter = this.optionReporter(frame);
-    const values: { start: number; stop?: number } = { start: 0 };
-    let ok = true;
-    for (const arg of st.args) {
-      const spec = specs.find((s) => s.name === arg.key?.name);
-      if (!arg.key || !spec) {
-        ok = false;
-        if (!arg.key) this.report(frame, Diagnostics.TooManyArguments, { layer: "generate", max: 0, got: st.args.filter((a) => !a.key).length }, arg.span, { hint: "pass start: and stop: by name" });
-        else this.report(frame, Diagnostics.UnknownOption, { layer: "generate", option: arg.key.name }, arg.key.span, { hint: "its options are start, stop" });
-        continue;
-      }
-      const value = this.evaluate(arg.value, frame);
-      if (!value) {
-        ok = false;
-        continue;
-      }
-      if (value.kind === "tensor") {
-        ok = false;
-        this.report(frame, Diagnostics.NotAConstant, { what: `option '${spec.name}' of generate` }, arg.value.span);
-        continue;
-      }
-      const n = coerceOption("generate", spec, value, reporter) as number | undefined;
-      if (n === undefined) ok = false;
-      else if (n >= classes) {
-        ok = false;
-        this.report(frame, Diagnostics.BadOptionValue, { layer: "generate", option: spec.name, expected: `a class index below ${classes}`, got: String(n) }, arg.value.span);
-      } else values[spec.name as "start" | "stop"] = n;
-    }
-    return ok ? values : undefined;
+    const generation = checkGeneration(this.model, st, {
+      tensor: (name, what) => this.requireTensor(frame, this.lookup(frame, name.name, name.span), name.span, what),
+      evaluate: (e) => this.evaluate(e, frame),
+      report: (entry, args, span, extra) => this.report(frame, entry, args, span, extra),
+      options: this.optionReporter(frame),
+    });
+    if (generation) this.model.generate = generation;
   }
 
   /** What coerceOption reports through, in this frame. */
