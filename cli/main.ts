@@ -9,6 +9,7 @@ import { diagnosticToJson, formatDiagnostic } from "./report.ts";
 import { compileFile, parseSpecialize, writeCompiled } from "./compile.ts";
 import { watchCompile } from "./watch.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS, runTrain, UserError } from "./train.ts";
+import { hostedTasks, tasks } from "../runtime/tasks/index.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
 
@@ -142,7 +143,7 @@ program
   .command("train")
   .description("compile a model in memory and train it")
   .argument("<file>", ".nn file")
-  .requiredOption("--data <name>", "training data: mnist (10,000 real digits: 8,000 train, 2,000 held out), a generated task (tagger, sentiment, first-last, reverse, reverse-long) or spell / charlm (see README)")
+  .requiredOption("--data <name>", `training data: mnist (10,000 real digits: 8,000 train, 2,000 held out), a generated task (${Object.keys(tasks).join(", ")}) or ${Object.keys(hostedTasks).join(", ")} (see README)`)
   .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
   .option("--epochs <n>", `passes over the training data (0: evaluate only; default: the task's recommendation, else ${DEFAULT_EPOCHS})`, count("--epochs"))
   .option("--batch <n>", `examples per step (default: the task's recommendation, else ${DEFAULT_BATCH})`, number("--batch", true))
