@@ -5,7 +5,7 @@
 // into scratch space first, and a foreign C copied back after.
 import { Arena, sharedMemory } from "./arena.ts";
 import * as binary from "./binary.ts";
-import type { Kernels, WindowArgs } from "../kernel-types.ts";
+import type { Kernels, PackedB, WindowArgs } from "../kernel-types.ts";
 
 type GemmExport = (
   m: number, n: number, k: number,
@@ -15,6 +15,21 @@ type GemmExport = (
   bias: number, relu: number, accumulate: number,
   scratch: number,
 ) => void;
+
+type PackAllExport = (k: number, n: number, b: number, rsB: number, csB: number, to: number) => void;
+type GemmPackedExport = (m: number, n: number, k: number, a: number, rsA: number, csA: number, panels: number, c: number, ldc: number, accumulate: number, stage: number) => void;
+
+/** Bᵀ packed into the memory as gemm's column panels; `panels` is null where B lies outside the memory. */
+class WasmPackedB implements PackedB {
+  constructor(
+    readonly k: number,
+    readonly n: number,
+    readonly b: Float32Array,
+    readonly bOff: number,
+    readonly ldb: number,
+    readonly panels: Float32Array | null,
+  ) {}
+}
 
 type WindowExport = (x: number, col: number, ...window: WindowArgs) => void;
 type ConvForwardExport = (x: number, w: number, bias: number, y: number, relu: number, F: number, scratch: number, ...window: WindowArgs) => void;
@@ -45,6 +60,14 @@ export class WasmKernels implements Kernels {
   private readonly scatterAddRaw: (dx: number, arg: number, dy: number, n: number) => void;
   private readonly reluGradRaw: (dy: number, y: number, n: number) => void;
   private readonly columnSumsRaw: (src: number, rows: number, width: number, dst: number) => void;
+  private readonly packAllRaw: PackAllExport;
+  private readonly gemmPackedRaw: GemmPackedExport;
+  /**
+   * Packed handles per weight array and geometry, reused step after step so
+   * a step allocates nothing; dropped (and their panels returned to the
+   * arena) with the weights.
+   */
+  private readonly packed = new WeakMap<Float32Array, Map<string, WasmPackedB>>();
   private scratchAt = 0;
   private scratchBytes = 0;
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
@@ -58,6 +81,8 @@ export class WasmKernels implements Kernels {
     const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.gemmRaw = instance.exports.gemm as GemmExport;
+    this.packAllRaw = instance.exports.packAll as PackAllExport;
+    this.gemmPackedRaw = instance.exports.gemmPacked as GemmPackedExport;
     this.im2colRaw = instance.exports.im2col as WindowExport;
     this.col2imRaw = instance.exports.col2im as WindowExport;
     this.convForwardRaw = instance.exports.convForward as ConvForwardExport;
@@ -281,5 +306,31 @@ export class WasmKernels implements Kernels {
 
   gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
     this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (n - 1) * ldb + k, 1, ldb, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+
+  packTransB(k: number, n: number, b: Float32Array, bOff: number, ldb: number): PackedB {
+    const bAt = this.arena.addressOf(b);
+    // Outside the memory there is nothing to pack into place: gemmPackedB falls back to gemmTransBStrided.
+    if (bAt < 0 || !this.arena.shared) return new WasmPackedB(k, n, b, bOff, ldb, null);
+    let byGeometry = this.packed.get(b);
+    if (!byGeometry) this.packed.set(b, (byGeometry = new Map()));
+    const key = `${k},${n},${bOff},${ldb}`;
+    let p = byGeometry.get(key);
+    // One panel of k rows × 8 per column block, as gemm packs them.
+    if (!p) byGeometry.set(key, (p = new WasmPackedB(k, n, b, bOff, ldb, this.arena.f32(Math.ceil(n / 8) * 8 * k))));
+    this.packAllRaw(k, n, bAt + bOff * 4, 1, ldb, this.arena.addressOf(p.panels!));
+    return p;
+  }
+
+  gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    const panels = p instanceof WasmPackedB ? p.panels : null;
+    const aAt = this.arena.addressOf(a), cAt = this.arena.addressOf(c);
+    if (!panels || aAt < 0 || cAt < 0) {
+      this.gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate);
+      return;
+    }
+    if (m === 0 || p.n === 0) return;
+    const stage = this.scratch(32);
+    this.gemmPackedRaw(m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage);
   }
 }
