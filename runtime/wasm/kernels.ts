@@ -5,6 +5,7 @@
 // into scratch space first, and a foreign C copied back after.
 import { Arena, sharedMemory } from "./arena.ts";
 import * as binary from "./binary.ts";
+import type { SecondCore } from "./second-core.ts";
 import type { Kernels, PackedB, WindowArgs } from "../kernel-types.ts";
 
 type GemmExport = (
@@ -68,6 +69,12 @@ export class WasmKernels implements Kernels {
    * arena) with the weights.
    */
   private readonly packed = new WeakMap<Float32Array, Map<string, WasmPackedB>>();
+  /** The compiled module, for a helper thread to instantiate on the same memory (runtime/threads-node.ts). */
+  readonly module: WebAssembly.Module;
+  /** Splits large products with a helper thread when set (runtime/wasm/second-core.ts). */
+  private second: SecondCore | null = null;
+  private helperScratchAt = 0;
+  private helperScratchBytes = 0;
   private scratchAt = 0;
   private scratchBytes = 0;
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
@@ -79,6 +86,7 @@ export class WasmKernels implements Kernels {
     const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
     this.arena = new Arena(memory, shared !== null);
     const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
+    this.module = module;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.gemmRaw = instance.exports.gemm as GemmExport;
     this.packAllRaw = instance.exports.packAll as PackAllExport;
@@ -101,6 +109,25 @@ export class WasmKernels implements Kernels {
 
   i32(n: number): Int32Array {
     return this.arena.shared ? this.arena.i32(n) : new Int32Array(n);
+  }
+
+  /** The helper thread splitting large products, or null (runtime/threads-node.ts sets it). */
+  get secondCore(): SecondCore | null {
+    return this.second;
+  }
+
+  setSecondCore(core: SecondCore | null): void {
+    this.second = core;
+  }
+
+  /** The helper thread's packing space (its own: both halves pack B at once), reused across calls. */
+  helperScratch(bytes: number): number {
+    if (bytes > this.helperScratchBytes) {
+      if (this.helperScratchBytes) this.arena.release(this.helperScratchAt, this.helperScratchBytes);
+      this.helperScratchBytes = Math.max(bytes, this.helperScratchBytes * 2, 1 << 16);
+      this.helperScratchAt = this.arena.alloc(this.helperScratchBytes);
+    }
+    return this.helperScratchAt;
   }
 
   /** A scratch block of at least `bytes`, reused across calls. */
@@ -150,7 +177,8 @@ export class WasmKernels implements Kernels {
       if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
       if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
     }
-    this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
+    if (this.second?.takes(m, n, k)) this.second.run(this.gemmRaw, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base]);
+    else this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
     if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
   }
 

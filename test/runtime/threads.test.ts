@@ -1,0 +1,108 @@
+// Products split over two threads (runtime/threads-node.ts) must give the
+// single-thread kernel's bits: by rows (m ≥ 8) and by 8-column blocks (fewer
+// rows), with bias and relu, accumulating, transposed and strided operands,
+// operands copied in from outside the memory. The split threshold is set to
+// 1 here so that small shapes with leftover rows and partial blocks split too.
+// And a Node process using the helper must still exit when its work is done.
+import { spawnSync } from "node:child_process";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wasmKernels } from "../../runtime/kernels.ts";
+import { threadsReady, useThreads } from "../../runtime/threads-node.ts";
+import { Rng } from "../../runtime/random.ts";
+
+const wasm = wasmKernels()!;
+const rng = new Rng(3);
+const rand = (n: number, inMemory = true) => {
+  const a = inMemory ? wasm.f32(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform() * 2 - 1;
+  return a;
+};
+
+/** Runs `product` on one thread, then split, and returns both results. */
+function both(product: (c: Float32Array) => void, c0: Float32Array): [number[], number[]] {
+  const core = wasm.secondCore!;
+  const single = Float32Array.from(c0), split = Float32Array.from(c0);
+  const c = c0;
+  core.splitAt = Number.MAX_SAFE_INTEGER;
+  product(c);
+  single.set(c);
+  c.set(split);
+  const jobs = core.jobs;
+  core.splitAt = 1;
+  product(c);
+  expect(core.jobs).toBe(jobs + 1); // the helper really took part
+  return [Array.from(single), Array.from(c)];
+}
+
+describe("two threads", () => {
+  beforeAll(async () => {
+    expect(useThreads(2)).toBe(true);
+    await threadsReady();
+  });
+  afterAll(() => {
+    useThreads(1);
+  });
+
+  // [m, k, n]: rows split (m ≥ 8, leftover rows on the helper's side), columns split (m < 8), partial blocks.
+  const shapes = [[8, 5, 8], [9, 17, 13], [13, 33, 21], [64, 64, 64], [3, 20, 17], [1, 9, 37], [7, 16, 24]];
+  for (const [m, k, n] of shapes as [number, number, number][]) {
+    it(`${m}×${k}·${k}×${n}: plain with bias and relu, accumulating, transposed B, strided, and copied-in operands give the single-thread bits`, () => {
+      const a = rand(m * k), b = rand(k * n), bias = rand(n);
+      const c = wasm.f32(m * n);
+      const checks: [string, (c: Float32Array) => void][] = [
+        ["gemm + bias + relu", (c) => wasm.gemm(m, k, n, a, b, c, bias, 1, false)],
+        ["gemm accumulating", (c) => wasm.gemm(m, k, n, a, b, c, null, 0, true)],
+        ["Aᵀ·B", (c) => wasm.gemmTransA(m, k, n, a, b, c, false)],
+        ["A·Bᵀ", (c) => wasm.gemmTransB(m, k, n, a, b, c, false)],
+        ["strided A·Bᵀ", (c) => wasm.gemmTransBStrided(m, k - 1, n - 1, a, 1, k, b, 0, k, c, 1, n, false)],
+        ["operands outside the memory", (c) => wasm.gemm(m, k, n, Float32Array.from(a), Float32Array.from(b), c, Float32Array.from(bias), 0, false)],
+      ];
+      for (const [what, product] of checks) {
+        c.set(rand(m * n, false));
+        const [single, split] = both(product, c);
+        expect(split, what).toEqual(single);
+      }
+      // A C outside the memory comes back through scratch, split too.
+      const foreign = rand(m * n, false);
+      const [single, split] = both((c) => wasm.gemm(m, k, n, a, b, c, bias, 0, false), foreign);
+      expect(split).toEqual(single);
+    });
+  }
+
+  it("leaves products below the threshold on this thread", () => {
+    const core = wasm.secondCore!;
+    core.splitAt = 64 ** 3;
+    const jobs = core.jobs;
+    const a = rand(32 * 32), b = rand(32 * 32), c = wasm.f32(32 * 32);
+    wasm.gemm(32, 32, 32, a, b, c, null, 0, false);
+    expect(core.jobs).toBe(jobs);
+    wasm.gemm(64, 64, 64, rand(64 * 64), rand(64 * 64), wasm.f32(64 * 64), null, 0, false);
+    expect(core.jobs).toBe(jobs + 1);
+  });
+});
+
+it("a process using the helper thread exits once its work is done (the worker is unref'd)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nnc-threads-"));
+  const script = join(dir, "run.mts");
+  const runtime = join(process.cwd(), "runtime");
+  writeFileSync(
+    script,
+    `import { wasmKernels } from ${JSON.stringify(join(runtime, "kernels.ts"))};
+import { threadsReady, useThreads } from ${JSON.stringify(join(runtime, "threads-node.ts"))};
+useThreads(2);
+await threadsReady();
+const w = wasmKernels();
+const c = w.f32(128 * 128);
+w.gemm(128, 128, 128, w.f32(128 * 128).fill(1), w.f32(128 * 128).fill(2), c, null, 0, false);
+console.log(w.secondCore.jobs, c[0]);
+`,
+  );
+  const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+  expect(r.error).toBeUndefined(); // a timeout would be an error here
+  expect(r.stderr).toBe("");
+  expect(r.stdout.trim()).toBe("1 256");
+  expect(r.status).toBe(0);
+});
