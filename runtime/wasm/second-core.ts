@@ -10,12 +10,21 @@
 // after each job (an Atomics.wait/notify round trip costs ~50–90 µs, a
 // spinning helper answers in well under a µs) and then sleeps on
 // Atomics.wait, saying so in a flag so that only then is it notified.
-// Rows computed by the same routine give the same bits wherever the split
-// falls (4-row tiles; leftover rows add in the tile's order), and so do
-// whole 8-column blocks, so a split product equals the single-thread one.
+//
+// The product is cut into up to 8 chunks of rows (multiples of 4) or of
+// 8-column blocks, and both threads claim chunks until none is left. A fixed
+// half for the helper would make this thread wait whenever the other core is
+// busy with another process (the helper is then not scheduled for
+// milliseconds); with claiming, this thread does every chunk the helper has
+// not taken. Claims are tagged with the job's sequence number (one
+// compare-and-swap word: tag·65536 + next chunk), so a helper that wakes late
+// cannot claim a chunk of a later job with the earlier job's arguments.
+// Chunks computed by the same routine give the same bits wherever the cuts
+// fall (rows go 4 at a time, leftover rows add in the tile's order; columns
+// are independent), so a split product equals the single-thread one.
 
 /** Int32 slots of the control block. */
-export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, args: 4 } as const;
+export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8 } as const;
 export const CONTROL_INTS = 32;
 
 /** The module's gemm export (runtime/wasm/assembly/gemm.ts). */
@@ -50,31 +59,41 @@ export class SecondCore {
     return m * n * k >= this.splitAt && (m >= 8 || n >= 16) && Atomics.load(this.control, Slot.ready) === 1;
   }
 
-  /** Runs gemm(args) with the second half on the helper; `gemm` is this thread's export. */
+  /** Runs gemm(args) in chunks shared with the helper; `gemm` is this thread's export. */
   run(gemm: (...args: GemmArgs) => void, args: GemmArgs): void {
-    const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch] = args;
+    const [m, n, k, , , , , , , , , , , , scratch] = args;
     const ctl = this.control;
-    const helperScratch = this.scratch((k * 8 + 8) * 4);
-    let mine: GemmArgs;
-    if (m >= 8) {
-      // Rows: a multiple of 4, so the helper's rows start a tile as they would have.
-      const split = Math.ceil(m / 8) * 4;
-      ctl.set([m - split, n, k, a + split * rsA * 4, rsA, csA, b, rsB, csB, c + split * ldc * 4, ldc, bias, relu, accumulate, helperScratch], Slot.args);
-      mine = [split, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch];
-    } else {
-      // Columns: whole 8-column blocks (with their bias), packed by each side for itself.
-      const split = Math.ceil(n / 16) * 8;
-      ctl.set([m, n - split, k, a, rsA, csA, b + split * csB * 4, rsB, csB, c + split * 4, ldc, bias ? bias + split * 4 : 0, relu, accumulate, helperScratch], Slot.args);
-      mine = [m, split, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch];
-    }
+    const byRows = m >= 8;
+    const chunk = byRows ? Math.max(4, Math.ceil(m / 32) * 4) : Math.max(8, Math.ceil(n / 64) * 8);
+    const chunks = Math.ceil((byRows ? m : n) / chunk);
+    // Closed (tag 0) while the arguments change: a helper still reading the last job's sees a foreign tag and claims nothing.
+    Atomics.store(ctl, Slot.next, 0);
+    for (let i = 0; i < 15; i++) Atomics.store(ctl, Slot.args + i, args[i]!);
+    Atomics.store(ctl, Slot.args + 14, this.scratch((k * 8 + 8) * 4)); // the helper packs into its own scratch
+    Atomics.store(ctl, Slot.chunks, chunks);
+    Atomics.store(ctl, Slot.chunk, chunk);
+    Atomics.store(ctl, Slot.byRows, byRows ? 1 : 0);
+    Atomics.store(ctl, Slot.done, 0);
     this.jobs++;
-    const seq = (this.seq = (this.seq + 1) | 0);
+    const seq = (this.seq = (this.seq % 0x7fff) + 1); // 1…32767: never the closed tag
+    Atomics.store(ctl, Slot.next, seq * 65536);
     Atomics.store(ctl, Slot.posted, seq);
     if (Atomics.load(ctl, Slot.sleeping) === 1) Atomics.notify(ctl, Slot.posted, 1);
-    gemm(...mine);
+    // Claim and compute chunks like the helper (helperLoop), then wait for the ones it took.
+    for (;;) {
+      const v = Atomics.load(ctl, Slot.next);
+      const i = v & 0xffff;
+      if (i >= chunks) break;
+      if (Atomics.compareExchange(ctl, Slot.next, v, v + 1) !== v) continue;
+      const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate] = args;
+      const from = i * chunk;
+      if (byRows) gemm(Math.min(chunk, m - from), n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, bias, relu, accumulate, scratch);
+      else gemm(m, Math.min(chunk, n - from), k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, bias ? bias + from * 4 : 0, relu, accumulate, scratch);
+      Atomics.add(ctl, Slot.done, 1);
+    }
     let spins = 0;
     const t0 = performance.now();
-    while (Atomics.load(ctl, Slot.done) !== seq) {
+    while (Atomics.load(ctl, Slot.done) !== chunks) {
       if ((++spins & 0xfffff) === 0 && performance.now() - t0 > SecondCore.STUCK_MS) throw new Error("nnc: the second kernel thread stopped answering");
     }
   }
@@ -87,6 +106,7 @@ export class SecondCore {
  * a job before sleeping.
  */
 export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, spinMs: number): never {
+  // Slots as in `Slot` (this function runs from its source text, so it names them by number).
   let seen = Atomics.load(ctl, 0);
   Atomics.store(ctl, 3, 1);
   for (;;) {
@@ -103,7 +123,20 @@ export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, s
       }
     }
     seen = seq;
-    gemm(ctl[4]!, ctl[5]!, ctl[6]!, ctl[7]!, ctl[8]!, ctl[9]!, ctl[10]!, ctl[11]!, ctl[12]!, ctl[13]!, ctl[14]!, ctl[15]!, ctl[16]!, ctl[17]!, ctl[18]!);
-    Atomics.store(ctl, 1, seq);
+    // Atomic loads: if this thread is late and the next job's arguments are being written, the tag check below sees it.
+    const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch] = Array.from({ length: 15 }, (_, i) => Atomics.load(ctl, 8 + i));
+    const chunks = Atomics.load(ctl, 5), chunk = Atomics.load(ctl, 6), byRows = Atomics.load(ctl, 7) === 1;
+    for (;;) {
+      const v = Atomics.load(ctl, 4);
+      // Another job's tag: this one is finished (this thread woke late), leave it.
+      if (v >>> 16 !== seq) break;
+      const i = v & 0xffff;
+      if (i >= chunks) break;
+      if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
+      const from = i * chunk;
+      if (byRows) gemm(Math.min(chunk, m! - from), n!, k!, a! + from * rsA! * 4, rsA!, csA!, b!, rsB!, csB!, c! + from * ldc! * 4, ldc!, bias!, relu!, accumulate!, scratch!);
+      else gemm(m!, Math.min(chunk, n! - from), k!, a!, rsA!, csA!, b! + from * csB! * 4, rsB!, csB!, c! + from * 4, ldc!, bias! ? bias! + from * 4 : 0, relu!, accumulate!, scratch!);
+      Atomics.add(ctl, 1, 1);
+    }
   }
 }
