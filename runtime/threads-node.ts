@@ -22,6 +22,13 @@ export interface ThreadOptions {
 }
 
 let worker: Worker | undefined;
+/**
+ * Control blocks of terminated workers, kept for good: termination is
+ * asynchronous, and a block returned to the arena and reused by a model's
+ * array could look like a new job to a worker not yet stopped.
+ */
+const retired: Int32Array[] = [];
+let control: Int32Array | undefined;
 
 /**
  * 2: split large products of the WebAssembly kernels with a worker thread;
@@ -34,9 +41,10 @@ export function useThreads(n: 1 | 2, options: ThreadOptions = {}): boolean {
     kernels?.setSecondCore(null);
     void worker.terminate();
     worker = undefined;
+    retired.push(control!);
   }
   if (n === 1 || !kernels || !kernels.arena.shared) return false;
-  const control = kernels.arena.i32(CONTROL_INTS);
+  control = kernels.arena.i32(CONTROL_INTS);
   const source = `
     const { workerData } = require("node:worker_threads");
     const { module, memory, control, spinMs } = workerData;
@@ -48,6 +56,14 @@ export function useThreads(n: 1 | 2, options: ThreadOptions = {}): boolean {
     workerData: { module: kernels.module, memory: kernels.arena.memory, control: kernels.arena.addressOf(control), spinMs: options.spinMs ?? 2 },
   });
   worker.unref();
+  // A worker that dies leaves every chunk to this thread (results stay right); stop posting to it and say why.
+  const dead = worker;
+  dead.on("error", (e) => {
+    if (worker !== dead) return;
+    kernels.setSecondCore(null);
+    worker = undefined;
+    process.emitWarning(`nnc: the kernel worker thread stopped (${String(e)}); products run on one thread`);
+  });
   kernels.setSecondCore(new SecondCore(control, (bytes) => kernels.helperScratch(bytes), options.splitAt ?? DEFAULT_SPLIT_AT));
   return true;
 }

@@ -24,7 +24,7 @@
 // are independent), so a split product equals the single-thread one.
 
 /** Int32 slots of the control block. */
-export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8 } as const;
+export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 23 } as const;
 export const CONTROL_INTS = 32;
 
 /** The module's gemm export (runtime/wasm/assembly/gemm.ts). */
@@ -54,7 +54,12 @@ export class SecondCore {
     public splitAt = DEFAULT_SPLIT_AT,
   ) {}
 
-  /** Whether the helper has started and would take half of this product. */
+  /** Chunks the helper has computed so far (the tests check it takes part). */
+  get helped(): number {
+    return Atomics.load(this.control, Slot.helped);
+  }
+
+  /** Whether the helper has started and this product is large enough to share with it. */
   takes(m: number, n: number, k: number): boolean {
     return m * n * k >= this.splitAt && (m >= 8 || n >= 16) && Atomics.load(this.control, Slot.ready) === 1;
   }
@@ -136,6 +141,7 @@ export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, s
       const from = i * chunk;
       if (byRows) gemm(Math.min(chunk, m! - from), n!, k!, a! + from * rsA! * 4, rsA!, csA!, b!, rsB!, csB!, c! + from * ldc! * 4, ldc!, bias!, relu!, accumulate!, scratch!);
       else gemm(m!, Math.min(chunk, n! - from), k!, a!, rsA!, csA!, b! + from * csB! * 4, rsB!, csB!, c! + from * 4, ldc!, bias! ? bias! + from * 4 : 0, relu!, accumulate!, scratch!);
+      Atomics.add(ctl, 23, 1);
       Atomics.add(ctl, 1, 1);
     }
   }

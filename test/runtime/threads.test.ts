@@ -72,6 +72,23 @@ describe("two threads", () => {
     });
   }
 
+  it("the worker computes chunks, also in memory grown after it started", () => {
+    const core = wasm.secondCore!;
+    core.splitAt = 1;
+    wasm.f32(16 << 20); // 64 MiB more: the arrays below lie past the memory the worker first saw
+    const s = 256, a = rand(s * s), b = rand(s * s), c = wasm.f32(s * s);
+    const expected = wasm.f32(s * s);
+    core.splitAt = Number.MAX_SAFE_INTEGER;
+    wasm.gemm(s, s, s, a, b, expected, null, 0, false);
+    core.splitAt = 1;
+    // Whether the worker gets a chunk depends on the OS scheduling it: try for up to 5 s.
+    const helped = core.helped;
+    const t0 = performance.now();
+    while (core.helped === helped && performance.now() - t0 < 5000) wasm.gemm(s, s, s, a, b, c, null, 0, false);
+    expect(core.helped).toBeGreaterThan(helped);
+    expect(Array.from(c)).toEqual(Array.from(expected));
+  });
+
   it("leaves products below the threshold on this thread", () => {
     const core = wasm.secondCore!;
     core.splitAt = 64 ** 3;
