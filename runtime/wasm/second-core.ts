@@ -43,6 +43,17 @@ export class SecondCore {
   private seq = 0;
   /** Products split so far (the tests check the helper really ran). */
   jobs = 0;
+  /**
+   * After a product whose wait for the helper's chunks outlasted this
+   * thread's own share (and 0.2 ms), products stay on this thread for this
+   * long: the helper was descheduled mid-chunk, so another process holds the
+   * second core, and a spinning helper would only take time from this one.
+   * 0 never pauses (the tests use it, to split every product).
+   */
+  pauseMs = 250;
+  /** Times splitting paused so. */
+  pauses = 0;
+  private pausedUntil = 0;
 
   /**
    * `control`: CONTROL_INTS ints in the shared memory, seen by the helper at
@@ -61,7 +72,13 @@ export class SecondCore {
 
   /** Whether the helper has started and this product is large enough to share with it. */
   takes(m: number, n: number, k: number): boolean {
-    return m * n * k >= this.splitAt && (m >= 8 || n >= 16) && Atomics.load(this.control, Slot.ready) === 1;
+    return m * n * k >= this.splitAt && (m >= 8 || n >= 16) && Atomics.load(this.control, Slot.ready) === 1 && (this.pausedUntil === 0 || this.unpaused());
+  }
+
+  private unpaused(): boolean {
+    if (performance.now() < this.pausedUntil) return false;
+    this.pausedUntil = 0;
+    return true;
   }
 
   /** Runs gemm(args) in chunks shared with the helper; `gemm` is this thread's export. */
@@ -85,6 +102,7 @@ export class SecondCore {
     Atomics.store(ctl, Slot.posted, seq);
     if (Atomics.load(ctl, Slot.sleeping) === 1) Atomics.notify(ctl, Slot.posted, 1);
     // Claim and compute chunks like the helper (helperLoop), then wait for the ones it took.
+    const t0 = performance.now();
     for (;;) {
       const v = Atomics.load(ctl, Slot.next);
       const i = v & 0xffff;
@@ -96,10 +114,14 @@ export class SecondCore {
       else gemm(m, Math.min(chunk, n - from), k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, bias ? bias + from * 4 : 0, relu, accumulate, scratch);
       Atomics.add(ctl, Slot.done, 1);
     }
+    const t1 = performance.now();
     let spins = 0;
-    const t0 = performance.now();
     while (Atomics.load(ctl, Slot.done) !== chunks) {
       if ((++spins & 0xfffff) === 0 && performance.now() - t0 > SecondCore.STUCK_MS) throw new Error("nnc: the second kernel thread stopped answering");
+    }
+    if (spins > 0 && this.pauseMs > 0) {
+      const t2 = performance.now();
+      if (t2 - t1 > Math.max(0.2, t1 - t0)) (this.pausedUntil = t2 + this.pauseMs), this.pauses++;
     }
   }
 }

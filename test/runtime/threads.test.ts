@@ -5,6 +5,7 @@
 // 1 here so that small shapes with leftover rows and partial blocks split too.
 // And a Node process using the helper must still exit when its work is done.
 import { spawnSync } from "node:child_process";
+import { Worker } from "node:worker_threads";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wasmKernels } from "../../runtime/kernels.ts";
 import { threadsReady, useThreads } from "../../runtime/threads-node.ts";
 import { Rng } from "../../runtime/random.ts";
+import { CONTROL_INTS, SecondCore, Slot, type GemmArgs } from "../../runtime/wasm/second-core.ts";
 
 const wasm = wasmKernels()!;
 const rng = new Rng(3);
@@ -41,6 +43,7 @@ describe("two threads", () => {
   beforeAll(async () => {
     expect(useThreads(2)).toBe(true);
     await threadsReady();
+    wasm.secondCore!.pauseMs = 0; // split every product, however busy the machine
   });
   afterAll(() => {
     useThreads(1);
@@ -122,4 +125,44 @@ console.log(w.secondCore.jobs, c[0]);
   expect(r.stderr).toBe("");
   expect(r.stdout.trim()).toBe("1 256");
   expect(r.status).toBe(0);
+});
+
+it("pauses splitting after a product that waited long for the worker's chunk, and splits again after the pause", async () => {
+  // A stand-in worker that claims one chunk per job and holds it 5 ms, as a descheduled one would; the products themselves do nothing.
+  const ctl = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
+  const stub = new Worker(
+    `const { workerData: ctl } = require("node:worker_threads");
+    let seen = 0;
+    Atomics.store(ctl, ${Slot.sleeping}, 1); // always: so every job notifies it
+    Atomics.store(ctl, ${Slot.ready}, 1);
+    for (;;) {
+      Atomics.wait(ctl, ${Slot.posted}, seen, 50);
+      const seq = Atomics.load(ctl, ${Slot.posted});
+      if (seq === seen) continue;
+      seen = seq;
+      const v = Atomics.load(ctl, ${Slot.next});
+      if (v >>> 16 !== seq || Atomics.compareExchange(ctl, ${Slot.next}, v, v + 1) !== v) continue;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      Atomics.add(ctl, ${Slot.done}, 1);
+    }`,
+    { eval: true, workerData: ctl },
+  );
+  try {
+    while (Atomics.load(ctl, Slot.ready) !== 1) await new Promise((r) => setTimeout(r, 1));
+    const core = new SecondCore(ctl, () => 0, 1);
+    core.pauseMs = 100;
+    // This thread's 8 chunks take 0.05 ms each, so the stub, notified (~0.1 ms), claims one before they run out; tried up to 200 times.
+    const slowGemm = () => {
+      const t = performance.now();
+      while (performance.now() - t < 0.05);
+    };
+    const args = [64, 64, 64, 0, 64, 1, 0, 64, 1, 0, 64, 0, 0, 0, 0] as GemmArgs;
+    for (let i = 0; i < 200 && core.pauses === 0; i++) if (core.takes(64, 64, 64)) core.run(slowGemm, args);
+    expect(core.pauses).toBe(1);
+    expect(core.takes(64, 64, 64)).toBe(false);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(core.takes(64, 64, 64)).toBe(true);
+  } finally {
+    await stub.terminate();
+  }
 });
