@@ -56,7 +56,8 @@ export function useThreads(n: 1 | 2, options: ThreadOptions = {}): boolean {
     workerData: { module: kernels.module, memory: kernels.arena.memory, control: kernels.arena.addressOf(control), spinMs: options.spinMs ?? 2 },
   });
   worker.unref();
-  // A worker that dies leaves every chunk to this thread (results stay right); stop posting to it and say why.
+  // A worker that dies between jobs leaves every chunk to this thread (results stay right; one that dies holding a
+  // chunk makes the product throw after 10 s): stop posting to it, and say why.
   const dead = worker;
   dead.on("error", (e) => {
     if (worker !== dead) return;
@@ -68,9 +69,10 @@ export function useThreads(n: 1 | 2, options: ThreadOptions = {}): boolean {
   return true;
 }
 
-/** Resolves once the helper has started (products before that run on this thread alone). */
+/** Resolves once the helper has started, or failed to (products before that run on this thread alone). */
 export async function threadsReady(): Promise<void> {
-  const core = wasmKernels()?.secondCore;
+  const kernels = wasmKernels();
+  const core = kernels?.secondCore;
   if (!core) return;
-  while (Atomics.load(core.control, Slot.ready) !== 1) await new Promise((r) => setTimeout(r, 1));
+  while (Atomics.load(core.control, Slot.ready) !== 1 && kernels!.secondCore === core) await new Promise((r) => setTimeout(r, 1));
 }
