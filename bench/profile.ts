@@ -4,12 +4,14 @@
 // timed ones; what is left of a step's time is the work outside the kernels
 // (im2col, pooling, activations, gates, softmax, losses, optimizer, copies).
 import { activeKernels, useKernels } from "../runtime/kernels.ts";
-import type { Kernels } from "../runtime/kernel-types.ts";
+import type { Kernels, PackedB } from "../runtime/kernel-types.ts";
 
 type Entry = Exclude<keyof Kernels, "name" | "f32" | "i32">;
 const products: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransAStrided", "gemmTransBStrided"];
+/** Products on a packed B: flops 2·m·k·n, with k and n from the handle. */
+const packedProducts: Entry[] = ["gemmPackedB"];
 /** Layout and elementwise kernels: timed, no flops. */
-const layouts: Entry[] = ["im2col", "col2im", "maxPool", "scatterAdd", "reluGrad", "columnSums"];
+const layouts: Entry[] = ["im2col", "col2im", "maxPool", "scatterAdd", "reluGrad", "columnSums", "packTransB"];
 /** Implicit convolutions: flops 2·rows·patch·filters, from their window arguments. */
 const convs: Entry[] = ["conv", "convFilterGrad"];
 
@@ -25,7 +27,7 @@ export function profile(runs: number, fn: (i: number) => unknown): KernelProfile
   const inner = activeKernels();
   const kernels: KernelProfile["kernels"] = {};
   const wrapped = { name: inner.name, f32: inner.f32.bind(inner), i32: inner.i32.bind(inner) } as Kernels & Record<string, unknown>;
-  for (const e of [...products, ...layouts, ...convs]) {
+  for (const e of [...products, ...packedProducts, ...layouts, ...convs]) {
     const stat = (kernels[e] = { calls: 0, ms: 0, flops: 0 });
     const f = (inner[e] as (...args: unknown[]) => unknown).bind(inner);
     wrapped[e] = ((...args: unknown[]) => {
@@ -34,6 +36,10 @@ export function profile(runs: number, fn: (i: number) => unknown): KernelProfile
       stat.ms += performance.now() - t0;
       stat.calls++;
       if (products.includes(e)) stat.flops += 2 * (args[0] as number) * (args[1] as number) * (args[2] as number);
+      else if (packedProducts.includes(e)) {
+        const p = args[4] as PackedB;
+        stat.flops += 2 * (args[0] as number) * p.k * p.n;
+      }
       else if (done && convs.includes(e)) {
         // After the arrays, act (conv only) and filters: B, C, L×3, O×3, K×3, ….
         const w = (args as number[]).slice(e === "conv" ? 6 : 4);

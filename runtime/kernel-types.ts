@@ -11,6 +11,20 @@
  */
 export type WindowArgs = [B: number, C: number, L0: number, L1: number, L2: number, O0: number, O1: number, O2: number, K0: number, K1: number, K2: number, S0: number, S1: number, S2: number, D0: number, D1: number, D2: number, P0: number, P1: number, P2: number];
 
+/**
+ * A transposed B prepared for repeated products (packTransB): B = the
+ * transpose of the n×k matrix at b[bOff…] with row stride ldb. It keeps
+ * those arguments, so a set that does not pack just forwards to
+ * gemmTransBStrided. Valid until B's values change: pack again then.
+ */
+export interface PackedB {
+  readonly k: number;
+  readonly n: number;
+  readonly b: Float32Array;
+  readonly bOff: number;
+  readonly ldb: number;
+}
+
 export interface Kernels {
   readonly name: "js" | "wasm";
   /** A zeroed array for a model's parameters, gradients or workspaces, placed where this set's products read it fastest. */
@@ -38,4 +52,8 @@ export interface Kernels {
   columnSums(src: Float32Array, rows: number, width: number, dst: Float32Array): boolean;
   gemmTransAStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
   gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+  /** Prepares Bᵀ (see PackedB) for gemmPackedB; packing again overwrites the same handle's panels. */
+  packTransB(k: number, n: number, b: Float32Array, bOff: number, ldb: number): PackedB;
+  /** gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate), with the same bits. */
+  gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
 }

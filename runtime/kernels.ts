@@ -4,7 +4,7 @@
 // at run time (tests run the same models on both). The exported functions
 // keep the signatures generated code calls.
 import * as js from "./matmul.ts";
-import type { Kernels, WindowArgs } from "./kernel-types.ts";
+import type { Kernels, PackedB, WindowArgs } from "./kernel-types.ts";
 import { WasmKernels, simdSupported } from "./wasm/kernels.ts";
 
 export type KernelSet = Kernels["name"];
@@ -29,6 +29,9 @@ export const jsKernels: Kernels = {
   reluGrad: () => false,
   columnSums: () => false,
   gemmTransBStrided: js.gemmTransBStrided,
+  // Nothing to pack: the JavaScript product reads Bᵀ in place.
+  packTransB: (k, n, b, bOff, ldb) => ({ k, n, b, bOff, ldb }),
+  gemmPackedB: (m, a, aOff, lda, p, c, cOff, ldc, accumulate) => js.gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate),
 };
 
 let wasm: WasmKernels | undefined;
@@ -147,4 +150,18 @@ export function gemmTransAStrided(m: number, k: number, n: number, a: Float32Arr
 
 export function gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
   active.gemmTransBStrided(m, k, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+}
+
+/**
+ * Bᵀ prepared once for many products (the recurrent matrix in every time
+ * step of a backward pass); pack again after B changes. The handle belongs
+ * to the set active now: use it with gemmPackedB before switching sets.
+ */
+export function packTransB(k: number, n: number, b: Float32Array, bOff: number, ldb: number): PackedB {
+  return active.packTransB(k, n, b, bOff, ldb);
+}
+
+/** gemmTransBStrided with a B prepared by packTransB (same result, bit for bit). */
+export function gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  active.gemmPackedB(m, a, aOff, lda, p, c, cOff, ldc, accumulate);
 }

@@ -203,7 +203,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     const gruMiddle =
       kind === "gru"
         ? `
-          rt.gemmTransBStrided(${k.B}, ${u}, ${u}, ${dStep}, ${2 * u}, ${g}, ${U}, ${2 * u}, ${g}, ${carry}, 0, ${u}, false);
+          rt.gemmPackedB(${k.B}, ${dStep}, ${2 * u}, ${g}, packedUh, ${carry}, 0, ${u}, false);
           ${perExample(`for (let p = 0; p < ${u}; p++) {
               const rr = ${pre}[o + ${u} + p], a = ${carry}[hb + p];
               const dr = a * ${hp}[so + p] * rr * (1 - rr);
@@ -215,14 +215,19 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     // Gates that multiply h' directly: all of them, or z and r for gru.
     const hGates = kind === "gru" ? 2 * u : g;
     const direct = kind === "gru" ? `${carry}[hb + j] + ` : "";
+    // Uᵀ is the same in every step: packed once here, not by each step's product (in a block: a model may have several of these loops).
     k.code(`
+      {
+      const packedU = rt.packTransB(${hGates}, ${u}, ${U}, 0, ${g});
+      ${kind === "gru" ? `const packedUh = rt.packTransB(${u}, ${u}, ${U}, ${2 * u}, ${g});` : ""}
       for (let s = ${T} - 1; s >= 0; s--) {
         ${perExample(`${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
             ${gateGrads.trim()}
             ${copyRow(0, g)}`)}
         ${gruMiddle.trim()}
-        rt.gemmTransBStrided(${k.B}, ${hGates}, ${u}, ${dStep}, 0, ${g}, ${U}, 0, ${g}, ${dhStep}, 0, ${u}, false);
+        rt.gemmPackedB(${k.B}, ${dStep}, 0, ${g}, packedU, ${dhStep}, 0, ${u}, false);
         ${perExample(`for (let j = 0; j < ${u}; j++) ${dh}[hb + j] = ${direct}${dhStep}[hb + j];`)}
+      }
       }
     `);
     // After step 0, dh is the gradient of the state that fed it: the initial one.

@@ -5,7 +5,8 @@
 // into scratch space first, and a foreign C copied back after.
 import { Arena, sharedMemory } from "./arena.ts";
 import * as binary from "./binary.ts";
-import type { Kernels, WindowArgs } from "../kernel-types.ts";
+import type { SecondCore } from "./second-core.ts";
+import type { Kernels, PackedB, WindowArgs } from "../kernel-types.ts";
 
 type GemmExport = (
   m: number, n: number, k: number,
@@ -15,6 +16,21 @@ type GemmExport = (
   bias: number, relu: number, accumulate: number,
   scratch: number,
 ) => void;
+
+type PackAllExport = (k: number, n: number, b: number, rsB: number, csB: number, to: number) => void;
+type GemmPackedExport = (m: number, n: number, k: number, a: number, rsA: number, csA: number, panels: number, c: number, ldc: number, accumulate: number, stage: number) => void;
+
+/** Bᵀ packed into the memory as gemm's column panels; `panels` is null where B lies outside the memory. */
+class WasmPackedB implements PackedB {
+  constructor(
+    readonly k: number,
+    readonly n: number,
+    readonly b: Float32Array,
+    readonly bOff: number,
+    readonly ldb: number,
+    readonly panels: Float32Array | null,
+  ) {}
+}
 
 type WindowExport = (x: number, col: number, ...window: WindowArgs) => void;
 type ConvForwardExport = (x: number, w: number, bias: number, y: number, relu: number, F: number, scratch: number, ...window: WindowArgs) => void;
@@ -45,6 +61,20 @@ export class WasmKernels implements Kernels {
   private readonly scatterAddRaw: (dx: number, arg: number, dy: number, n: number) => void;
   private readonly reluGradRaw: (dy: number, y: number, n: number) => void;
   private readonly columnSumsRaw: (src: number, rows: number, width: number, dst: number) => void;
+  private readonly packAllRaw: PackAllExport;
+  private readonly gemmPackedRaw: GemmPackedExport;
+  /**
+   * Packed handles per weight array and geometry, reused step after step so
+   * a step allocates nothing; dropped (and their panels returned to the
+   * arena) with the weights.
+   */
+  private readonly packed = new WeakMap<Float32Array, Map<string, WasmPackedB>>();
+  /** The compiled module, for a helper thread to instantiate on the same memory (runtime/threads-node.ts). */
+  readonly module: WebAssembly.Module;
+  /** Splits large products with a helper thread when set (runtime/wasm/second-core.ts). */
+  private second: SecondCore | null = null;
+  private helperScratchAt = 0;
+  private helperScratchBytes = 0;
   private scratchAt = 0;
   private scratchBytes = 0;
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
@@ -56,8 +86,11 @@ export class WasmKernels implements Kernels {
     const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
     this.arena = new Arena(memory, shared !== null);
     const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
+    this.module = module;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.gemmRaw = instance.exports.gemm as GemmExport;
+    this.packAllRaw = instance.exports.packAll as PackAllExport;
+    this.gemmPackedRaw = instance.exports.gemmPacked as GemmPackedExport;
     this.im2colRaw = instance.exports.im2col as WindowExport;
     this.col2imRaw = instance.exports.col2im as WindowExport;
     this.convForwardRaw = instance.exports.convForward as ConvForwardExport;
@@ -76,6 +109,25 @@ export class WasmKernels implements Kernels {
 
   i32(n: number): Int32Array {
     return this.arena.shared ? this.arena.i32(n) : new Int32Array(n);
+  }
+
+  /** The helper thread splitting large products, or null (runtime/threads-node.ts sets it). */
+  get secondCore(): SecondCore | null {
+    return this.second;
+  }
+
+  setSecondCore(core: SecondCore | null): void {
+    this.second = core;
+  }
+
+  /** The helper thread's packing space (its own: both halves pack B at once), reused across calls. */
+  helperScratch(bytes: number): number {
+    if (bytes > this.helperScratchBytes) {
+      if (this.helperScratchBytes) this.arena.release(this.helperScratchAt, this.helperScratchBytes);
+      this.helperScratchBytes = Math.max(bytes, this.helperScratchBytes * 2, 1 << 16);
+      this.helperScratchAt = this.arena.alloc(this.helperScratchBytes);
+    }
+    return this.helperScratchAt;
   }
 
   /** A scratch block of at least `bytes`, reused across calls. */
@@ -125,7 +177,8 @@ export class WasmKernels implements Kernels {
       if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
       if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
     }
-    this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
+    if (this.second?.takes(m, n, k)) this.second.run(this.gemmRaw, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base]);
+    else this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
     if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
   }
 
@@ -281,5 +334,31 @@ export class WasmKernels implements Kernels {
 
   gemmTransBStrided(m: number, k: number, n: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
     this.run(m, n, k, a, aOff, (m - 1) * lda + k, lda, 1, b, bOff, (n - 1) * ldb + k, 1, ldb, c, cOff, (m - 1) * ldc + n, ldc, null, false, accumulate);
+  }
+
+  packTransB(k: number, n: number, b: Float32Array, bOff: number, ldb: number): PackedB {
+    const bAt = this.arena.addressOf(b);
+    // Outside the memory there is nothing to pack into place: gemmPackedB falls back to gemmTransBStrided.
+    if (bAt < 0 || !this.arena.shared) return new WasmPackedB(k, n, b, bOff, ldb, null);
+    let byGeometry = this.packed.get(b);
+    if (!byGeometry) this.packed.set(b, (byGeometry = new Map()));
+    const key = `${k},${n},${bOff},${ldb}`;
+    let p = byGeometry.get(key);
+    // One panel of k rows × 8 per column block, as gemm packs them.
+    if (!p) byGeometry.set(key, (p = new WasmPackedB(k, n, b, bOff, ldb, this.arena.f32(Math.ceil(n / 8) * 8 * k))));
+    this.packAllRaw(k, n, bAt + bOff * 4, 1, ldb, this.arena.addressOf(p.panels!));
+    return p;
+  }
+
+  gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+    const panels = p instanceof WasmPackedB ? p.panels : null;
+    const aAt = this.arena.addressOf(a), cAt = this.arena.addressOf(c);
+    if (!panels || aAt < 0 || cAt < 0) {
+      this.gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate);
+      return;
+    }
+    if (m === 0 || p.n === 0) return;
+    const stage = this.scratch(32);
+    this.gemmPackedRaw(m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage);
   }
 }

@@ -1,5 +1,6 @@
 // The runtime's index must load in a browser: no module it reaches may import
-// Node built-ins or use Node-only globals. Only mnist-node.ts may.
+// Node built-ins or use Node-only globals. Only mnist-node.ts and
+// threads-node.ts (worker_threads) may; index.ts must not reach them.
 import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +26,7 @@ describe("browser safety", () => {
   it("index.ts reaches only browser-safe modules", () => {
     const files = reachable();
     expect(files.has("mnist-node.ts")).toBe(false);
+    expect(files.has("threads-node.ts")).toBe(false);
     for (const file of files) {
       const text = source(file);
       expect(file, "a runtime module outside runtime/").not.toMatch(/^\.\./);

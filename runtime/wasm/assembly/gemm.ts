@@ -30,42 +30,80 @@ export function gemm(
   scratch: usize,
 ): void {
   const stage = scratch + <usize>k * PANEL_ROW;
+  for (let j0 = 0; j0 < n; j0 += 8) {
+    const w = min(8, n - j0);
+    if (csB == 1 && w == 8) {
+      columnBlock(m, k, j0, w, a, rsA, csA, b + (<usize>j0 << 2), <usize>rsB << 2, c, ldc, bias, relu, accumulate, stage);
+    } else {
+      pack(k, w, b + ((<usize>j0 * <usize>csB) << 2), rsB, csB, scratch);
+      columnBlock(m, k, j0, w, a, rsA, csA, scratch, PANEL_ROW, c, ldc, bias, relu, accumulate, stage);
+    }
+  }
+}
+
+/**
+ * Packs all of B (k×n, strides in floats) as gemm would, block after block:
+ * block j0/8 is k rows of 8 at to + (j0/8)·k·32 bytes. A B reused by many
+ * products (Uᵀ in every time step of a recurrent backward pass) is packed
+ * once and read by gemmPacked, instead of repacked by every gemm call.
+ */
+export function packAll(k: i32, n: i32, b: usize, rsB: i32, csB: i32, to: usize): void {
+  for (let j0 = 0; j0 < n; j0 += 8) {
+    pack(k, min(8, n - j0), b + ((<usize>j0 * <usize>csB) << 2), rsB, csB, to + <usize>(j0 >> 3) * <usize>k * PANEL_ROW);
+  }
+}
+
+/**
+ * C (=|+=) A·B with B packed by packAll. Same column blocks and tiles as
+ * gemm on the packed panels, so the result has the same bits. `stage` must
+ * hold 8 floats. No bias or relu: its callers accumulate gradients.
+ */
+export function gemmPacked(
+  m: i32, n: i32, k: i32,
+  a: usize, rsA: i32, csA: i32,
+  panels: usize,
+  c: usize, ldc: i32,
+  accumulate: i32,
+  stage: usize,
+): void {
+  for (let j0 = 0; j0 < n; j0 += 8) {
+    columnBlock(m, k, j0, min(8, n - j0), a, rsA, csA, panels + <usize>(j0 >> 3) * <usize>k * PANEL_ROW, PANEL_ROW, c, ldc, 0, 0, accumulate, stage);
+  }
+}
+
+/** Columns [j0, j0 + w) of C from a panel of B (k rows, `panelStep` bytes apart). */
+@inline
+function columnBlock(
+  m: i32, k: i32, j0: i32, w: i32,
+  a: usize, rsA: i32, csA: i32,
+  panel: usize, panelStep: usize,
+  c: usize, ldc: i32,
+  bias: usize, relu: i32, accumulate: i32,
+  stage: usize,
+): void {
   const aRow = <usize>rsA << 2;
   const aStep = <usize>csA << 2;
   const cRow = <usize>ldc << 2;
-  for (let j0 = 0; j0 < n; j0 += 8) {
-    const w = min(8, n - j0);
-    let panel: usize;
-    let panelStep: usize;
-    if (csB == 1 && w == 8) {
-      panel = b + (<usize>j0 << 2);
-      panelStep = <usize>rsB << 2;
+  // Bias for these 8 columns (zero past the edge), as two vectors.
+  let bias0 = f32x4.splat(0);
+  let bias1 = f32x4.splat(0);
+  if (bias != 0 && !accumulate) {
+    if (w == 8) {
+      bias0 = v128.load(bias + (<usize>j0 << 2));
+      bias1 = v128.load(bias + (<usize>j0 << 2), 16);
     } else {
-      pack(k, w, b + ((<usize>j0 * <usize>csB) << 2), rsB, csB, scratch);
-      panel = scratch;
-      panelStep = PANEL_ROW;
+      for (let q = 0; q < 8; q++) store<f32>(stage + (<usize>q << 2), q < w ? load<f32>(bias + (<usize>(j0 + q) << 2)) : 0);
+      bias0 = v128.load(stage);
+      bias1 = v128.load(stage, 16);
     }
-    // Bias for these 8 columns (zero past the edge), as two vectors.
-    let bias0 = f32x4.splat(0);
-    let bias1 = f32x4.splat(0);
-    if (bias != 0 && !accumulate) {
-      if (w == 8) {
-        bias0 = v128.load(bias + (<usize>j0 << 2));
-        bias1 = v128.load(bias + (<usize>j0 << 2), 16);
-      } else {
-        for (let q = 0; q < 8; q++) store<f32>(stage + (<usize>q << 2), q < w ? load<f32>(bias + (<usize>(j0 + q) << 2)) : 0);
-        bias0 = v128.load(stage);
-        bias1 = v128.load(stage, 16);
-      }
-    }
-    const cCol = c + (<usize>j0 << 2);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const a0 = a + <usize>i * aRow;
-      tile4x8(k, a0, a0 + aRow, a0 + 2 * aRow, a0 + 3 * aRow, aStep, panel, panelStep, cCol + <usize>i * cRow, cRow, w, bias0, bias1, relu, accumulate, stage);
-    }
-    for (; i < m; i++) tile1x8(k, a + <usize>i * aRow, aStep, panel, panelStep, cCol + <usize>i * cRow, w, bias0, bias1, relu, accumulate, stage);
   }
+  const cCol = c + (<usize>j0 << 2);
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * aRow;
+    tile4x8(k, a0, a0 + aRow, a0 + 2 * aRow, a0 + 3 * aRow, aStep, panel, panelStep, cCol + <usize>i * cRow, cRow, w, bias0, bias1, relu, accumulate, stage);
+  }
+  for (; i < m; i++) tile1x8(k, a + <usize>i * aRow, aStep, panel, panelStep, cCol + <usize>i * cRow, w, bias0, bias1, relu, accumulate, stage);
 }
 
 /** Copies columns [0, w) of B (from `from`, strides in floats) into k rows of 8 at `to`, zero-padding columns w..7. */

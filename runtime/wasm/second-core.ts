@@ -1,0 +1,170 @@
+// Large products split over two threads: this thread computes the first
+// block of rows (or columns) and a helper, which runs the same module on the
+// same shared memory, the rest. Browser-safe: the helper itself is started
+// by runtime/threads-node.ts (Node worker_threads); without one, nothing
+// here runs and every product stays on this thread.
+//
+// The job goes through a control block in the shared memory: the arguments,
+// then a sequence number stored atomically (Atomics.store orders the plain
+// argument writes before it). The helper spins on that number for a while
+// after each job (an Atomics.wait/notify round trip costs ~50–90 µs, a
+// spinning helper answers in well under a µs) and then sleeps on
+// Atomics.wait, saying so in a flag so that only then is it notified.
+//
+// The product is cut into up to 8 chunks of rows (multiples of 4) or of
+// 8-column blocks, and both threads claim chunks until none is left. A fixed
+// half for the helper would make this thread wait whenever the other core is
+// busy with another process (the helper is then not scheduled for
+// milliseconds); with claiming, this thread does every chunk the helper has
+// not taken. Claims are tagged with the job's sequence number (one
+// compare-and-swap word: tag·65536 + next chunk), so a helper that wakes late
+// cannot claim a chunk of a later job with the earlier job's arguments.
+// Chunks computed by the same routine give the same bits wherever the cuts
+// fall (rows go 4 at a time, leftover rows add in the tile's order; columns
+// are independent), so a split product equals the single-thread one.
+
+/** Int32 slots of the control block. */
+export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 23 } as const;
+export const CONTROL_INTS = 32;
+
+/** The module's gemm export (runtime/wasm/assembly/gemm.ts). */
+export type GemmArgs = [m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, ldc: number, bias: number, relu: number, accumulate: number, scratch: number];
+
+/**
+ * Products of at least this many multiply-adds (m·n·k) are split by default:
+ * 64³. Below it the helper's share is too short to pay for the hand-over and
+ * the cache traffic (measured in docs/kernels.md).
+ */
+export const DEFAULT_SPLIT_AT = 1 << 18;
+
+export class SecondCore {
+  /** A job still unfinished after this long means the helper died: fail rather than spin for ever. */
+  private static readonly STUCK_MS = 10_000;
+  private seq = 0;
+  /** Products split so far (the tests check the helper really ran). */
+  jobs = 0;
+  /**
+   * After a product whose wait for the helper's chunks outlasted this
+   * thread's own share (and 0.2 ms), products stay on this thread for this
+   * long: the helper was descheduled mid-chunk, so another process holds the
+   * second core, and a spinning helper would only take time from this one.
+   * 0 never pauses (the tests use it, to split every product).
+   */
+  pauseMs = 250;
+  /** Times splitting paused so. */
+  pauses = 0;
+  private pausedUntil = 0;
+
+  /**
+   * `control`: CONTROL_INTS ints in the shared memory, seen by the helper at
+   * the same address. `scratch(bytes)` gives the helper its own packing space.
+   */
+  constructor(
+    readonly control: Int32Array,
+    private readonly scratch: (bytes: number) => number,
+    public splitAt = DEFAULT_SPLIT_AT,
+  ) {}
+
+  /** Chunks the helper has computed so far (the tests check it takes part). */
+  get helped(): number {
+    return Atomics.load(this.control, Slot.helped);
+  }
+
+  /** Whether the helper has started and this product is large enough to share with it. */
+  takes(m: number, n: number, k: number): boolean {
+    return m * n * k >= this.splitAt && (m >= 8 || n >= 16) && Atomics.load(this.control, Slot.ready) === 1 && (this.pausedUntil === 0 || this.unpaused());
+  }
+
+  private unpaused(): boolean {
+    if (performance.now() < this.pausedUntil) return false;
+    this.pausedUntil = 0;
+    return true;
+  }
+
+  /** Runs gemm(args) in chunks shared with the helper; `gemm` is this thread's export. */
+  run(gemm: (...args: GemmArgs) => void, args: GemmArgs): void {
+    const [m, n, k, , , , , , , , , , , , scratch] = args;
+    const ctl = this.control;
+    const byRows = m >= 8;
+    const chunk = byRows ? Math.max(4, Math.ceil(m / 32) * 4) : Math.max(8, Math.ceil(n / 64) * 8);
+    const chunks = Math.ceil((byRows ? m : n) / chunk);
+    // Closed (tag 0) while the arguments change: a helper still reading the last job's sees a foreign tag and claims nothing.
+    Atomics.store(ctl, Slot.next, 0);
+    for (let i = 0; i < 15; i++) Atomics.store(ctl, Slot.args + i, args[i]!);
+    Atomics.store(ctl, Slot.args + 14, this.scratch((k * 8 + 8) * 4)); // the helper packs into its own scratch
+    Atomics.store(ctl, Slot.chunks, chunks);
+    Atomics.store(ctl, Slot.chunk, chunk);
+    Atomics.store(ctl, Slot.byRows, byRows ? 1 : 0);
+    Atomics.store(ctl, Slot.done, 0);
+    this.jobs++;
+    const seq = (this.seq = (this.seq % 0x7fff) + 1); // 1…32767: never the closed tag
+    Atomics.store(ctl, Slot.next, seq * 65536);
+    Atomics.store(ctl, Slot.posted, seq);
+    if (Atomics.load(ctl, Slot.sleeping) === 1) Atomics.notify(ctl, Slot.posted, 1);
+    // Claim and compute chunks like the helper (helperLoop), then wait for the ones it took.
+    const t0 = performance.now();
+    for (;;) {
+      const v = Atomics.load(ctl, Slot.next);
+      const i = v & 0xffff;
+      if (i >= chunks) break;
+      if (Atomics.compareExchange(ctl, Slot.next, v, v + 1) !== v) continue;
+      const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate] = args;
+      const from = i * chunk;
+      if (byRows) gemm(Math.min(chunk, m - from), n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, bias, relu, accumulate, scratch);
+      else gemm(m, Math.min(chunk, n - from), k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, bias ? bias + from * 4 : 0, relu, accumulate, scratch);
+      Atomics.add(ctl, Slot.done, 1);
+    }
+    const t1 = performance.now();
+    let spins = 0;
+    while (Atomics.load(ctl, Slot.done) !== chunks) {
+      if ((++spins & 0xfffff) === 0 && performance.now() - t0 > SecondCore.STUCK_MS) throw new Error("nnc: the second kernel thread stopped answering");
+    }
+    if (spins > 0 && this.pauseMs > 0) {
+      const t2 = performance.now();
+      if (t2 - t1 > Math.max(0.2, t1 - t0)) (this.pausedUntil = t2 + this.pauseMs), this.pauses++;
+    }
+  }
+}
+
+/**
+ * The helper's loop, as source for a worker (a function's text, so it runs
+ * wherever a worker can eval it). `exports.gemm` of an instance on the
+ * shared memory; `ctl` the control block; `spinMs` how long to spin after
+ * a job before sleeping.
+ */
+export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, spinMs: number): never {
+  // Slots as in `Slot` (this function runs from its source text, so it names them by number).
+  let seen = Atomics.load(ctl, 0);
+  Atomics.store(ctl, 3, 1);
+  for (;;) {
+    let seq = Atomics.load(ctl, 0);
+    if (seq === seen) {
+      const until = performance.now() + spinMs;
+      let spins = 0;
+      while ((seq = Atomics.load(ctl, 0)) === seen) if ((++spins & 1023) === 0 && performance.now() > until) break;
+      if (seq === seen) {
+        Atomics.store(ctl, 2, 1);
+        Atomics.wait(ctl, 0, seen);
+        Atomics.store(ctl, 2, 0);
+        continue;
+      }
+    }
+    seen = seq;
+    // Atomic loads: if this thread is late and the next job's arguments are being written, the tag check below sees it.
+    const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch] = Array.from({ length: 15 }, (_, i) => Atomics.load(ctl, 8 + i));
+    const chunks = Atomics.load(ctl, 5), chunk = Atomics.load(ctl, 6), byRows = Atomics.load(ctl, 7) === 1;
+    for (;;) {
+      const v = Atomics.load(ctl, 4);
+      // Another job's tag: this one is finished (this thread woke late), leave it.
+      if (v >>> 16 !== seq) break;
+      const i = v & 0xffff;
+      if (i >= chunks) break;
+      if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
+      const from = i * chunk;
+      if (byRows) gemm(Math.min(chunk, m! - from), n!, k!, a! + from * rsA! * 4, rsA!, csA!, b!, rsB!, csB!, c! + from * ldc! * 4, ldc!, bias!, relu!, accumulate!, scratch!);
+      else gemm(m!, Math.min(chunk, n! - from), k!, a!, rsA!, csA!, b! + from * csB! * 4, rsB!, csB!, c! + from * 4, ldc!, bias! ? bias! + from * 4 : 0, relu!, accumulate!, scratch!);
+      Atomics.add(ctl, 23, 1);
+      Atomics.add(ctl, 1, 1);
+    }
+  }
+}
