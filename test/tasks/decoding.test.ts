@@ -24,7 +24,7 @@ function exampleModel(file: string): ModelInstance {
 }
 
 /** Trains with Adam on a cosine schedule; stops early once held-out accuracy reaches `enough`. Returns the final held-out accuracy. */
-function fit(model: ModelInstance, data: TaskData, o: { epochs: number; lr: number; batch?: number; clipNorm?: number; enough?: number }): number {
+function trainUntil(model: ModelInstance, data: TaskData, o: { epochs: number; lr: number; batch?: number; clipNorm?: number; enough?: number }): number {
   const classification = { ...data.classification, output: "logits" };
   let reached = false;
   const result = train(model, data.train, data.test, {
@@ -102,16 +102,16 @@ describe("task encodings", () => {
 describe("the examples learn (bounded runs, held-out data)", () => {
   it("reverser.nn (lstm encoder–decoder, initial state): ≥ 90% exact reversed strings of 3–6 digits, decoded greedily", () => {
     const model = exampleModel("reverser.nn");
-    const accuracy = fit(model, digitTask(0, { order: "reverse", minLength: 3, maxLength: 6 }), { epochs: 5, lr: 0.01, clipNorm: 5, enough: 0.95 });
+    const accuracy = trainUntil(model, digitTask(0, { order: "reverse", minLength: 3, maxLength: 6 }), { epochs: 5, lr: 0.01, clipNorm: 5, enough: 0.95 });
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
 
   it("translator.nn (cross-attention) reverses 5–10 digits ≥ 90% exact; the lstm encoder–decoder without attention, trained alike, far less", () => {
     const data = digitTask(0, { order: "reverse", minLength: 5, maxLength: 10 });
-    const withAttention = fit(exampleModel("translator.nn"), data, { epochs: 2, lr: 0.002, enough: 0.95 });
+    const withAttention = trainUntil(exampleModel("translator.nn"), data, { epochs: 2, lr: 0.002, enough: 0.95 });
     expect(withAttention).toBeGreaterThanOrEqual(0.9);
     const without = exampleModel("reverser.nn");
-    const accuracy = fit(without, data, { epochs: 1, lr: 0.01, clipNorm: 5 });
+    const accuracy = trainUntil(without, data, { epochs: 1, lr: 0.01, clipNorm: 5 });
     expect(accuracy).toBeLessThan(withAttention - 0.5);
     // Measured the same way as during training: decoding, not teacher forcing.
     expect(evaluateAccuracy(without, data.test, { ...data.classification, output: "logits" }, 256, data.dims)).toBe(accuracy);
@@ -119,13 +119,13 @@ describe("the examples learn (bounded runs, held-out data)", () => {
 
   it("speller.nn (image → name): ≥ 90% exact names of held-out MNIST digits", () => {
     const model = exampleModel("speller.nn");
-    const accuracy = fit(model, spellTask(loadMnist()), { epochs: 5, lr: 0.006, clipNorm: 5, enough: 0.93 });
+    const accuracy = trainUntil(model, spellTask(loadMnist()), { epochs: 5, lr: 0.006, clipNorm: 5, enough: 0.93 });
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
 
   it("transformer.nn: ≥ 95% held out on first-last, which a bag of words cannot beat 50% on", () => {
     const model = exampleModel("transformer.nn");
-    const accuracy = fit(model, firstLastTask(0), { epochs: 4, lr: 0.002, enough: 0.98 });
+    const accuracy = trainUntil(model, firstLastTask(0), { epochs: 4, lr: 0.002, enough: 0.98 });
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
   }, 600_000);
 
@@ -134,7 +134,7 @@ describe("the examples learn (bounded runs, held-out data)", () => {
     const model = exampleModel("charlm.nn");
     const task = { ...data.classification, output: "logits" };
     const before = evaluateLoss(model, data.test, task, 256, data.dims);
-    fit(model, data, { epochs: 1, lr: 0.004 });
+    trainUntil(model, data, { epochs: 1, lr: 0.004 });
     const after = evaluateLoss(model, data.test, task, 256, data.dims);
     const unigram = unigramLoss(data.train.arrays.next as Int32Array, data.test.arrays.next as Int32Array, CHARLM_ALPHABET.length);
     expect(before).toBeGreaterThan(3.3); // about ln 36: knows nothing
