@@ -161,9 +161,12 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
   return result;
 }
 
-/** The fraction of `split` whose argmax logit (or decoded token) equals its label. */
-export function evaluateAccuracy(model: Trainable, split: Split, task: Classification, batchSize = 256, dims: Record<string, number> = {}): number {
-  if (task.decode !== undefined && !model.generate) throw new Error(`decoding '${task.decode}' needs a model that declares \`generate\``);
+/**
+ * `split` in batches of held-out inputs (no target, nor the input that
+ * decoding feeds), with each example's labels and real length: what
+ * evaluateAccuracy and evaluateLoss share.
+ */
+function* heldOutBatches(split: Split, task: Classification, batchSize: number) {
   const inputsOnly: Split = { count: split.count, arrays: Object.fromEntries(Object.entries(split.arrays).filter(([k]) => k !== task.target && k !== task.decode)) };
   const batcher = new Batcher(inputsOnly);
   const labels = split.arrays[task.target];
@@ -171,28 +174,35 @@ export function evaluateAccuracy(model: Trainable, split: Split, task: Classific
   const lengths = task.lengths === undefined ? undefined : split.arrays[task.lengths];
   if (lengths !== undefined && !(lengths instanceof Int32Array)) throw new TypeError(`lengths '${task.lengths}' must be an Int32Array`);
   const perExample = labels.length / split.count;
-  let correct = 0;
-  let counted = 0;
   for (let start = 0; start < split.count; start += batchSize) {
     const n = Math.min(batchSize, split.count - start);
-    const indices = new Int32Array(n);
-    for (let i = 0; i < n; i++) indices[i] = start + i;
-    const batch = batcher.take(indices);
-    const tokens = task.decode !== undefined ? model.generate!(batch, { ...dims, batch: n }) : undefined;
-    const out = tokens ? undefined : model.forward(batch, { ...dims, batch: n })[task.output];
+    const inputs = batcher.take(Int32Array.from({ length: n }, (_, i) => start + i));
+    /** Example b of the batch: its real steps and the label of step p. */
+    const real = (b: number) => (lengths ? lengths[start + b]! : perExample);
+    const label = (b: number, p: number) => labels[(start + b) * perExample + p]!;
+    yield { n, inputs, perExample, real, label };
+  }
+}
+
+/** The fraction of `split` whose argmax logit (or decoded token) equals its label. */
+export function evaluateAccuracy(model: Trainable, split: Split, task: Classification, batchSize = 256, dims: Record<string, number> = {}): number {
+  if (task.decode !== undefined && !model.generate) throw new Error(`decoding '${task.decode}' needs a model that declares \`generate\``);
+  let correct = 0;
+  let counted = 0;
+  for (const { n, inputs, perExample, real, label } of heldOutBatches(split, task, batchSize)) {
+    const tokens = task.decode !== undefined ? model.generate!(inputs, { ...dims, batch: n }) : undefined;
+    const out = tokens ? undefined : model.forward(inputs, { ...dims, batch: n })[task.output];
     if (!tokens && !out) throw new Error(`the model has no output '${task.output}'`);
     const predicted = (row: number) => (tokens ? tokens[row]! : argmax(out!, row * task.classes, task.classes));
     for (let b = 0; b < n; b++) {
-      const e = start + b;
-      const real = lengths ? lengths[e]! : perExample;
       let right = 0;
-      for (let p = 0; p < real; p++) if (predicted(b * perExample + p) === labels[e * perExample + p]) right++;
+      for (let p = 0; p < real(b); p++) if (predicted(b * perExample + p) === label(b, p)) right++;
       if (task.exact) {
-        correct += right === real ? 1 : 0;
+        correct += right === real(b) ? 1 : 0;
         counted += 1;
       } else {
         correct += right;
-        counted += real;
+        counted += real(b);
       }
     }
   }
@@ -201,28 +211,20 @@ export function evaluateAccuracy(model: Trainable, split: Split, task: Classific
 
 /** The mean softmax cross-entropy of the output's logits against the labels over `split` (real steps only where `lengths` is given). */
 export function evaluateLoss(model: Trainable, split: Split, task: Classification, batchSize = 256, dims: Record<string, number> = {}): number {
-  const inputsOnly: Split = { count: split.count, arrays: Object.fromEntries(Object.entries(split.arrays).filter(([k]) => k !== task.target)) };
-  const batcher = new Batcher(inputsOnly);
-  const labels = split.arrays[task.target] as Int32Array;
-  const lengths = task.lengths === undefined ? undefined : (split.arrays[task.lengths] as Int32Array);
-  const perExample = labels.length / split.count;
   const V = task.classes;
   let sum = 0;
   let counted = 0;
-  for (let start = 0; start < split.count; start += batchSize) {
-    const n = Math.min(batchSize, split.count - start);
-    const indices = Int32Array.from({ length: n }, (_, i) => start + i);
-    const out = model.forward(batcher.take(indices), { ...dims, batch: n })[task.output];
+  for (const { n, inputs, perExample, real, label } of heldOutBatches(split, { ...task, decode: undefined }, batchSize)) {
+    const out = model.forward(inputs, { ...dims, batch: n })[task.output];
     if (!out) throw new Error(`the model has no output '${task.output}'`);
     for (let b = 0; b < n; b++) {
-      const real = lengths ? lengths[start + b]! : perExample;
-      for (let p = 0; p < real; p++) {
+      for (let p = 0; p < real(b); p++) {
         const o = (b * perExample + p) * V;
         let top = -Infinity;
         for (let j = 0; j < V; j++) top = Math.max(top, out[o + j]!);
         let total = 0;
         for (let j = 0; j < V; j++) total += Math.exp(out[o + j]! - top);
-        sum += top + Math.log(total) - out[o + labels[(start + b) * perExample + p]!]!;
+        sum += top + Math.log(total) - out[o + label(b, p)]!;
         counted++;
       }
     }
