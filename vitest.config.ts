@@ -18,6 +18,7 @@ const kernelSuites = [
   "test/codegen/positional.test.ts",
   "test/tasks/sentiment.test.ts",
   "test/tasks/tagger.test.ts",
+  "test/tasks/decoding.test.ts",
 ];
 
 export default defineConfig({
