@@ -24,7 +24,7 @@
 // are independent), so a split product equals the single-thread one.
 
 /** Int32 slots of the control block. */
-export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 23 } as const;
+export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 23, wakeups: 24 } as const;
 export const CONTROL_INTS = 32;
 
 /** The module's gemm export (runtime/wasm/assembly/gemm.ts). */
@@ -53,6 +53,16 @@ export class SecondCore {
   pauseMs = 250;
   /** Times splitting paused so. */
   pauses = 0;
+  /**
+   * Whether a product posted while the helper sleeps runs on this thread
+   * alone, waking the helper for the products after it. Waking takes 50–90
+   * µs (milliseconds on a busy machine), longer than a 64³–256³ product's
+   * share, and would also look like a descheduled helper and trip the
+   * pause. The tests turn it off to split every product.
+   */
+  soloWhileAsleep = true;
+  /** Products run alone so, each waking the helper. */
+  wakes = 0;
   private pausedUntil = 0;
 
   /**
@@ -83,8 +93,14 @@ export class SecondCore {
 
   /** Runs gemm(args) in chunks shared with the helper; `gemm` is this thread's export. */
   run(gemm: (...args: GemmArgs) => void, args: GemmArgs): void {
-    const [m, n, k, , , , , , , , , , , , scratch] = args;
     const ctl = this.control;
+    if (this.soloWhileAsleep && Atomics.load(ctl, Slot.sleeping) === 1) {
+      this.post(0, 1, true);
+      this.wakes++;
+      gemm(...args);
+      return;
+    }
+    const [m, n, k, , , , , , , , , , , , scratch] = args;
     const byRows = m >= 8;
     const chunk = byRows ? Math.max(4, Math.ceil(m / 32) * 4) : Math.max(8, Math.ceil(n / 64) * 8);
     const chunks = Math.ceil((byRows ? m : n) / chunk);
@@ -92,15 +108,8 @@ export class SecondCore {
     Atomics.store(ctl, Slot.next, 0);
     for (let i = 0; i < 15; i++) Atomics.store(ctl, Slot.args + i, args[i]!);
     Atomics.store(ctl, Slot.args + 14, this.scratch((k * 8 + 8) * 4)); // the helper packs into its own scratch
-    Atomics.store(ctl, Slot.chunks, chunks);
-    Atomics.store(ctl, Slot.chunk, chunk);
-    Atomics.store(ctl, Slot.byRows, byRows ? 1 : 0);
-    Atomics.store(ctl, Slot.done, 0);
+    this.post(chunks, chunk, byRows);
     this.jobs++;
-    const seq = (this.seq = (this.seq % 0x7fff) + 1); // 1…32767: never the closed tag
-    Atomics.store(ctl, Slot.next, seq * 65536);
-    Atomics.store(ctl, Slot.posted, seq);
-    if (Atomics.load(ctl, Slot.sleeping) === 1) Atomics.notify(ctl, Slot.posted, 1);
     // Claim and compute chunks like the helper (helperLoop), then wait for the ones it took.
     const t0 = performance.now();
     for (;;) {
@@ -124,6 +133,20 @@ export class SecondCore {
       if (t2 - t1 > Math.max(0.2, t1 - t0)) (this.pausedUntil = t2 + this.pauseMs), this.pauses++;
     }
   }
+
+  /** Opens a job of `chunks` chunks (0: only wakes the helper, which then finds nothing to claim) and wakes a sleeping helper. */
+  private post(chunks: number, chunk: number, byRows: boolean): void {
+    const ctl = this.control;
+    Atomics.store(ctl, Slot.next, 0);
+    Atomics.store(ctl, Slot.chunks, chunks);
+    Atomics.store(ctl, Slot.chunk, chunk);
+    Atomics.store(ctl, Slot.byRows, byRows ? 1 : 0);
+    Atomics.store(ctl, Slot.done, 0);
+    const seq = (this.seq = (this.seq % 0x7fff) + 1); // 1…32767: never the closed tag
+    Atomics.store(ctl, Slot.next, seq * 65536);
+    Atomics.store(ctl, Slot.posted, seq);
+    if (Atomics.load(ctl, Slot.sleeping) === 1) Atomics.notify(ctl, Slot.posted, 1);
+  }
 }
 
 /**
@@ -145,6 +168,7 @@ export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, s
       if (seq === seen) {
         Atomics.store(ctl, 2, 1);
         Atomics.wait(ctl, 0, seen);
+        Atomics.add(ctl, 24, 1); // woken (or a job came before it slept)
         Atomics.store(ctl, 2, 0);
         continue;
       }

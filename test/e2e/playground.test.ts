@@ -201,8 +201,16 @@ describe("the playground in Chromium", () => {
   it("trains 100 steps in a worker, the chart shows the loss falling, and classifies a drawn digit", async () => {
     await page.fill("#steps", "100");
     await page.fill("#batch", "8");
+    // On two threads: the training worker starts a second one on the kernels' shared memory.
+    await page.selectOption("#threads", "2");
     await page.click("#train-button");
     await page.locator("#train-status[data-state='done']").waitFor({ timeout: 150_000 });
+    const status = await page.locator("#train-status").evaluate((el: HTMLElement) => ({ ...el.dataset }));
+    expect(status.kernels).toBe("wasm 2");
+    // LeNet's dense products at batch 8 (8·400·120 multiply-adds) are large enough to share: each was split, or run
+    // alone while waking a sleeping helper. (How many chunks the helper computed depends on the OS scheduling it.)
+    expect(Number(status.helperSplit) + Number(status.helperWoken)).toBeGreaterThan(0);
+    console.log(`playground, 2 threads: ${status.helperSplit} products split, ${status.helperWoken} run alone waking the helper, ${status.helperChunks} chunks by the helper`);
     const chart = await page.locator("#chart").evaluate((el: HTMLElement) => ({ ...el.dataset }));
     expect(Number(chart.steps)).toBe(100);
     expect(Number(chart.lastLoss)).toBeLessThan(Number(chart.firstLoss) * 0.8);

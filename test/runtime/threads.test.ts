@@ -44,6 +44,7 @@ describe("two threads", () => {
     expect(useThreads(2)).toBe(true);
     await threadsReady();
     wasm.secondCore!.pauseMs = 0; // split every product, however busy the machine
+    wasm.secondCore!.soloWhileAsleep = false; // even one posted while the helper sleeps
   });
   afterAll(() => {
     useThreads(1);
@@ -90,6 +91,31 @@ describe("two threads", () => {
     while (core.helped === helped && performance.now() - t0 < 5000) wasm.gemm(s, s, s, a, b, c, null, 0, false);
     expect(core.helped).toBeGreaterThan(helped);
     expect(Array.from(c)).toEqual(Array.from(expected));
+  });
+
+  it("runs a product posted while the helper sleeps on this thread alone, and wakes the helper for the products after it", async () => {
+    const core = wasm.secondCore!;
+    core.soloWhileAsleep = true;
+    try {
+      const a = rand(64 * 64), b = rand(64 * 64), c = wasm.f32(64 * 64), expected = wasm.f32(64 * 64);
+      core.splitAt = Number.MAX_SAFE_INTEGER;
+      wasm.gemm(64, 64, 64, a, b, expected, null, 0, false);
+      core.splitAt = 1;
+      // The helper sleeps 2 ms after its last job.
+      while (Atomics.load(core.control, Slot.sleeping) !== 1) await new Promise((r) => setTimeout(r, 5));
+      const { jobs, wakes } = core;
+      const wakeups = Atomics.load(core.control, Slot.wakeups);
+      wasm.gemm(64, 64, 64, a, b, c, null, 0, false);
+      expect(core.wakes).toBe(wakes + 1);
+      expect(core.jobs).toBe(jobs); // not split
+      expect(Array.from(c)).toEqual(Array.from(expected));
+      // Woken (waiting without spinning here: on a busy machine a spinning main thread can keep a woken worker off the CPU for a second).
+      const t0 = performance.now();
+      while (Atomics.load(core.control, Slot.wakeups) === wakeups && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 1));
+      expect(Atomics.load(core.control, Slot.wakeups)).toBe(wakeups + 1);
+    } finally {
+      core.soloWhileAsleep = false;
+    }
   });
 
   it("leaves products below the threshold on this thread", () => {
@@ -151,6 +177,7 @@ it("pauses splitting after a product that waited long for the worker's chunk, an
     while (Atomics.load(ctl, Slot.ready) !== 1) await new Promise((r) => setTimeout(r, 1));
     const core = new SecondCore(ctl, () => 0, 1);
     core.pauseMs = 100;
+    core.soloWhileAsleep = false; // the stub always says it sleeps
     // This thread's 8 chunks take 0.05 ms each, so the stub, notified (~0.1 ms), claims one before they run out; tried up to 200 times.
     const slowGemm = () => {
       const t = performance.now();

@@ -27,17 +27,32 @@ export type LanguageResponse =
   | AnalysisMessage
   | { type: "reply"; id: number; result: Hover | CompletionItem[] | { start: number; end: number } | undefined };
 
+export interface KernelsInUse {
+  set: "js" | "wasm";
+  threads: 1 | 2;
+}
+
+/** Products the second thread shared (split), ran alone while waking it, and the chunks it computed. */
+export interface HelperReport {
+  split: number;
+  woken: number;
+  chunks: number;
+}
+
 export type TrainRequest =
   | { type: "compile"; source: string }
-  | { type: "train"; source: string; steps: number; batch: number; lr: number }
+  /** threads: 2 splits large products with a second worker (runtime/threads-web.ts). */
+  | { type: "train"; source: string; steps: number; batch: number; lr: number; threads: 1 | 2 }
   | { type: "stop" }
   | { type: "predict"; pixels: Float32Array };
 
 export type TrainResponse =
   | { type: "compiled"; code: string }
   | { type: "compile-failed"; message: string }
-  | { type: "started"; model: string; data: string; params: number; canDraw: boolean }
+  /** kernels: which set runs the products, and on how many threads. */
+  | { type: "started"; model: string; data: string; params: number; canDraw: boolean; kernels: KernelsInUse }
   | { type: "progress"; report: SliceReport; step: number; total: number }
-  | { type: "finished"; reason: string }
+  /** helper: how the second thread took part (absent on one thread). */
+  | { type: "finished"; reason: string; helper?: HelperReport }
   | { type: "failed"; message: string }
   | { type: "prediction"; probabilities: number[] };

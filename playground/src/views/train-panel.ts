@@ -25,6 +25,8 @@ export class TrainPanel {
       pad.clear();
       this.bars.replaceChildren();
     });
+    // A second kernel thread pays where a core is free for it (docs/kernels.md): the page and the training worker hold two.
+    $<HTMLSelectElement>("threads").value = crossOriginIsolated && navigator.hardwareConcurrency >= 4 ? "2" : "1";
     this.setState("idle", "Press Train to compile the model in a worker and train it on bundled data.");
   }
 
@@ -36,7 +38,8 @@ export class TrainPanel {
     this.chart.reset();
     $("draw").hidden = true;
     this.setState("compiling", "Generating code and loading data…");
-    this.post({ type: "train", source: this.source(), steps: this.number("steps"), batch: this.number("batch"), lr: this.number("lr") });
+    const threads = this.number("threads") === 2 ? 2 : 1;
+    this.post({ type: "train", source: this.source(), steps: this.number("steps"), batch: this.number("batch"), lr: this.number("lr"), threads });
   }
 
   private setState(state: "idle" | "compiling" | "training" | "done" | "failed", text: string): void {
@@ -51,6 +54,8 @@ export class TrainPanel {
     switch (m.type) {
       case "started":
         this.header = `${m.model} (${m.params.toLocaleString("en-US")} parameters) on ${m.data}`;
+        this.status.dataset.kernels = `${m.kernels.set} ${m.kernels.threads}`;
+        $("train-kernels").textContent = `Kernels: ${m.kernels.set === "wasm" ? "WebAssembly SIMD" : "JavaScript"}${m.kernels.threads === 2 ? ", 2 threads" : ""}`;
         this.setState("training", `Training ${this.header}`);
         $("draw").dataset.available = String(m.canDraw);
         break;
@@ -62,6 +67,10 @@ export class TrainPanel {
       }
       case "finished":
         this.setState("done", `${this.status.textContent ?? ""} — ${m.reason}.`);
+        if (m.helper) {
+          Object.assign(this.status.dataset, { helperSplit: m.helper.split, helperWoken: m.helper.woken, helperChunks: m.helper.chunks });
+          $("train-kernels").textContent += ` (the second thread shared ${m.helper.split} products, computing ${m.helper.chunks} chunks)`;
+        }
         $("draw").hidden = $("draw").dataset.available !== "true";
         break;
       case "failed":

@@ -6,11 +6,13 @@ import { generate as emit } from "../../../compiler/codegen/index.ts";
 import { loadModule, type ModelInstance } from "../../../compiler/codegen/load.ts";
 import { memoryHost } from "../../../compiler/host.ts";
 import { createOptimizer } from "../../../runtime/optimizers.ts";
+import { activeKernels, wasmKernels } from "../../../runtime/kernels.ts";
+import { threadsReady, useThreads } from "../../../runtime/threads-web.ts";
 import { dataFor } from "../training/data.ts";
 import { decodeSlice, type EncodedSlice } from "../training/mnist-slice.ts";
 import { TrainingSession } from "../training/session.ts";
 import { EDITED_FILE, examples } from "../language/examples.ts";
-import type { TrainRequest, TrainResponse } from "../language/protocol.ts";
+import type { HelperReport, TrainRequest, TrainResponse } from "../language/protocol.ts";
 
 const scope = self as unknown as { onmessage: (e: MessageEvent<TrainRequest>) => void; postMessage(m: TrainResponse): void };
 const SLICE_STEPS = 10;
@@ -18,6 +20,21 @@ let stopRequested = false;
 let trained: { model: ModelInstance; input: string; output: string } | undefined;
 
 const RECURRENT = new Set(["rnn", "lstm", "gru"]);
+
+let threads: 1 | 2 = 1;
+
+/** Starts or stops the second kernel thread as asked; returns how many run. */
+async function setThreads(wanted: 1 | 2): Promise<1 | 2> {
+  if (wanted !== threads) threads = useThreads(wanted) ? 2 : 1;
+  await threadsReady();
+  return threads;
+}
+
+/** The second thread's counters, to report what it did between two readings. */
+function helperCounters(): HelperReport | undefined {
+  const core = wasmKernels()?.secondCore;
+  return core ? { split: core.jobs, woken: core.wakes, chunks: core.helped } : undefined;
+}
 
 /** The model's TypeScript, and whether its first model is recurrent (those train with a clipped gradient norm, as `nnc train` does). */
 function generate(source: string): { code: string; recurrent: boolean } | { message: string } {
@@ -42,20 +59,27 @@ async function runTraining(req: Extract<TrainRequest, { type: "train" }>): Promi
   const [name, M] = classes[0]!;
   const data = await dataFor(M, name, loadMnist, loadCorpus);
   if ("error" in data) return scope.postMessage({ type: "failed", message: data.error });
+  const running = await setThreads(req.threads);
   const model = new M({ seed: 0 });
   const optimizer = createOptimizer("adam", { lr: req.lr, ...(generated.recurrent ? { clipNorm: 5 } : {}) });
   const session = new TrainingSession(model, data, optimizer, req.batch);
   const params = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   trained = data.imageInput ? { model, input: data.imageInput, output: data.classification.output } : undefined;
-  scope.postMessage({ type: "started", model: name, data: data.description, params, canDraw: trained !== undefined });
+  scope.postMessage({ type: "started", model: name, data: data.description, params, canDraw: trained !== undefined, kernels: { set: activeKernels().name, threads: running } });
+  const before = helperCounters();
+  const finished = (reason: string) => {
+    const after = helperCounters();
+    const helper = before && after ? { split: after.split - before.split, woken: after.woken - before.woken, chunks: after.chunks - before.chunks } : undefined;
+    scope.postMessage({ type: "finished", reason, ...(helper ? { helper } : {}) });
+  };
   while (session.step < req.steps) {
     const report = session.runSlice(Math.min(SLICE_STEPS, req.steps - session.step));
     scope.postMessage({ type: "progress", report, step: session.step, total: req.steps });
-    if (report.stopped) return scope.postMessage({ type: "finished", reason: report.stopped });
+    if (report.stopped) return finished(report.stopped);
     await tick();
-    if (stopRequested) return scope.postMessage({ type: "finished", reason: `stopped at step ${session.step}` });
+    if (stopRequested) return finished(`stopped at step ${session.step}`);
   }
-  scope.postMessage({ type: "finished", reason: `trained ${session.step} steps` });
+  finished(`trained ${session.step} steps`);
 }
 
 function predict(pixels: Float32Array): void {
