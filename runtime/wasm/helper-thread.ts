@@ -4,7 +4,7 @@
 // module on their shared memory and runs helperLoop (second-core.ts) on the
 // control block; this module keeps which worker is current.
 import { wasmKernels } from "../kernels.ts";
-import { CONTROL_INTS, DEFAULT_SPLIT_AT, helperLoop, SecondCore, Slot } from "./second-core.ts";
+import { computeChunk, CONTROL_INTS, DEFAULT_SPLIT_AT, helperLoop, SecondCore, Slot } from "./second-core.ts";
 
 export interface ThreadOptions {
   /** Products with m·n·k at least this are split (default 2^18 = 64³). */
@@ -32,8 +32,9 @@ export interface HelperWorker {
  * bundler knowing about it).
  */
 export const helperProgram = `(start) => {
-  const gemm = new WebAssembly.Instance(start.module, { env: { memory: start.memory } }).exports.gemm;
-  (${helperLoop.toString()})(gemm, new Int32Array(start.memory.buffer, start.control, ${CONTROL_INTS}), start.spinMs);
+  const exports = new WebAssembly.Instance(start.module, { env: { memory: start.memory } }).exports;
+  const control = new Int32Array(start.memory.buffer, start.control, ${CONTROL_INTS});
+  (${helperLoop.toString()})(exports, control, start.spinMs, ${computeChunk.toString()});
 }`;
 
 let current: { worker: HelperWorker; control: Int32Array } | undefined;

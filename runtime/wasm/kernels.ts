@@ -5,7 +5,7 @@
 // into scratch space first, and a foreign C copied back after.
 import { Arena, sharedMemory } from "./arena.ts";
 import * as binary from "./binary.ts";
-import type { SecondCore } from "./second-core.ts";
+import { Kind, type ProductExports, type SecondCore } from "./second-core.ts";
 import type { Kernels, PackedB, WindowArgs } from "../kernel-types.ts";
 
 type GemmExport = (
@@ -69,6 +69,8 @@ export class WasmKernels implements Kernels {
    * arena) with the weights.
    */
   private readonly packed = new WeakMap<Float32Array, Map<string, WasmPackedB>>();
+  /** The product exports, as a helper thread's chunks call them too. */
+  private readonly products: ProductExports;
   /** The compiled module, for a helper thread to instantiate on the same memory (runtime/threads-node.ts). */
   readonly module: WebAssembly.Module;
   /** Splits large products with a helper thread when set (runtime/wasm/second-core.ts). */
@@ -100,6 +102,7 @@ export class WasmKernels implements Kernels {
     this.scatterAddRaw = instance.exports.scatterAdd as (dx: number, arg: number, dy: number, n: number) => void;
     this.reluGradRaw = instance.exports.reluGrad as (dy: number, y: number, n: number) => void;
     this.columnSumsRaw = instance.exports.columnSums as (src: number, rows: number, width: number, dst: number) => void;
+    this.products = { gemm: this.gemmRaw, gemmPacked: this.gemmPackedRaw };
   }
 
   /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
@@ -177,7 +180,7 @@ export class WasmKernels implements Kernels {
       if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
       if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
     }
-    if (this.second?.takes(m, n, k)) this.second.run(this.gemmRaw, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base]);
+    if (this.second?.takes(m, n, k)) this.second.run(this.products, Kind.gemm, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base]);
     else this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
     if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
   }
@@ -359,6 +362,8 @@ export class WasmKernels implements Kernels {
     }
     if (m === 0 || p.n === 0) return;
     const stage = this.scratch(32);
-    this.gemmPackedRaw(m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage);
+    const args = [m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage] as const;
+    if (this.second?.takes(m, p.n, p.k)) this.second.run(this.products, Kind.packed, [...args]);
+    else this.gemmPackedRaw(...args);
   }
 }

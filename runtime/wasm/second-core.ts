@@ -24,11 +24,40 @@
 // are independent), so a split product equals the single-thread one.
 
 /** Int32 slots of the control block. */
-export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 23, wakeups: 24 } as const;
+export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 23, wakeups: 24, kind: 25 } as const;
 export const CONTROL_INTS = 32;
 
 /** The module's gemm export (runtime/wasm/assembly/gemm.ts). */
 export type GemmArgs = [m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, ldc: number, bias: number, relu: number, accumulate: number, scratch: number];
+/** The module's gemmPacked export: B already packed into 8-column panels (packAll). */
+export type PackedArgs = [m: number, n: number, k: number, a: number, rsA: number, csA: number, panels: number, c: number, ldc: number, accumulate: number, stage: number];
+
+/** The exports a job calls. */
+export interface ProductExports {
+  gemm(...args: GemmArgs): void;
+  gemmPacked(...args: PackedArgs): void;
+}
+
+/** What a job computes: Kind.gemm takes GemmArgs, Kind.packed PackedArgs (last: the caller's scratch, replaced by the helper's own). */
+export const Kind = { gemm: 0, packed: 1 } as const;
+
+/**
+ * Rows [from, from + count) of the job's product (byRows), or its columns
+ * (count a multiple of 8, as are the panels), with the same routine as the
+ * whole product. Self-contained: the helper runs it from its source text.
+ */
+export function computeChunk(exports: ProductExports, kind: number, args: number[], from: number, count: number, byRows: boolean): void {
+  if (kind === 0) {
+    const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch] = args as GemmArgs;
+    if (byRows) exports.gemm(count, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, bias, relu, accumulate, scratch);
+    else exports.gemm(m, count, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, bias ? bias + from * 4 : 0, relu, accumulate, scratch);
+  } else {
+    // A panel is k rows of 8 floats (32 bytes).
+    const [m, n, k, a, rsA, csA, panels, c, ldc, accumulate, stage] = args as PackedArgs;
+    if (byRows) exports.gemmPacked(count, n, k, a + from * rsA * 4, rsA, csA, panels, c + from * ldc * 4, ldc, accumulate, stage);
+    else exports.gemmPacked(m, count, k, a, rsA, csA, panels + (from >> 3) * k * 32, c + from * 4, ldc, accumulate, stage);
+  }
+}
 
 /**
  * Products of at least this many multiply-adds (m·n·k) are split by default:
@@ -91,23 +120,25 @@ export class SecondCore {
     return true;
   }
 
-  /** Runs gemm(args) in chunks shared with the helper; `gemm` is this thread's export. */
-  run(gemm: (...args: GemmArgs) => void, args: GemmArgs): void {
+  /** Runs a product (kind: a Kind, args its export's arguments) in chunks shared with the helper; `exports` are this thread's. */
+  run(exports: ProductExports, kind: number, args: GemmArgs | PackedArgs): void {
     const ctl = this.control;
     if (this.soloWhileAsleep && Atomics.load(ctl, Slot.sleeping) === 1) {
       this.post(0, 1, true);
       this.wakes++;
-      gemm(...args);
+      computeChunk(exports, kind, args, 0, args[0], true);
       return;
     }
-    const [m, n, k, , , , , , , , , , , , scratch] = args;
+    const [m, n, k] = args;
     const byRows = m >= 8;
     const chunk = byRows ? Math.max(4, Math.ceil(m / 32) * 4) : Math.max(8, Math.ceil(n / 64) * 8);
     const chunks = Math.ceil((byRows ? m : n) / chunk);
     // Closed (tag 0) while the arguments change: a helper still reading the last job's sees a foreign tag and claims nothing.
     Atomics.store(ctl, Slot.next, 0);
-    for (let i = 0; i < 15; i++) Atomics.store(ctl, Slot.args + i, args[i]!);
-    Atomics.store(ctl, Slot.args + 14, this.scratch((k * 8 + 8) * 4)); // the helper packs into its own scratch
+    for (let i = 0; i < args.length; i++) Atomics.store(ctl, Slot.args + i, args[i]!);
+    // The helper packs (gemm) or stages (gemmPacked) in its own scratch.
+    Atomics.store(ctl, Slot.args + args.length - 1, this.scratch(kind === Kind.gemm ? (k * 8 + 8) * 4 : 32));
+    Atomics.store(ctl, Slot.kind, kind);
     this.post(chunks, chunk, byRows);
     this.jobs++;
     // Claim and compute chunks like the helper (helperLoop), then wait for the ones it took.
@@ -117,10 +148,7 @@ export class SecondCore {
       const i = v & 0xffff;
       if (i >= chunks) break;
       if (Atomics.compareExchange(ctl, Slot.next, v, v + 1) !== v) continue;
-      const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate] = args;
-      const from = i * chunk;
-      if (byRows) gemm(Math.min(chunk, m - from), n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, bias, relu, accumulate, scratch);
-      else gemm(m, Math.min(chunk, n - from), k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, bias ? bias + from * 4 : 0, relu, accumulate, scratch);
+      computeChunk(exports, kind, args, i * chunk, Math.min(chunk, (byRows ? m : n) - i * chunk), byRows);
       Atomics.add(ctl, Slot.done, 1);
     }
     const t1 = performance.now();
@@ -151,11 +179,12 @@ export class SecondCore {
 
 /**
  * The helper's loop, as source for a worker (a function's text, so it runs
- * wherever a worker can eval it). `exports.gemm` of an instance on the
- * shared memory; `ctl` the control block; `spinMs` how long to spin after
- * a job before sleeping.
+ * wherever a worker can eval it). `exports` of an instance on the shared
+ * memory; `ctl` the control block; `spinMs` how long to spin after a job
+ * before sleeping; `chunk` is computeChunk (passed in: this text cannot
+ * import it).
  */
-export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, spinMs: number): never {
+export function helperLoop(exports: ProductExports, ctl: Int32Array, spinMs: number, chunk: typeof computeChunk): never {
   // Slots as in `Slot` (this function runs from its source text, so it names them by number).
   let seen = Atomics.load(ctl, 0);
   Atomics.store(ctl, 3, 1);
@@ -175,8 +204,9 @@ export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, s
     }
     seen = seq;
     // Atomic loads: if this thread is late and the next job's arguments are being written, the tag check below sees it.
-    const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch] = Array.from({ length: 15 }, (_, i) => Atomics.load(ctl, 8 + i));
-    const chunks = Atomics.load(ctl, 5), chunk = Atomics.load(ctl, 6), byRows = Atomics.load(ctl, 7) === 1;
+    const args = Array.from({ length: 15 }, (_, i) => Atomics.load(ctl, 8 + i));
+    const kind = Atomics.load(ctl, 25), chunks = Atomics.load(ctl, 5), size = Atomics.load(ctl, 6), byRows = Atomics.load(ctl, 7) === 1;
+    const extent = byRows ? args[0]! : args[1]!;
     for (;;) {
       const v = Atomics.load(ctl, 4);
       // Another job's tag: this one is finished (this thread woke late), leave it.
@@ -184,9 +214,7 @@ export function helperLoop(gemm: (...args: GemmArgs) => void, ctl: Int32Array, s
       const i = v & 0xffff;
       if (i >= chunks) break;
       if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
-      const from = i * chunk;
-      if (byRows) gemm(Math.min(chunk, m! - from), n!, k!, a! + from * rsA! * 4, rsA!, csA!, b!, rsB!, csB!, c! + from * ldc! * 4, ldc!, bias!, relu!, accumulate!, scratch!);
-      else gemm(m!, Math.min(chunk, n! - from), k!, a!, rsA!, csA!, b! + from * csB! * 4, rsB!, csB!, c! + from * 4, ldc!, bias! ? bias! + from * 4 : 0, relu!, accumulate!, scratch!);
+      chunk(exports, kind, args, i * size, Math.min(size, extent - i * size), byRows);
       Atomics.add(ctl, 23, 1);
       Atomics.add(ctl, 1, 1);
     }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wasmKernels } from "../../runtime/kernels.ts";
 import { threadsReady, useThreads } from "../../runtime/threads-node.ts";
 import { Rng } from "../../runtime/random.ts";
-import { CONTROL_INTS, SecondCore, Slot, type GemmArgs } from "../../runtime/wasm/second-core.ts";
+import { CONTROL_INTS, Kind, SecondCore, Slot, type GemmArgs } from "../../runtime/wasm/second-core.ts";
 
 const wasm = wasmKernels()!;
 const rng = new Rng(3);
@@ -53,7 +53,7 @@ describe("two threads", () => {
   // [m, k, n]: rows split (m ≥ 8, leftover rows on the helper's side), columns split (m < 8), partial blocks.
   const shapes = [[8, 5, 8], [9, 17, 13], [13, 33, 21], [64, 64, 64], [3, 20, 17], [1, 9, 37], [7, 16, 24]];
   for (const [m, k, n] of shapes as [number, number, number][]) {
-    it(`${m}×${k}·${k}×${n}: plain with bias and relu, accumulating, transposed B, strided, and copied-in operands give the single-thread bits`, () => {
+    it(`${m}×${k}·${k}×${n}: plain with bias and relu, accumulating, transposed B, strided, copied-in and packed operands give the single-thread bits`, () => {
       const a = rand(m * k), b = rand(k * n), bias = rand(n);
       const c = wasm.f32(m * n);
       const checks: [string, (c: Float32Array) => void][] = [
@@ -63,6 +63,9 @@ describe("two threads", () => {
         ["A·Bᵀ", (c) => wasm.gemmTransB(m, k, n, a, b, c, false)],
         ["strided A·Bᵀ", (c) => wasm.gemmTransBStrided(m, k - 1, n - 1, a, 1, k, b, 0, k, c, 1, n, false)],
         ["operands outside the memory", (c) => wasm.gemm(m, k, n, Float32Array.from(a), Float32Array.from(b), c, Float32Array.from(bias), 0, false)],
+        // B (n×k, transposed) packed once, as the recurrent backward pass packs Uᵀ.
+        ["packed Bᵀ", (c) => wasm.gemmPackedB(m, a, 0, k, wasm.packTransB(k, n, b, 0, k), c, 0, n, false)],
+        ["packed Bᵀ accumulating, strided A and C", (c) => wasm.gemmPackedB(m, a, 1, k, wasm.packTransB(k - 1, n - 1, b, 1, k), c, 1, n, true)],
       ];
       for (const [what, product] of checks) {
         c.set(rand(m * n, false));
@@ -184,7 +187,7 @@ it("pauses splitting after a product that waited long for the worker's chunk, an
       while (performance.now() - t < 0.05);
     };
     const args = [64, 64, 64, 0, 64, 1, 0, 64, 1, 0, 64, 0, 0, 0, 0] as GemmArgs;
-    for (let i = 0; i < 200 && core.pauses === 0; i++) if (core.takes(64, 64, 64)) core.run(slowGemm, args);
+    for (let i = 0; i < 200 && core.pauses === 0; i++) if (core.takes(64, 64, 64)) core.run({ gemm: slowGemm, gemmPacked: slowGemm }, Kind.gemm, args);
     expect(core.pauses).toBe(1);
     expect(core.takes(64, 64, 64)).toBe(false);
     await new Promise((r) => setTimeout(r, 120));
