@@ -31,6 +31,11 @@ function count(name: string) {
   };
 }
 
+function threadCount(text: string): 1 | 2 {
+  if (text !== "1" && text !== "2") throw new InvalidArgumentError(`--threads must be 1 or 2, got '${text}'`);
+  return text === "2" ? 2 : 1;
+}
+
 function number(name: string, integer: boolean) {
   return (text: string) => {
     const v = Number(text);
@@ -154,7 +159,8 @@ program
   .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
   .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")
-  .action((file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string }) => {
+  .option("--threads <n>", "1, or 2: large matrix products share a second core (pays where one is free; see docs/kernels.md)", threadCount, 1)
+  .action((file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; threads: 1 | 2 }) => {
     try {
       process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
     } catch (e) {

@@ -9,6 +9,8 @@ import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
 import { createOptimizer, encodeSafetensors, evaluateAccuracy, evaluateLoss, loadParams, train, type Split } from "../runtime/index.ts";
 import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
+import { activeKernels, wasmKernels } from "../runtime/kernels.ts";
+import { useThreads } from "../runtime/threads-node.ts";
 import { hostedTasks, tasks, type TaskData } from "../runtime/tasks/index.ts";
 import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
@@ -31,6 +33,8 @@ export interface TrainCommandOptions {
   save?: string;
   /** Start from these weights (safetensors); with 0 epochs, only evaluate them. */
   load?: string;
+  /** 2: large products share a second core (default 1). */
+  threads?: 1 | 2;
 }
 
 /** The text of `--data charlm`, shipped with the package. */
@@ -152,8 +156,10 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     }
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
+  // The worker starts while the first steps run on this thread alone.
+  if (opts.threads === 2 && !useThreads(2)) throw new UserError(`--threads 2 needs the WebAssembly kernels on a shared memory; this run uses the ${activeKernels().name} kernels`);
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
-  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}\n`);
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}${opts.threads === 2 ? ", 2 threads" : ""}\n`);
 
   const results = (accuracy: number) => {
     process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}${task.decode ? " (exact sequences, decoded)" : ""}\n`);
@@ -193,6 +199,8 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   if (result.stopped) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`));
   const last = result.epochs[result.epochs.length - 1];
   if (last?.testAccuracy !== undefined) results(last.testAccuracy);
+  const core = wasmKernels()?.secondCore;
+  if (core) process.stdout.write(`Second thread: shared ${core.jobs} products (computing ${core.helped} chunks); ran ${core.wakes} alone while waking it\n`);
   if (opts.save) {
     const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
     writeFileSync(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" }));

@@ -168,5 +168,19 @@ describe("nnc train", () => {
     expect(opt.code).toBe(1);
     expect(opt.stderr).toMatch(/adagrad/);
     expect((await nnc(["train", path, "--data", "mnist", "--epochs", "-1"])).code).toBe(2);
+    const threads = await nnc(["train", path, "--data", "mnist", "--threads", "4"]);
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain("--threads must be 1 or 2, got '4'");
   });
+
+  it("--threads 2 shares large products with a second core and says how", async () => {
+    const r = await nnc(["train", "examples/tagger.nn", "--data", "tagger", "--epochs", "1", "--threads", "2"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/seed 0, 2 threads\n/);
+    // Every product of ≥ 64³ multiply-adds was shared, or run alone while waking the sleeping helper.
+    const [, split, chunks, alone] = /Second thread: shared (\d+) products \(computing (\d+) chunks\); ran (\d+) alone while waking it/.exec(r.stdout) ?? [];
+    expect(Number(split) + Number(alone)).toBeGreaterThan(0);
+    expect(chunks).toMatch(/^\d+$/);
+    expect(r.stdout).toMatch(/Test accuracy: [\d.]+%/);
+  }, 120_000);
 });
