@@ -6,9 +6,7 @@ import { sortDiagnostics } from "../compiler/diagnostics.ts";
 import { formatSummary, summarize } from "../compiler/summary.ts";
 import { fsHost } from "./fs-host.ts";
 import { diagnosticToJson, formatDiagnostic } from "./report.ts";
-import { compileFile, parseSpecialize, writeCompiled } from "./compile.ts";
-import { watchCompile } from "./watch.ts";
-import { DEFAULT_BATCH, DEFAULT_EPOCHS, runTrain, UserError } from "./train.ts";
+import { DEFAULT_BATCH, DEFAULT_EPOCHS } from "./train-defaults.ts";
 import { hostedTasks, tasks } from "../runtime/tasks/index.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
@@ -120,6 +118,8 @@ program
   .option("--dts", "also write <name>.d.nn.ts: exact types for `import … from \"./<name>.nn\"`")
   .option("-w, --watch", "recompile when a .nn file (or one it imports) changes; keep running after errors")
   .action(async (files: string[], opts: { out: string; specialize?: string; dts?: boolean; watch?: boolean }) => {
+    // Loaded on use, here and in train: code generation (ts-morph, Prettier) takes longer to load than a check takes.
+    const { compileFile, parseSpecialize, writeCompiled } = await import("./compile.ts");
     let specialize: Record<string, number>;
     try {
       specialize = parseSpecialize(opts.specialize);
@@ -128,7 +128,7 @@ program
       process.exitCode = 2;
       return;
     }
-    if (opts.watch) return watchCompile(files, { out: opts.out, specialize, dts: !!opts.dts, color });
+    if (opts.watch) return (await import("./watch.ts")).watchCompile(files, { out: opts.out, specialize, dts: !!opts.dts, color });
     const compiled = [];
     let errors = 0;
     for (const f of files) {
@@ -160,7 +160,8 @@ program
   .option("--save <file>", "save the trained weights (safetensors)")
   .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")
   .option("--threads <n>", "1, or 2: large matrix products share a second core (pays where one is free; see docs/kernels.md)", threadCount, 1)
-  .action((file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; threads: 1 | 2 }) => {
+  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; threads: 1 | 2 }) => {
+    const { runTrain, UserError } = await import("./train.ts");
     try {
       process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
     } catch (e) {

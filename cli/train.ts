@@ -14,6 +14,7 @@ import { useThreads } from "../runtime/threads-node.ts";
 import { hostedTasks, tasks, type TaskData } from "../runtime/tasks/index.ts";
 import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
+import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM } from "./train-defaults.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
 
@@ -40,11 +41,7 @@ export interface TrainCommandOptions {
 /** The text of `--data charlm`, shipped with the package. */
 const CORPUS = fileURLToPath(new URL("../examples/data/moby-dick.txt", import.meta.url));
 
-export const DEFAULT_EPOCHS = 12;
-export const DEFAULT_BATCH = 16;
-
-/** The global gradient norm recurrent models are clipped to unless --clip-norm says otherwise. */
-export const DEFAULT_RECURRENT_CLIP_NORM = 5;
+export { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM };
 
 /** A problem to report without a stack trace (exit status 1). */
 export class UserError extends Error {}
