@@ -48,8 +48,19 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plain));
 }
 
+/**
+ * Whether this engine runs relaxed SIMD, so the kernels can use the build
+ * whose multiply-add is `f32x4.relaxed_madd` (FMA): Chromium does by
+ * default, Node 20 only with --experimental-wasm-relaxed-simd.
+ */
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plainRelaxed));
+}
+
 export class WasmKernels implements Kernels {
   readonly name = "wasm";
+  /** Whether the relaxed-SIMD (FMA) build runs the kernels. */
+  readonly fma: boolean;
   readonly arena: Arena;
   private readonly gemmRaw: GemmExport;
   private readonly im2colRaw: WindowExport;
@@ -80,12 +91,20 @@ export class WasmKernels implements Kernels {
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
   private heap: Float32Array = new Float32Array(0);
 
-  /** `shared: false` uses a plain memory even where a shared one exists (tests cover that path so). */
-  constructor(options: { shared?: boolean } = {}) {
+  /**
+   * `shared: false` uses a plain memory even where a shared one exists (tests
+   * cover that path so); `fma: false` the plain SIMD build even where relaxed
+   * SIMD validates (`fma: true` where it does not throws).
+   */
+  constructor(options: { shared?: boolean; fma?: boolean } = {}) {
     const shared = options.shared === false ? null : sharedMemory();
     const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
     this.arena = new Arena(memory, shared !== null);
-    const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
+    const relaxed = relaxedSimdSupported();
+    if (options.fma && !relaxed) throw new Error("relaxed SIMD (FMA) kernels requested, but this engine does not validate them (Node 20: --experimental-wasm-relaxed-simd)");
+    this.fma = options.fma ?? relaxed;
+    const bytes = shared ? (this.fma ? binary.sharedRelaxed : binary.shared) : this.fma ? binary.plainRelaxed : binary.plain;
+    const module = new WebAssembly.Module(decode(bytes));
     this.module = module;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.gemmRaw = instance.exports.gemm as GemmExport;

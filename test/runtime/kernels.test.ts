@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { f32, kernelSet, useKernels, wasmKernels } from "../../runtime/kernels.ts";
-import { WasmKernels } from "../../runtime/wasm/kernels.ts";
+import { WasmKernels, relaxedSimdSupported } from "../../runtime/wasm/kernels.ts";
 import { compileModel } from "../codegen/harness.ts";
 
 describe("kernel selection", () => {
@@ -18,17 +18,40 @@ describe("kernel selection", () => {
         env: { ...process.env, NNC_KERNELS: "gpu" },
         stdio: "pipe",
       });
-    expect(run).toThrow(/NNC_KERNELS must be 'js' or 'wasm', not 'gpu'/);
+    expect(run).toThrow(/NNC_KERNELS must be 'js', 'wasm' or 'wasm-nofma', not 'gpu'/);
   });
 
-  it("useKernels switches the set and returns the previous one", () => {
-    const before = kernelSet();
-    expect(useKernels("js")).toBe(before);
-    expect(kernelSet()).toBe("js");
-    expect(f32(3).buffer).toBeInstanceOf(ArrayBuffer);
-    useKernels("wasm");
-    expect(f32(3).buffer).toBe(wasmKernels()!.arena.buffer);
-    useKernels(before);
+  it("uses the relaxed-SIMD (FMA) build exactly where it validates; the fma project really runs it", () => {
+    // Without this, a flag lost from the fma project's config would silently test the plain build again.
+    expect(wasmKernels()!.fma).toBe(relaxedSimdSupported());
+    if (process.env.NNC_EXPECT_FMA === "1") expect(wasmKernels()!.fma).toBe(true);
+    expect(new WasmKernels({ fma: false }).fma).toBe(false);
+  });
+
+  it("NNC_KERNELS=wasm-nofma keeps the plain SIMD build where relaxed SIMD validates", () => {
+    const fma = (set: string) =>
+      execFileSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--import", "tsx", "-e", 'import("./runtime/kernels.ts").then((k) => console.log(k.kernelSet(), k.wasmKernels().fma))'], {
+        env: { ...process.env, NNC_KERNELS: set },
+        stdio: "pipe",
+      }).toString().trim();
+    expect(fma("wasm-nofma")).toBe("wasm false");
+    expect(fma("wasm")).toBe("wasm true");
+  });
+
+  it("the active build's products (FMA in the fma project) and the plain SIMD build's agree with a plain loop", () => {
+    const m = 37, k = 91, n = 29;
+    const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.61));
+    const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.29));
+    const expected = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) expected[i * n + j]! += a[i * k + p]! * b[p * n + j]!;
+    for (const K of [wasmKernels()!, new WasmKernels({ fma: false })]) {
+      // Operands in the build's own memory, read in place.
+      const A = K.f32(m * k), B = K.f32(k * n), c = K.f32(m * n);
+      A.set(a);
+      B.set(b);
+      K.gemm(m, k, n, A, B, c, null, 0, false);
+      c.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+    }
   });
 });
 

@@ -36,7 +36,8 @@ export type TrainRequest =
 export type TrainResponse =
   | { type: "compiled"; code: string }
   | { type: "compile-failed"; message: string }
-  | { type: "started"; model: string; data: string; params: number; canDraw: boolean }
+  /** `kernels`: the worker's kernel set, "wasm FMA" where the relaxed-SIMD build runs (docs/kernels.md). */
+  | { type: "started"; model: string; data: string; params: number; canDraw: boolean; kernels: string }
   | { type: "progress"; report: SliceReport; step: number; total: number }
   | { type: "finished"; reason: string }
   | { type: "failed"; message: string }

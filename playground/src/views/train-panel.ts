@@ -52,6 +52,7 @@ export class TrainPanel {
       case "started":
         this.header = `${m.model} (${m.params.toLocaleString("en-US")} parameters) on ${m.data}`;
         this.setState("training", `Training ${this.header}`);
+        this.status.dataset.kernels = m.kernels;
         $("draw").dataset.available = String(m.canDraw);
         break;
       case "progress": {

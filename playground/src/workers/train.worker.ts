@@ -5,6 +5,7 @@ import { checkProgram } from "../../../compiler/check/program.ts";
 import { generate as emit } from "../../../compiler/codegen/index.ts";
 import { loadModule, type ModelInstance } from "../../../compiler/codegen/load.ts";
 import { memoryHost } from "../../../compiler/host.ts";
+import { activeKernels, wasmKernels } from "../../../runtime/kernels.ts";
 import { createOptimizer } from "../../../runtime/optimizers.ts";
 import { dataFor } from "../training/data.ts";
 import { decodeSlice, type EncodedSlice } from "../training/mnist-slice.ts";
@@ -47,7 +48,8 @@ async function runTraining(req: Extract<TrainRequest, { type: "train" }>): Promi
   const session = new TrainingSession(model, data, optimizer, req.batch);
   const params = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   trained = data.imageInput ? { model, input: data.imageInput, output: data.classification.output } : undefined;
-  scope.postMessage({ type: "started", model: name, data: data.description, params, canDraw: trained !== undefined });
+  const kernels = activeKernels() === wasmKernels() && wasmKernels()?.fma ? "wasm FMA" : activeKernels().name;
+  scope.postMessage({ type: "started", model: name, data: data.description, params, canDraw: trained !== undefined, kernels });
   while (session.step < req.steps) {
     const report = session.runSlice(Math.min(SLICE_STEPS, req.steps - session.step));
     scope.postMessage({ type: "progress", report, step: session.step, total: req.steps });

@@ -8,7 +8,7 @@
 // channel), both through tables. The forward pass is the 4×8 tile of gemm.ts with
 // A read through the table; the filter gradient puts patch elements on the
 // tile's rows and output positions on its long axis.
-import { pack, storeRow } from "./gemm";
+import { madd, pack, storeRow } from "./gemm";
 
 // Window geometry, unpacked once per call into globals (not a class: the
 // module must not allocate in memory that the runtime's arena owns).
@@ -143,17 +143,17 @@ export function convForward(
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         let v = v128.load32_splat(r0 + o);
-        c00 = f32x4.add(c00, f32x4.mul(v, b0));
-        c01 = f32x4.add(c01, f32x4.mul(v, b1));
+        c00 = madd(v, b0, c00);
+        c01 = madd(v, b1, c01);
         v = v128.load32_splat(r1 + o);
-        c10 = f32x4.add(c10, f32x4.mul(v, b0));
-        c11 = f32x4.add(c11, f32x4.mul(v, b1));
+        c10 = madd(v, b0, c10);
+        c11 = madd(v, b1, c11);
         v = v128.load32_splat(r2 + o);
-        c20 = f32x4.add(c20, f32x4.mul(v, b0));
-        c21 = f32x4.add(c21, f32x4.mul(v, b1));
+        c20 = madd(v, b0, c20);
+        c21 = madd(v, b1, c21);
         v = v128.load32_splat(r3 + o);
-        c30 = f32x4.add(c30, f32x4.mul(v, b0));
-        c31 = f32x4.add(c31, f32x4.mul(v, b1));
+        c30 = madd(v, b0, c30);
+        c31 = madd(v, b1, c31);
         bp += panelStep;
       }
       const at = yCol + <usize>i * yRow;
@@ -169,8 +169,8 @@ export function convForward(
       let bp = panel;
       for (let p = 0; p < k; p++) {
         const v = v128.load32_splat(r0 + <usize>load<i32>(table + (<usize>p << 2)));
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(bp, 16)));
+        s0 = madd(v, v128.load(bp), s0);
+        s1 = madd(v, v128.load(bp, 16), s1);
         bp += panelStep;
       }
       storeRow(yCol + <usize>i * yRow, wd, s0, s1, bias0, bias1, relu, 0, stage);
@@ -226,17 +226,17 @@ export function convFilterGrad(
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         let v = v128.load32_splat(r + o0);
-        c00 = f32x4.add(c00, f32x4.mul(v, b0));
-        c01 = f32x4.add(c01, f32x4.mul(v, b1));
+        c00 = madd(v, b0, c00);
+        c01 = madd(v, b1, c01);
         v = v128.load32_splat(r + o1);
-        c10 = f32x4.add(c10, f32x4.mul(v, b0));
-        c11 = f32x4.add(c11, f32x4.mul(v, b1));
+        c10 = madd(v, b0, c10);
+        c11 = madd(v, b1, c11);
         v = v128.load32_splat(r + o2);
-        c20 = f32x4.add(c20, f32x4.mul(v, b0));
-        c21 = f32x4.add(c21, f32x4.mul(v, b1));
+        c20 = madd(v, b0, c20);
+        c21 = madd(v, b1, c21);
         v = v128.load32_splat(r + o3);
-        c30 = f32x4.add(c30, f32x4.mul(v, b0));
-        c31 = f32x4.add(c31, f32x4.mul(v, b1));
+        c30 = madd(v, b0, c30);
+        c31 = madd(v, b1, c31);
         bp += panelStep;
       }
       const at = gCol + <usize>p * gRow;
@@ -251,8 +251,8 @@ export function convFilterGrad(
       let bp = panel;
       for (let i = 0; i < m; i++) {
         const v = v128.load32_splat(<usize>load<i32>(rows + (<usize>i << 2)) + o0);
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(bp, 16)));
+        s0 = madd(v, v128.load(bp), s0);
+        s1 = madd(v, v128.load(bp, 16), s1);
         bp += panelStep;
       }
       storeRow(gCol + <usize>p * gRow, wd, s0, s1, zero, zero, 0, 0, stage);
