@@ -33,6 +33,7 @@ export const jsKernels: Kernels = {
   // Nothing to pack: the JavaScript product reads Bᵀ in place.
   packTransB: (k, n, b, bOff, ldb) => ({ k, n, b, bOff, ldb }),
   gemmPackedB: (m, a, aOff, lda, p, c, cOff, ldc, accumulate) => js.gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate),
+  convInputGrad: () => false,
 };
 
 let wasm: WasmKernels | undefined;
@@ -169,4 +170,9 @@ export function packTransB(k: number, n: number, b: Float32Array, bOff: number, 
 /** gemmTransBStrided with a B prepared by packTransB (same result, bit for bit). */
 export function gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
   active.gemmPackedB(m, a, aOff, lda, p, c, cOff, ldc, accumulate);
+}
+
+/** A convolution's input gradient (dx += …) without a column buffer, returning false where gemmTransB and col2im must. */
+export function convInputGrad(dy: Float32Array, w: Float32Array, dx: Float32Array, filters: number, ...window: WindowArgs): boolean {
+  return active.convInputGrad(dy, w, dx, filters, ...window);
 }

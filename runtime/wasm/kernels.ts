@@ -74,6 +74,8 @@ export class WasmKernels implements Kernels {
   private readonly columnSumsRaw: (src: number, rows: number, width: number, dst: number) => void;
   private readonly packAllRaw: PackAllExport;
   private readonly gemmPackedRaw: GemmPackedExport;
+  private readonly convInputGradRaw: (dy: number, w: number, dx: number, F: number, scratch: number, ...window: WindowArgs) => void;
+  private readonly convInputGradScratchRaw: (F: number, patch: number) => number;
   /**
    * Packed handles per weight array and geometry, reused step after step so
    * a step allocates nothing; dropped (and their panels returned to the
@@ -119,6 +121,8 @@ export class WasmKernels implements Kernels {
     this.scatterAddRaw = instance.exports.scatterAdd as (dx: number, arg: number, dy: number, n: number) => void;
     this.reluGradRaw = instance.exports.reluGrad as (dy: number, y: number, n: number) => void;
     this.columnSumsRaw = instance.exports.columnSums as (src: number, rows: number, width: number, dst: number) => void;
+    this.convInputGradRaw = instance.exports.convInputGrad as (dy: number, w: number, dx: number, F: number, scratch: number, ...window: WindowArgs) => void;
+    this.convInputGradScratchRaw = instance.exports.convInputGradScratch as (F: number, patch: number) => number;
   }
 
   /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
@@ -379,5 +383,21 @@ export class WasmKernels implements Kernels {
     if (m === 0 || p.n === 0) return;
     const stage = this.scratch(32);
     this.gemmPackedRaw(m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage);
+  }
+
+  /**
+   * dx += the input gradient windowsᵀ(dy·wᵀ), computed a chunk of rows at a
+   * time (same bits as gemmTransB then col2im). Where conv would (a shared
+   * memory holding w) and dx is in the memory.
+   */
+  convInputGrad(dy: Float32Array, w: Float32Array, dx: Float32Array, F: number, ...win: WindowArgs): boolean {
+    const arena = this.arena;
+    const wAt = arena.addressOf(w), dxAt = arena.addressOf(dx);
+    if (!arena.shared || wAt < 0 || dxAt < 0) return false;
+    const [B, C, , , , O0, O1, O2, K0, K1, K2] = win;
+    const at: number[] = [];
+    const base = this.stage(this.convInputGradScratchRaw(F, K0 * K1 * K2 * C), [dy], [B * O0 * O1 * O2 * F], at);
+    this.convInputGradRaw(at[0]!, wAt, dxAt, F, base, ...win);
+    return true;
   }
 }

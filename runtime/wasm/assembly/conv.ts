@@ -8,7 +8,8 @@
 // channel), both through tables. The forward pass is the 4×8 tile of gemm.ts with
 // A read through the table; the filter gradient puts patch elements on the
 // tile's rows and output positions on its long axis.
-import { madd, pack, storeRow } from "./gemm";
+import { gemmPacked, madd, pack, packAll, storeRow } from "./gemm";
+import { col2imRows } from "./window";
 
 // Window geometry, unpacked once per call into globals (not a class: the
 // module must not allocate in memory that the runtime's arena owns).
@@ -272,4 +273,43 @@ export function convScratch(
   const long = filterGrad ? m : k;
   // padded input, offsets, row table, alignment, panel of `long` rows of 8, staging row.
   return (paddedSize() << 2) + (k << 2) + (m << 2) + 16 + (long << 5) + 32;
+}
+
+/** Rows of dcol per chunk of convInputGrad: a multiple of 4 (whole tiles), the chunk ≤ 32 KB. */
+function inputGradRows(patch: i32): i32 {
+  return max(4, (8192 / patch) & ~3);
+}
+
+/**
+ * dx += the input gradient of a convolution, windowsᵀ of dcol = dy·wᵀ
+ * (dy [m×F], w [patch×F]), without a column buffer for all m rows: wᵀ is
+ * packed once into gemm's 8-column panels, then dcol is computed a chunk
+ * of rows at a time into a small buffer (gemmPacked: gemm's tiles, so the
+ * same bits as gemmTransB) and each chunk added back at its windows
+ * (col2imRows) before the next. The adds reach dx in the same order as the
+ * full product followed by col2im, so dx has the same bits as that path.
+ */
+export function convInputGrad(
+  dy: usize, w: usize, dx: usize, F: i32, scratch: usize,
+  B: i32, C: i32, L0: i32, L1: i32, L2: i32, O0: i32, O1: i32, O2: i32,
+  K0: i32, K1: i32, K2: i32, S0: i32, S1: i32, S2: i32, D0: i32, D1: i32, D2: i32, P0: i32, P1: i32, P2: i32,
+): void {
+  const patch = K0 * K1 * K2 * C;
+  const m = B * O0 * O1 * O2;
+  if (m == 0 || patch == 0) return;
+  const panels = scratch;
+  packAll(F, patch, w, 1, F, panels);
+  const stage = panels + ((<usize>((patch + 7) >> 3) * <usize>F) << 5);
+  const col = stage + 32;
+  const R = inputGradRows(patch);
+  for (let i = 0; i < m; i += R) {
+    const n = min(R, m - i);
+    gemmPacked(n, patch, F, dy + ((<usize>i * <usize>F) << 2), F, 1, panels, col, patch, 0, stage);
+    col2imRows(dx, col, i, n, B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2, S0, S1, S2, D0, D1, D2, P0, P1, P2);
+  }
+}
+
+/** Scratch bytes convInputGrad needs: the packed wᵀ, a staging row and one chunk of dcol. */
+export function convInputGradScratch(F: i32, patch: i32): i32 {
+  return (((patch + 7) >> 3) * F << 5) + 32 + ((inputGradRows(patch) * patch) << 2);
 }
