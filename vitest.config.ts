@@ -26,7 +26,8 @@ const kernelSuites = [
  * Node 20 only behind a flag. This project runs the kernel tests (products,
  * rows' bits independent of their place in the batch, implicit
  * convolutions), the oracle comparisons and the gradient checks with that
- * flag; test/runtime/kernels.test.ts checks that the FMA build really ran.
+ * flag (and the recurrent tests, whose per-example lengths compare rows bit
+ * for bit); test/runtime/kernels.test.ts checks that the FMA build really ran.
  */
 const fmaSuites = [
   "test/runtime/kernels.test.ts",
@@ -34,6 +35,8 @@ const fmaSuites = [
   "test/runtime/packed.test.ts",
   "test/oracle/**/*.test.ts",
   "test/codegen/gradcheck.test.ts",
+  // Its per-example length tests compare padded and unpadded batches bit for bit.
+  "test/codegen/recurrent.test.ts",
 ];
 
 export default defineConfig({
