@@ -21,12 +21,36 @@ const kernelSuites = [
   "test/tasks/decoding.test.ts",
 ];
 
+/**
+ * The relaxed-SIMD (FMA) build of the WebAssembly kernels, which the runtime
+ * picks where WebAssembly.validate accepts it: Chromium does by default,
+ * Node 20 only behind a flag. This project runs the kernel tests (products,
+ * rows' bits independent of their place in the batch, implicit
+ * convolutions), the oracle comparisons and the gradient checks with that
+ * flag (and the recurrent tests, whose per-example lengths compare rows bit
+ * for bit); test/runtime/kernels.test.ts checks that the FMA build really ran.
+ */
+const fmaSuites = [
+  "test/runtime/kernels.test.ts",
+  "test/runtime/matmul.test.ts",
+  "test/runtime/packed.test.ts",
+  "test/runtime/threads.test.ts",
+  "test/oracle/**/*.test.ts",
+  "test/codegen/gradcheck.test.ts",
+  // Its per-example length tests compare padded and unpadded batches bit for bit.
+  "test/codegen/recurrent.test.ts",
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     projects: [
       { extends: true, test: { name: "wasm", include: ["test/**/*.test.ts"], env: { NNC_KERNELS: "wasm" } } },
       { extends: true, test: { name: "js", include: kernelSuites, env: { NNC_KERNELS: "js" } } },
+      {
+        extends: true,
+        test: { name: "fma", include: fmaSuites, env: { NNC_KERNELS: "wasm", NNC_EXPECT_FMA: "1" }, execArgv: ["--experimental-wasm-relaxed-simd"] },
+      },
     ],
   },
 });

@@ -17,6 +17,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { compile, loadModule, type ModelClass, type ModelInstance } from "../compiler/index.ts";
 import { kernelSet, sgd, useKernels } from "../runtime/index.ts";
+import { wasmKernels } from "../runtime/kernels.ts";
 import { profile, profileLine } from "./profile.ts";
 import { registerTfGradients } from "./tfjs-gradients.ts";
 
@@ -95,7 +96,9 @@ export function tfDone(): void {
 export async function environmentLine(): Promise<string> {
   const cpuName = cpus()[0]?.model.trim() ?? "unknown CPU";
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-  return `Node ${process.version}, ${cpuName}; tfjs-core ${tf.version_core}, wasm SIMD ${simd ? "on" : "off"}, threads off; one process, one core per side`;
+  const w = wasmKernels();
+  const nncKernels = `nnc kernels ${kernelSet()}${w ? `, relaxed SIMD (FMA) ${w.fma ? "on" : "off"}` : ""}`;
+  return `Node ${process.version}, ${cpuName}; ${nncKernels}; tfjs-core ${tf.version_core}, wasm SIMD ${simd ? "on" : "off"}, threads off; one process, one core per side`;
 }
 
 // ---------------------------------------------------------------------------

@@ -6,8 +6,10 @@
 // ~31 with cached weights.
 //
 // Run: npx tsx bench/kernels.ts   (npm run bench prints it after the models)
+//      node --experimental-wasm-relaxed-simd --import tsx bench/kernels.ts   (Node 20: adds the FMA build)
 import { jsKernels, wasmKernels } from "../runtime/kernels.ts";
 import type { Kernels } from "../runtime/kernel-types.ts";
+import { WasmKernels } from "../runtime/wasm/kernels.ts";
 import { isMain, median, quick } from "./common.ts";
 
 const shapes: [string, number, number, number][] = [
@@ -36,7 +38,12 @@ function gflops(flops: number, fn: () => void): number {
 
 export function kernelTable(): string[] {
   const wasm = wasmKernels();
-  const sets: [string, Kernels][] = [["wasm", wasm!], ["js", jsKernels]].filter(([, k]) => k) as [string, Kernels][];
+  // With relaxed SIMD (e.g. node --experimental-wasm-relaxed-simd) the FMA build runs, and the plain SIMD build is timed beside it.
+  const sets: [string, Kernels][] = [
+    [wasm?.fma ? "wasm FMA" : "wasm", wasm],
+    ["wasm no-FMA", wasm?.fma ? new WasmKernels({ fma: false }) : undefined],
+    ["js", jsKernels],
+  ].filter(([, k]) => k) as [string, Kernels][];
   const head = ["shape (m×k×n)", ...sets.flatMap(([name]) => [`${name} A·B`, `${name} Aᵀ·B`, `${name} A·Bᵀ`])];
   const rows: string[][] = [];
   for (const [label, m, k, n] of shapes) {

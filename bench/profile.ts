@@ -13,7 +13,7 @@ const packedProducts: Entry[] = ["gemmPackedB"];
 /** Layout and elementwise kernels: timed, no flops. */
 const layouts: Entry[] = ["im2col", "col2im", "maxPool", "scatterAdd", "reluGrad", "columnSums", "packTransB"];
 /** Implicit convolutions: flops 2·rows·patch·filters, from their window arguments. */
-const convs: Entry[] = ["conv", "convFilterGrad"];
+const convs: Entry[] = ["conv", "convFilterGrad", "convInputGrad"];
 
 export interface KernelProfile {
   /** Per entry point: calls, ms and flops summed over the profiled runs. */

@@ -56,4 +56,6 @@ export interface Kernels {
   packTransB(k: number, n: number, b: Float32Array, bOff: number, ldb: number): PackedB;
   /** gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate), with the same bits. */
   gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+  /** A convolution's input gradient dx += windowsᵀ(dy·wᵀ) without a column buffer; false where this set leaves it to gemmTransB and col2im. */
+  convInputGrad(dy: Float32Array, w: Float32Array, dx: Float32Array, filters: number, ...window: WindowArgs): boolean;
 }

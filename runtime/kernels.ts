@@ -1,6 +1,7 @@
 // Chooses the product kernels at load: WebAssembly SIMD where the engine
 // validates the module, the plain-JavaScript ones otherwise. NNC_KERNELS=js
-// (or wasm) in the environment forces a set, and `useKernels` switches it
+// (or wasm) in the environment forces a set (wasm-nofma: wasm without the
+// relaxed-SIMD FMA build), and `useKernels` switches it
 // at run time (tests run the same models on both). The exported functions
 // keep the signatures generated code calls.
 import * as js from "./matmul.ts";
@@ -32,13 +33,18 @@ export const jsKernels: Kernels = {
   // Nothing to pack: the JavaScript product reads Bᵀ in place.
   packTransB: (k, n, b, bOff, ldb) => ({ k, n, b, bOff, ldb }),
   gemmPackedB: (m, a, aOff, lda, p, c, cOff, ldc, accumulate) => js.gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate),
+  convInputGrad: () => false,
 };
 
 let wasm: WasmKernels | undefined;
 
-/** The WebAssembly kernels (created once per realm), or undefined without SIMD. */
+/**
+ * The WebAssembly kernels (created once per realm), or undefined without
+ * SIMD. They use the relaxed-SIMD (FMA) build where the engine validates it,
+ * unless NNC_KERNELS=wasm-nofma.
+ */
 export function wasmKernels(): WasmKernels | undefined {
-  if (!wasm && simdSupported()) wasm = new WasmKernels();
+  if (!wasm && simdSupported()) wasm = new WasmKernels(requested() === "wasm-nofma" ? { fma: false } : {});
   return wasm;
 }
 
@@ -50,8 +56,8 @@ function requested(): string | undefined {
 function choose(set: string | undefined): Kernels {
   if (set === "js") return jsKernels;
   const w = wasmKernels();
-  if (set === "wasm" && !w) throw new Error("NNC_KERNELS=wasm, but this engine does not support WebAssembly SIMD");
-  if (set !== undefined && set !== "wasm") throw new Error(`NNC_KERNELS must be 'js' or 'wasm', not '${set}'`);
+  if ((set === "wasm" || set === "wasm-nofma") && !w) throw new Error(`NNC_KERNELS=${set}, but this engine does not support WebAssembly SIMD`);
+  if (set !== undefined && set !== "wasm" && set !== "wasm-nofma") throw new Error(`NNC_KERNELS must be 'js', 'wasm' or 'wasm-nofma', not '${set}'`);
   return w ?? jsKernels;
 }
 
@@ -164,4 +170,9 @@ export function packTransB(k: number, n: number, b: Float32Array, bOff: number, 
 /** gemmTransBStrided with a B prepared by packTransB (same result, bit for bit). */
 export function gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
   active.gemmPackedB(m, a, aOff, lda, p, c, cOff, ldc, accumulate);
+}
+
+/** A convolution's input gradient (dx += …) without a column buffer, returning false where gemmTransB and col2im must. */
+export function convInputGrad(dy: Float32Array, w: Float32Array, dx: Float32Array, filters: number, ...window: WindowArgs): boolean {
+  return active.convInputGrad(dy, w, dx, filters, ...window);
 }

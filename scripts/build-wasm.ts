@@ -16,14 +16,25 @@ const source = "runtime/wasm/assembly/index.ts";
 
 const common = [source, "-O3", "--noAssert", "--enable", "simd", "--runtime", "stub", "--importMemory"];
 /**
- * Two builds of one source: the shared-memory one is used where
+ * Builds of one source: the shared-memory one is used where
  * SharedArrayBuffer exists (Node, cross-origin-isolated pages), because a
  * shared memory grows without detaching the views into it; the other where
  * it does not. 65536 pages (4 GiB) is the largest memory either may import.
  */
+const plain = [...common];
+const shared = [...common, "--enable", "threads", "--sharedMemory", "--maximumMemory", "65536"];
+/**
+ * Each again with relaxed SIMD, where the micro-kernels' multiply-add
+ * (`madd` in gemm.ts) is `f32x4.relaxed_madd` (FMA). The runtime loads
+ * these where `WebAssembly.validate` accepts them (Chromium; Node 20 only
+ * with --experimental-wasm-relaxed-simd), else the plain SIMD ones.
+ */
+const relaxed = ["--enable", "relaxed-simd"];
 const variants = {
-  plain: [...common],
-  shared: [...common, "--enable", "threads", "--sharedMemory", "--maximumMemory", "65536"],
+  plain,
+  shared,
+  plainRelaxed: [...plain, ...relaxed],
+  sharedRelaxed: [...shared, ...relaxed],
 };
 
 async function compile(args: string[]): Promise<Uint8Array> {

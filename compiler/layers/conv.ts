@@ -24,8 +24,10 @@ function convWindow(k: KernelBuilder, g: ReturnType<typeof geometry>): string {
  * laid out as rows of a column buffer (im2col, loops fully specialised
  * here), then one register-blocked product with the [window·C, filters]
  * kernel applies bias and activation, and backward reuses the column
- * buffer: dK = colᵀ·dY. Either way dcol = dY·Kᵀ is scattered back to the
- * input (col2im) only when the input needs a gradient.
+ * buffer: dK = colᵀ·dY. The input gradient, only when the input needs one,
+ * is dcol = dY·Kᵀ scattered back to the input (col2im): with the
+ * WebAssembly kernels a chunk of dcol at a time (rt.convInputGrad), else
+ * through the column buffer.
  */
 function convEmit(rank: number): LayerEmit {
   return {
@@ -63,13 +65,16 @@ function convEmit(rank: number): LayerEmit {
       if (k.hasParam("bias")) biasGradLoop(k, dy, g.rows, g.filters);
       const dx = k.inputGrad(0);
       if (!dx) return;
-      // The column buffer is free once dK is computed: it receives dcol.
-      k.line(`rt.gemmTransB(${g.rows}, ${g.filters}, ${g.patch}, ${dy}, ${k.param("kernel")}, ${col}, false);`);
       if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
-      k.block(`if (!rt.col2im(${dx}, ${col}, ${convWindow(k, g)}))`, () => {
-        k.line(`let q = 0;`);
-        windowLoops(k, g.axes, g.channels, {
-          perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,
+      // The implicit input gradient where the runtime has it (dcol a chunk at a time, no column buffer touched);
+      // else dcol = dY·Kᵀ into the column buffer, free once dK is computed, then added back (col2im).
+      k.block(`if (!rt.convInputGrad(${dy}, ${k.param("kernel")}, ${dx}, ${g.filters}, ${convWindow(k, g)}))`, () => {
+        k.line(`rt.gemmTransB(${g.rows}, ${g.filters}, ${g.patch}, ${dy}, ${k.param("kernel")}, ${col}, false);`);
+        k.block(`if (!rt.col2im(${dx}, ${col}, ${convWindow(k, g)}))`, () => {
+          k.line(`let q = 0;`);
+          windowLoops(k, g.axes, g.channels, {
+            perCell: ({ inside, at }) => `${guard(inside, `for (let c = 0; c < ${g.channels}; c++) ${dx}[${at} + c] += ${col}[q + c];`)} q += ${g.channels};`,
+          });
         });
       });
     },

@@ -48,8 +48,19 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plain));
 }
 
+/**
+ * Whether this engine runs relaxed SIMD, so the kernels can use the build
+ * whose multiply-add is `f32x4.relaxed_madd` (FMA): Chromium does by
+ * default, Node 20 only with --experimental-wasm-relaxed-simd.
+ */
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plainRelaxed));
+}
+
 export class WasmKernels implements Kernels {
   readonly name = "wasm";
+  /** Whether the relaxed-SIMD (FMA) build runs the kernels. */
+  readonly fma: boolean;
   readonly arena: Arena;
   private readonly gemmRaw: GemmExport;
   private readonly im2colRaw: WindowExport;
@@ -63,6 +74,8 @@ export class WasmKernels implements Kernels {
   private readonly columnSumsRaw: (src: number, rows: number, width: number, dst: number) => void;
   private readonly packAllRaw: PackAllExport;
   private readonly gemmPackedRaw: GemmPackedExport;
+  private readonly convInputGradRaw: (dy: number, w: number, dx: number, F: number, scratch: number, ...window: WindowArgs) => void;
+  private readonly convInputGradScratchRaw: (F: number, patch: number) => number;
   /**
    * Packed handles per weight array and geometry, reused step after step so
    * a step allocates nothing; dropped (and their panels returned to the
@@ -82,12 +95,20 @@ export class WasmKernels implements Kernels {
   /** A view of the whole memory for copies, remade when the memory's buffer changes. */
   private heap: Float32Array = new Float32Array(0);
 
-  /** `shared: false` uses a plain memory even where a shared one exists (tests cover that path so). */
-  constructor(options: { shared?: boolean } = {}) {
+  /**
+   * `shared: false` uses a plain memory even where a shared one exists (tests
+   * cover that path so); `fma: false` the plain SIMD build even where relaxed
+   * SIMD validates (`fma: true` where it does not throws).
+   */
+  constructor(options: { shared?: boolean; fma?: boolean } = {}) {
     const shared = options.shared === false ? null : sharedMemory();
     const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
     this.arena = new Arena(memory, shared !== null);
-    const module = new WebAssembly.Module(decode(shared ? binary.shared : binary.plain));
+    const relaxed = relaxedSimdSupported();
+    if (options.fma && !relaxed) throw new Error("relaxed SIMD (FMA) kernels requested, but this engine does not validate them (Node 20: --experimental-wasm-relaxed-simd)");
+    this.fma = options.fma ?? relaxed;
+    const bytes = shared ? (this.fma ? binary.sharedRelaxed : binary.shared) : this.fma ? binary.plainRelaxed : binary.plain;
+    const module = new WebAssembly.Module(decode(bytes));
     this.module = module;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.gemmRaw = instance.exports.gemm as GemmExport;
@@ -103,6 +124,8 @@ export class WasmKernels implements Kernels {
     this.reluGradRaw = instance.exports.reluGrad as (dy: number, y: number, n: number) => void;
     this.columnSumsRaw = instance.exports.columnSums as (src: number, rows: number, width: number, dst: number) => void;
     this.products = { gemm: this.gemmRaw, gemmPacked: this.gemmPackedRaw };
+    this.convInputGradRaw = instance.exports.convInputGrad as (dy: number, w: number, dx: number, F: number, scratch: number, ...window: WindowArgs) => void;
+    this.convInputGradScratchRaw = instance.exports.convInputGradScratch as (F: number, patch: number) => number;
   }
 
   /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
@@ -365,5 +388,21 @@ export class WasmKernels implements Kernels {
     const args = [m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage] as const;
     if (this.second?.takes(m, p.n, p.k)) this.second.run(this.products, Kind.packed, [...args]);
     else this.gemmPackedRaw(...args);
+  }
+
+  /**
+   * dx += the input gradient windowsᵀ(dy·wᵀ), computed a chunk of rows at a
+   * time (same bits as gemmTransB then col2im). Where conv would (a shared
+   * memory holding w) and dx is in the memory.
+   */
+  convInputGrad(dy: Float32Array, w: Float32Array, dx: Float32Array, F: number, ...win: WindowArgs): boolean {
+    const arena = this.arena;
+    const wAt = arena.addressOf(w), dxAt = arena.addressOf(dx);
+    if (!arena.shared || wAt < 0 || dxAt < 0) return false;
+    const [B, C, , , , O0, O1, O2, K0, K1, K2] = win;
+    const at: number[] = [];
+    const base = this.stage(this.convInputGradScratchRaw(F, K0 * K1 * K2 * C), [dy], [B * O0 * O1 * O2 * F], at);
+    this.convInputGradRaw(at[0]!, wAt, dxAt, F, base, ...win);
+    return true;
   }
 }

@@ -3,8 +3,8 @@
 // the same results on both sets.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { f32, kernelSet, useKernels, wasmKernels } from "../../runtime/kernels.ts";
-import { WasmKernels } from "../../runtime/wasm/kernels.ts";
+import { f32, jsKernels, kernelSet, useKernels, wasmKernels } from "../../runtime/kernels.ts";
+import { WasmKernels, relaxedSimdSupported } from "../../runtime/wasm/kernels.ts";
 import { compileModel } from "../codegen/harness.ts";
 
 describe("kernel selection", () => {
@@ -18,17 +18,40 @@ describe("kernel selection", () => {
         env: { ...process.env, NNC_KERNELS: "gpu" },
         stdio: "pipe",
       });
-    expect(run).toThrow(/NNC_KERNELS must be 'js' or 'wasm', not 'gpu'/);
+    expect(run).toThrow(/NNC_KERNELS must be 'js', 'wasm' or 'wasm-nofma', not 'gpu'/);
   });
 
-  it("useKernels switches the set and returns the previous one", () => {
-    const before = kernelSet();
-    expect(useKernels("js")).toBe(before);
-    expect(kernelSet()).toBe("js");
-    expect(f32(3).buffer).toBeInstanceOf(ArrayBuffer);
-    useKernels("wasm");
-    expect(f32(3).buffer).toBe(wasmKernels()!.arena.buffer);
-    useKernels(before);
+  it("uses the relaxed-SIMD (FMA) build exactly where it validates; the fma project really runs it", () => {
+    // Without this, a flag lost from the fma project's config would silently test the plain build again.
+    expect(wasmKernels()!.fma).toBe(relaxedSimdSupported());
+    if (process.env.NNC_EXPECT_FMA === "1") expect(wasmKernels()!.fma).toBe(true);
+    expect(new WasmKernels({ fma: false }).fma).toBe(false);
+  });
+
+  it("NNC_KERNELS=wasm-nofma keeps the plain SIMD build where relaxed SIMD validates", () => {
+    const fma = (set: string) =>
+      execFileSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--import", "tsx", "-e", 'import("./runtime/kernels.ts").then((k) => console.log(k.kernelSet(), k.wasmKernels().fma))'], {
+        env: { ...process.env, NNC_KERNELS: set },
+        stdio: "pipe",
+      }).toString().trim();
+    expect(fma("wasm-nofma")).toBe("wasm false");
+    expect(fma("wasm")).toBe("wasm true");
+  });
+
+  it("the active build's products (FMA in the fma project) and the plain SIMD build's agree with a plain loop", () => {
+    const m = 37, k = 91, n = 29;
+    const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.61));
+    const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.29));
+    const expected = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) expected[i * n + j]! += a[i * k + p]! * b[p * n + j]!;
+    for (const K of [wasmKernels()!, new WasmKernels({ fma: false })]) {
+      // Operands in the build's own memory, read in place.
+      const A = K.f32(m * k), B = K.f32(k * n), c = K.f32(m * n);
+      A.set(a);
+      B.set(b);
+      K.gemm(m, k, n, A, B, c, null, 0, false);
+      c.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+    }
   });
 });
 
@@ -200,4 +223,69 @@ model Net {
       js.grads.forEach((g, i) => g.forEach((v, j) => expect(wasm.grads[i]![j]).toBeCloseTo(v, 5)));
     });
   }
+});
+
+describe("the convolution input gradient in WebAssembly", () => {
+  // rt.convInputGrad computes dcol = dy·wᵀ a chunk of rows at a time and adds each chunk back at its
+  // windows; it must give what the product into a full column buffer then col2im gives (the same
+  // bits: the same tiles, the adds in the same order) and a plain loop's values, for 1-D to 3-D
+  // windows with strides, dilation and padding, few channels, and more rows than one chunk.
+  const wasm = wasmKernels()!;
+  type Axis = { len: number; k: number; s: number; d: number; p: number };
+  const cases: { B: number; C: number; F: number; axes: Axis[] }[] = [
+    { B: 3, C: 3, F: 8, axes: [{ len: 9, k: 3, s: 2, d: 1, p: 1 }] },
+    { B: 2, C: 1, F: 6, axes: [{ len: 12, k: 5, s: 1, d: 2, p: 0 }] },
+    { B: 3, C: 6, F: 16, axes: [{ len: 12, k: 5, s: 1, d: 1, p: 0 }, { len: 12, k: 5, s: 1, d: 1, p: 0 }] },
+    { B: 5, C: 1, F: 6, axes: [{ len: 7, k: 3, s: 2, d: 1, p: 1 }, { len: 6, k: 3, s: 2, d: 1, p: 1 }] },
+    { B: 2, C: 5, F: 11, axes: [{ len: 7, k: 3, s: 2, d: 2, p: 2 }, { len: 6, k: 2, s: 1, d: 1, p: 0 }] },
+    { B: 2, C: 2, F: 9, axes: [{ len: 3, k: 2, s: 1, d: 1, p: 1 }, { len: 4, k: 2, s: 2, d: 1, p: 0 }, { len: 5, k: 3, s: 1, d: 2, p: 1 }] },
+  ];
+  for (const { B, C, F, axes } of cases) {
+    it(`${axes.length}-D, ${C} channel(s), ${F} filters, window ${axes.map((a) => a.k).join("×")}, strides ${axes.map((a) => a.s).join("×")}`, () => {
+      const full = [...Array(3 - axes.length).fill({ len: 1, k: 1, s: 1, d: 1, p: 0 }), ...axes] as Axis[];
+      const L = full.map((a) => a.len);
+      const O = full.map((a) => Math.floor((a.len + 2 * a.p - a.d * (a.k - 1) - 1) / a.s) + 1);
+      const win = [B, C, ...L, ...O, ...full.map((a) => a.k), ...full.map((a) => a.s), ...full.map((a) => a.d), ...full.map((a) => a.p)] as Parameters<typeof wasm.col2im> extends [unknown, unknown, ...infer W] ? W : never;
+      const rows = B * O[0]! * O[1]! * O[2]!;
+      const patch = full[0]!.k * full[1]!.k * full[2]!.k * C;
+      const dy = wasm.f32(rows * F), w = wasm.f32(patch * F);
+      for (let i = 0; i < dy.length; i++) dy[i] = Math.sin(i * 0.73);
+      for (let i = 0; i < w.length; i++) w[i] = Math.cos(i * 0.41);
+      const size = B * L[0]! * L[1]! * L[2]! * C;
+      // dx starts non-zero: the kernel adds to it, like col2im.
+      const start = Float32Array.from({ length: size }, (_, i) => 0.25 * Math.cos(i));
+      const dx = wasm.f32(size), viaCol = wasm.f32(size), col = wasm.f32(rows * patch);
+      dx.set(start);
+      viaCol.set(start);
+      expect(wasm.convInputGrad(dy, w, dx, F, ...win)).toBe(true);
+      wasm.gemmTransB(rows, F, patch, dy, w, col, false);
+      expect(wasm.col2im(viaCol, col, ...win)).toBe(true);
+      expect(Array.from(dx)).toEqual(Array.from(viaCol));
+      // A plain loop over (example, output position, cell, channel, filter).
+      const expected = Float64Array.from(start);
+      let r = 0;
+      for (let b = 0; b < B; b++)
+        for (let o0 = 0; o0 < O[0]!; o0++)
+          for (let o1 = 0; o1 < O[1]!; o1++)
+            for (let o2 = 0; o2 < O[2]!; o2++, r++) {
+              let p = 0;
+              for (let k0 = 0; k0 < full[0]!.k; k0++)
+                for (let k1 = 0; k1 < full[1]!.k; k1++)
+                  for (let k2 = 0; k2 < full[2]!.k; k2++, p += C) {
+                    const i = [o0 * full[0]!.s + k0 * full[0]!.d - full[0]!.p, o1 * full[1]!.s + k1 * full[1]!.d - full[1]!.p, o2 * full[2]!.s + k2 * full[2]!.d - full[2]!.p];
+                    if (i.some((v, a) => v < 0 || v >= L[a]!)) continue;
+                    const at = (((b * L[0]! + i[0]!) * L[1]! + i[1]!) * L[2]! + i[2]!) * C;
+                    for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) expected[at + c]! += dy[r * F + f]! * w[(p + c) * F + f]!;
+                  }
+            }
+      dx.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+    });
+  }
+
+  it("declines where conv does: without shared memory, and on the JS set", () => {
+    const plain = new WasmKernels({ shared: false });
+    const win = [1, 1, 1, 1, 4, 1, 1, 3, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0] as const;
+    expect(plain.convInputGrad(plain.f32(3), plain.f32(2), plain.f32(4), 1, ...win)).toBe(false);
+    expect(jsKernels.convInputGrad(new Float32Array(3), new Float32Array(2), new Float32Array(4), 1, ...win)).toBe(false);
+  });
 });

@@ -29,6 +29,8 @@ export type LanguageResponse =
 
 export interface KernelsInUse {
   set: "js" | "wasm";
+  /** The relaxed-SIMD (FMA) build of the WebAssembly kernels (docs/kernels.md). */
+  fma: boolean;
   threads: 1 | 2;
 }
 

@@ -54,8 +54,9 @@ export class TrainPanel {
     switch (m.type) {
       case "started":
         this.header = `${m.model} (${m.params.toLocaleString("en-US")} parameters) on ${m.data}`;
-        this.status.dataset.kernels = `${m.kernels.set} ${m.kernels.threads}`;
-        $("train-kernels").textContent = `Kernels: ${m.kernels.set === "wasm" ? "WebAssembly SIMD" : "JavaScript"}${m.kernels.threads === 2 ? ", 2 threads" : ""}`;
+        this.status.dataset.kernels = `${m.kernels.set}${m.kernels.fma ? " FMA" : ""}`;
+        this.status.dataset.threads = String(m.kernels.threads);
+        $("train-kernels").textContent = `Kernels: ${m.kernels.set === "wasm" ? `WebAssembly SIMD${m.kernels.fma ? " (relaxed, FMA)" : ""}` : "JavaScript"}${m.kernels.threads === 2 ? ", 2 threads" : ""}`;
         this.setState("training", `Training ${this.header}`);
         $("draw").dataset.available = String(m.canDraw);
         break;

@@ -5,8 +5,8 @@ import { checkProgram } from "../../../compiler/check/program.ts";
 import { generate as emit } from "../../../compiler/codegen/index.ts";
 import { loadModule, type ModelInstance } from "../../../compiler/codegen/load.ts";
 import { memoryHost } from "../../../compiler/host.ts";
-import { createOptimizer } from "../../../runtime/optimizers.ts";
 import { activeKernels, wasmKernels } from "../../../runtime/kernels.ts";
+import { createOptimizer } from "../../../runtime/optimizers.ts";
 import { threadsReady, useThreads } from "../../../runtime/threads-web.ts";
 import { dataFor } from "../training/data.ts";
 import { decodeSlice, type EncodedSlice } from "../training/mnist-slice.ts";
@@ -65,7 +65,8 @@ async function runTraining(req: Extract<TrainRequest, { type: "train" }>): Promi
   const session = new TrainingSession(model, data, optimizer, req.batch);
   const params = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   trained = data.imageInput ? { model, input: data.imageInput, output: data.classification.output } : undefined;
-  scope.postMessage({ type: "started", model: name, data: data.description, params, canDraw: trained !== undefined, kernels: { set: activeKernels().name, threads: running } });
+  const kernels = activeKernels();
+  scope.postMessage({ type: "started", model: name, data: data.description, params, canDraw: trained !== undefined, kernels: { set: kernels.name, fma: kernels === wasmKernels() && wasmKernels()!.fma, threads: running } });
   const before = helperCounters();
   const finished = (reason: string) => {
     const after = helperCounters();

@@ -8,7 +8,8 @@
 // channel), both through tables. The forward pass is the 4×8 tile of gemm.ts with
 // A read through the table; the filter gradient puts patch elements on the
 // tile's rows and output positions on its long axis.
-import { pack, storeRow } from "./gemm";
+import { gemmPacked, madd, pack, packAll, storeRow } from "./gemm";
+import { col2imRows } from "./window";
 
 // Window geometry, unpacked once per call into globals (not a class: the
 // module must not allocate in memory that the runtime's arena owns).
@@ -143,17 +144,17 @@ export function convForward(
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         let v = v128.load32_splat(r0 + o);
-        c00 = f32x4.add(c00, f32x4.mul(v, b0));
-        c01 = f32x4.add(c01, f32x4.mul(v, b1));
+        c00 = madd(v, b0, c00);
+        c01 = madd(v, b1, c01);
         v = v128.load32_splat(r1 + o);
-        c10 = f32x4.add(c10, f32x4.mul(v, b0));
-        c11 = f32x4.add(c11, f32x4.mul(v, b1));
+        c10 = madd(v, b0, c10);
+        c11 = madd(v, b1, c11);
         v = v128.load32_splat(r2 + o);
-        c20 = f32x4.add(c20, f32x4.mul(v, b0));
-        c21 = f32x4.add(c21, f32x4.mul(v, b1));
+        c20 = madd(v, b0, c20);
+        c21 = madd(v, b1, c21);
         v = v128.load32_splat(r3 + o);
-        c30 = f32x4.add(c30, f32x4.mul(v, b0));
-        c31 = f32x4.add(c31, f32x4.mul(v, b1));
+        c30 = madd(v, b0, c30);
+        c31 = madd(v, b1, c31);
         bp += panelStep;
       }
       const at = yCol + <usize>i * yRow;
@@ -169,8 +170,8 @@ export function convForward(
       let bp = panel;
       for (let p = 0; p < k; p++) {
         const v = v128.load32_splat(r0 + <usize>load<i32>(table + (<usize>p << 2)));
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(bp, 16)));
+        s0 = madd(v, v128.load(bp), s0);
+        s1 = madd(v, v128.load(bp, 16), s1);
         bp += panelStep;
       }
       storeRow(yCol + <usize>i * yRow, wd, s0, s1, bias0, bias1, relu, 0, stage);
@@ -226,17 +227,17 @@ export function convFilterGrad(
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         let v = v128.load32_splat(r + o0);
-        c00 = f32x4.add(c00, f32x4.mul(v, b0));
-        c01 = f32x4.add(c01, f32x4.mul(v, b1));
+        c00 = madd(v, b0, c00);
+        c01 = madd(v, b1, c01);
         v = v128.load32_splat(r + o1);
-        c10 = f32x4.add(c10, f32x4.mul(v, b0));
-        c11 = f32x4.add(c11, f32x4.mul(v, b1));
+        c10 = madd(v, b0, c10);
+        c11 = madd(v, b1, c11);
         v = v128.load32_splat(r + o2);
-        c20 = f32x4.add(c20, f32x4.mul(v, b0));
-        c21 = f32x4.add(c21, f32x4.mul(v, b1));
+        c20 = madd(v, b0, c20);
+        c21 = madd(v, b1, c21);
         v = v128.load32_splat(r + o3);
-        c30 = f32x4.add(c30, f32x4.mul(v, b0));
-        c31 = f32x4.add(c31, f32x4.mul(v, b1));
+        c30 = madd(v, b0, c30);
+        c31 = madd(v, b1, c31);
         bp += panelStep;
       }
       const at = gCol + <usize>p * gRow;
@@ -251,8 +252,8 @@ export function convFilterGrad(
       let bp = panel;
       for (let i = 0; i < m; i++) {
         const v = v128.load32_splat(<usize>load<i32>(rows + (<usize>i << 2)) + o0);
-        s0 = f32x4.add(s0, f32x4.mul(v, v128.load(bp)));
-        s1 = f32x4.add(s1, f32x4.mul(v, v128.load(bp, 16)));
+        s0 = madd(v, v128.load(bp), s0);
+        s1 = madd(v, v128.load(bp, 16), s1);
         bp += panelStep;
       }
       storeRow(gCol + <usize>p * gRow, wd, s0, s1, zero, zero, 0, 0, stage);
@@ -272,4 +273,43 @@ export function convScratch(
   const long = filterGrad ? m : k;
   // padded input, offsets, row table, alignment, panel of `long` rows of 8, staging row.
   return (paddedSize() << 2) + (k << 2) + (m << 2) + 16 + (long << 5) + 32;
+}
+
+/** Rows of dcol per chunk of convInputGrad: a multiple of 4 (whole tiles), the chunk ≤ 32 KB. */
+function inputGradRows(patch: i32): i32 {
+  return max(4, (8192 / patch) & ~3);
+}
+
+/**
+ * dx += the input gradient of a convolution, windowsᵀ of dcol = dy·wᵀ
+ * (dy [m×F], w [patch×F]), without a column buffer for all m rows: wᵀ is
+ * packed once into gemm's 8-column panels, then dcol is computed a chunk
+ * of rows at a time into a small buffer (gemmPacked: gemm's tiles, so the
+ * same bits as gemmTransB) and each chunk added back at its windows
+ * (col2imRows) before the next. The adds reach dx in the same order as the
+ * full product followed by col2im, so dx has the same bits as that path.
+ */
+export function convInputGrad(
+  dy: usize, w: usize, dx: usize, F: i32, scratch: usize,
+  B: i32, C: i32, L0: i32, L1: i32, L2: i32, O0: i32, O1: i32, O2: i32,
+  K0: i32, K1: i32, K2: i32, S0: i32, S1: i32, S2: i32, D0: i32, D1: i32, D2: i32, P0: i32, P1: i32, P2: i32,
+): void {
+  const patch = K0 * K1 * K2 * C;
+  const m = B * O0 * O1 * O2;
+  if (m == 0 || patch == 0) return;
+  const panels = scratch;
+  packAll(F, patch, w, 1, F, panels);
+  const stage = panels + ((<usize>((patch + 7) >> 3) * <usize>F) << 5);
+  const col = stage + 32;
+  const R = inputGradRows(patch);
+  for (let i = 0; i < m; i += R) {
+    const n = min(R, m - i);
+    gemmPacked(n, patch, F, dy + ((<usize>i * <usize>F) << 2), F, 1, panels, col, patch, 0, stage);
+    col2imRows(dx, col, i, n, B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2, S0, S1, S2, D0, D1, D2, P0, P1, P2);
+  }
+}
+
+/** Scratch bytes convInputGrad needs: the packed wᵀ, a staging row and one chunk of dcol. */
+export function convInputGradScratch(F: i32, patch: i32): i32 {
+  return (((patch + 7) >> 3) * F << 5) + 32 + ((inputGradRows(patch) * patch) << 2);
 }

@@ -13,6 +13,20 @@
 // the tile loop always loads two vectors per step. A needs no packing: the
 // tile reads one value per row per step and splats it.
 
+/**
+ * a·b + c, lane by lane: the micro-kernels' one multiply-add. The build with
+ * `--enable relaxed-simd` makes it `f32x4.relaxed_madd` (fused where the
+ * hardware has FMA, else a multiply and an add: either way the same on
+ * every call in one process, so a row's bits still do not depend on its
+ * place in the batch); the plain build keeps a multiply then an add. The
+ * constant is resolved at compile time, so each build holds one form only.
+ */
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** Bytes per packed B row: 8 floats. */
 const PANEL_ROW: usize = 32;
 
@@ -144,17 +158,17 @@ function tile4x8(
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let x = v128.load32_splat(a0 + ap);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
     x = v128.load32_splat(a1 + ap);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
     x = v128.load32_splat(a2 + ap);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
     x = v128.load32_splat(a3 + ap);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
     bp += panelStep;
     ap += aStep;
   }
@@ -179,8 +193,8 @@ function tile1x8(
   let ap: usize = 0;
   for (let p = 0; p < k; p++) {
     const x = v128.load32_splat(a0 + ap);
-    s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
-    s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+    s0 = madd(x, v128.load(bp), s0);
+    s1 = madd(x, v128.load(bp, 16), s1);
     bp += panelStep;
     ap += aStep;
   }
