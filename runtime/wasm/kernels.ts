@@ -5,7 +5,7 @@
 // into scratch space first, and a foreign C copied back after.
 import { Arena, sharedMemory } from "./arena.ts";
 import * as binary from "./binary.ts";
-import { Kind, type ProductExports, type SecondCore } from "./second-core.ts";
+import { batchCut, Kind, productCut, type ProductExports, type SecondCore } from "./second-core.ts";
 import type { Kernels, PackedB, WindowArgs } from "../kernel-types.ts";
 
 type GemmExport = (
@@ -37,6 +37,10 @@ type ConvForwardExport = (x: number, w: number, bias: number, y: number, relu: n
 type ConvFilterGradExport = (x: number, dy: number, gw: number, F: number, scratch: number, ...window: WindowArgs) => void;
 type MaxPoolExport = (x: number, y: number, arg: number, B: number, C: number, L0: number, L1: number, L2: number, O0: number, O1: number, O2: number, K0: number, K1: number, K2: number, S0: number, S1: number, S2: number, P0: number, P1: number, P2: number) => void;
 type ConvScratchExport = (filterGrad: number, ...window: WindowArgs) => number;
+
+/** The window after its batch size. */
+const rest = (win: WindowArgs) => win.slice(1) as Tail<WindowArgs>;
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   // atob exists in browsers, workers and Node ≥ 16.
@@ -123,9 +127,9 @@ export class WasmKernels implements Kernels {
     this.scatterAddRaw = instance.exports.scatterAdd as (dx: number, arg: number, dy: number, n: number) => void;
     this.reluGradRaw = instance.exports.reluGrad as (dy: number, y: number, n: number) => void;
     this.columnSumsRaw = instance.exports.columnSums as (src: number, rows: number, width: number, dst: number) => void;
-    this.products = { gemm: this.gemmRaw, gemmPacked: this.gemmPackedRaw };
     this.convInputGradRaw = instance.exports.convInputGrad as (dy: number, w: number, dx: number, F: number, scratch: number, ...window: WindowArgs) => void;
     this.convInputGradScratchRaw = instance.exports.convInputGradScratch as (F: number, patch: number) => number;
+    this.products = { gemm: this.gemmRaw, gemmPacked: this.gemmPackedRaw, convForward: this.convForwardRaw as ProductExports["convForward"], convInputGrad: this.convInputGradRaw as ProductExports["convInputGrad"] };
   }
 
   /** Arrays for models: in the memory when it is shared (no copies), else ordinary ones. */
@@ -203,7 +207,9 @@ export class WasmKernels implements Kernels {
       if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
       if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
     }
-    if (this.second?.takes(m, n, k)) this.second.run(this.products, Kind.gemm, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base]);
+    const cut = productCut(m, n);
+    // The helper packs B's panels into its own scratch.
+    if (this.second?.takes(m * n * k, cut)) this.second.run(this.products, Kind.gemm, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base], cut, (k * 8 + 8) * 4);
     else this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
     if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
   }
@@ -273,11 +279,15 @@ export class WasmKernels implements Kernels {
    */
   conv(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, act: number, F: number, ...win: WindowArgs): boolean {
     if (!this.arena.shared || this.arena.addressOf(w) < 0) return false;
-    const [B, C, L0, L1, L2, O0, O1, O2] = win;
+    const [B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2] = win;
     const rows = B * O0 * O1 * O2;
     const at: number[] = [];
     const base = this.stage(this.convScratchRaw(0, ...win), [x, bias, y], [B * L0 * L1 * L2 * C, F, rows * F], at);
-    this.convForwardRaw(at[0]!, this.arena.addressOf(w), at[1]!, at[2]!, act === 1 ? 1 : 0, F, base, ...win);
+    const args = [at[0]!, this.arena.addressOf(w), at[1]!, at[2]!, act === 1 ? 1 : 0, F, base, ...win];
+    const cut = batchCut(B);
+    // Each chunk of examples pads its own input into the helper's scratch.
+    if (this.second?.takes(rows * F * K0 * K1 * K2 * C, cut)) this.second.run(this.products, Kind.conv, args, cut, this.convScratchRaw(0, cut.chunk, ...rest(win)));
+    else this.convForwardRaw(...(args as Parameters<ConvForwardExport>));
     this.copyBack(y, at[2]!, rows * F);
     if (act >= 2) {
       // tanh and sigmoid after the product, as in gemm.
@@ -386,7 +396,8 @@ export class WasmKernels implements Kernels {
     if (m === 0 || p.n === 0) return;
     const stage = this.scratch(32);
     const args = [m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage] as const;
-    if (this.second?.takes(m, p.n, p.k)) this.second.run(this.products, Kind.packed, [...args]);
+    const cut = productCut(m, p.n);
+    if (this.second?.takes(m * p.n * p.k, cut)) this.second.run(this.products, Kind.packed, [...args], cut, 32);
     else this.gemmPackedRaw(...args);
   }
 
@@ -401,8 +412,13 @@ export class WasmKernels implements Kernels {
     if (!arena.shared || wAt < 0 || dxAt < 0) return false;
     const [B, C, , , , O0, O1, O2, K0, K1, K2] = win;
     const at: number[] = [];
-    const base = this.stage(this.convInputGradScratchRaw(F, K0 * K1 * K2 * C), [dy], [B * O0 * O1 * O2 * F], at);
-    this.convInputGradRaw(at[0]!, wAt, dxAt, F, base, ...win);
+    const scratch = this.convInputGradScratchRaw(F, K0 * K1 * K2 * C);
+    const base = this.stage(scratch, [dy], [B * O0 * O1 * O2 * F], at);
+    const args = [at[0]!, wAt, dxAt, F, base, ...win];
+    const cut = batchCut(B);
+    // Examples' input gradients are disjoint rows of dx, so chunks of examples add into it independently.
+    if (this.second?.takes(B * O0 * O1 * O2 * F * K0 * K1 * K2 * C, cut)) this.second.run(this.products, Kind.convInputGrad, args, cut, scratch);
+    else this.convInputGradRaw(...(args as Parameters<typeof this.convInputGradRaw>));
     return true;
   }
 }

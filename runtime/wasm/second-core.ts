@@ -24,30 +24,76 @@
 // are independent), so a split product equals the single-thread one.
 
 /** Int32 slots of the control block. */
-export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 23, wakeups: 24, kind: 25 } as const;
-export const CONTROL_INTS = 32;
+export const Slot = { posted: 0, done: 1, sleeping: 2, ready: 3, next: 4, chunks: 5, chunk: 6, byRows: 7, args: 8, helped: 40, wakeups: 41, kind: 42, extent: 43 } as const;
+/** Room for 32 arguments (a convolution takes 27) from Slot.args. */
+export const CONTROL_INTS = 48;
 
 /** The module's gemm export (runtime/wasm/assembly/gemm.ts). */
 export type GemmArgs = [m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, ldc: number, bias: number, relu: number, accumulate: number, scratch: number];
 /** The module's gemmPacked export: B already packed into 8-column panels (packAll). */
 export type PackedArgs = [m: number, n: number, k: number, a: number, rsA: number, csA: number, panels: number, c: number, ldc: number, accumulate: number, stage: number];
 
+/** The module's convForward export (conv.ts): x, w, bias, y, relu, F, scratch, then the window (WindowArgs, batch first). */
+export type ConvArgs = number[];
+/** The module's convInputGrad export: dy, w, dx, F, scratch, then the window. */
+export type ConvInputGradArgs = number[];
+
 /** The exports a job calls. */
 export interface ProductExports {
   gemm(...args: GemmArgs): void;
   gemmPacked(...args: PackedArgs): void;
+  convForward(...args: ConvArgs): void;
+  convInputGrad(...args: ConvInputGradArgs): void;
 }
 
-/** What a job computes: Kind.gemm takes GemmArgs, Kind.packed PackedArgs (last: the caller's scratch, replaced by the helper's own). */
-export const Kind = { gemm: 0, packed: 1 } as const;
+/** What a job computes, and so which arguments it takes: GemmArgs, PackedArgs, ConvArgs, ConvInputGradArgs. */
+export const Kind = { gemm: 0, packed: 1, conv: 2, convInputGrad: 3 } as const;
+/** Per kind, which argument is the caller's scratch space (the helper is given its own there). */
+const SCRATCH_ARG = [14, 10, 6, 4];
+
+/** How a job is cut: `extent` rows (byRows: of the product, or examples of a convolution) or columns, `chunk` at a time. */
+export interface Cut {
+  extent: number;
+  chunk: number;
+  byRows: boolean;
+}
+
+/** A product's m×n result: by rows, 4 at a time, where there are 8 or more, else by 8-column blocks (whole panels). */
+export function productCut(m: number, n: number): Cut {
+  return m >= 8 ? { extent: m, chunk: Math.max(4, Math.ceil(m / 32) * 4), byRows: true } : { extent: n, chunk: Math.max(8, Math.ceil(n / 64) * 8), byRows: false };
+}
+
+/** A convolution over a batch of B: by examples, up to 8 chunks. */
+export function batchCut(B: number): Cut {
+  return { extent: B, chunk: Math.ceil(B / 8), byRows: true };
+}
 
 /**
  * Rows [from, from + count) of the job's product (byRows), or its columns
- * (count a multiple of 8, as are the panels), with the same routine as the
- * whole product. Self-contained: the helper runs it from its source text.
+ * (count a multiple of 8, as are the panels); for a convolution, examples
+ * [from, from + count). With the same routine as the whole job, whose rows
+ * (and columns) do not depend on where the job is cut. Self-contained: the
+ * helper runs it from its source text.
  */
 export function computeChunk(exports: ProductExports, kind: number, args: number[], from: number, count: number, byRows: boolean): void {
-  if (kind === 0) {
+  if (kind >= 2) {
+    // A convolution: move x (or dx) and y (or dy) to example `from`, and run `count` examples.
+    const a = args.slice();
+    const w = kind === 2 ? 7 : 5; // where the window starts: B, C, L0, L1, L2, O0, O1, O2, …
+    const F = a[kind === 2 ? 5 : 3]!;
+    const inputStep = a[w + 1]! * a[w + 2]! * a[w + 3]! * a[w + 4]! * 4;
+    const outputStep = a[w + 5]! * a[w + 6]! * a[w + 7]! * F * 4;
+    a[w] = count;
+    if (kind === 2) {
+      a[0] += from * inputStep;
+      a[3] += from * outputStep;
+      exports.convForward(...a);
+    } else {
+      a[0] += from * outputStep;
+      a[2] += from * inputStep;
+      exports.convInputGrad(...a);
+    }
+  } else if (kind === 0) {
     const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, bias, relu, accumulate, scratch] = args as GemmArgs;
     if (byRows) exports.gemm(count, n, k, a + from * rsA * 4, rsA, csA, b, rsB, csB, c + from * ldc * 4, ldc, bias, relu, accumulate, scratch);
     else exports.gemm(m, count, k, a, rsA, csA, b + from * csB * 4, rsB, csB, c + from * 4, ldc, bias ? bias + from * 4 : 0, relu, accumulate, scratch);
@@ -65,6 +111,16 @@ export function computeChunk(exports: ProductExports, kind: number, args: number
  * the cache traffic (measured in docs/kernels.md).
  */
 export const DEFAULT_SPLIT_AT = 1 << 18;
+
+/** Whether this thread may block in Atomics.wait (not a browser page's main thread). */
+const canWait = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 export class SecondCore {
   /** A job still unfinished after this long means the helper died: fail rather than spin for ever. */
@@ -109,9 +165,9 @@ export class SecondCore {
     return Atomics.load(this.control, Slot.helped);
   }
 
-  /** Whether the helper has started and this product is large enough to share with it. */
-  takes(m: number, n: number, k: number): boolean {
-    return m * n * k >= this.splitAt && (m >= 8 || n >= 16) && Atomics.load(this.control, Slot.ready) === 1 && (this.pausedUntil === 0 || this.unpaused());
+  /** Whether the helper has started and a job of `work` multiply-adds, cut as `cut`, is large enough to share with it. */
+  takes(work: number, cut: Cut): boolean {
+    return work >= this.splitAt && cut.extent > cut.chunk && Atomics.load(this.control, Slot.ready) === 1 && (this.pausedUntil === 0 || this.unpaused());
   }
 
   private unpaused(): boolean {
@@ -120,25 +176,27 @@ export class SecondCore {
     return true;
   }
 
-  /** Runs a product (kind: a Kind, args its export's arguments) in chunks shared with the helper; `exports` are this thread's. */
-  run(exports: ProductExports, kind: number, args: GemmArgs | PackedArgs): void {
+  /**
+   * Runs a job (kind: a Kind, args its export's arguments) in chunks shared
+   * with the helper; `exports` are this thread's, `helperScratch` the bytes
+   * of scratch one chunk needs.
+   */
+  run(exports: ProductExports, kind: number, args: number[], cut: Cut, helperScratch: number): void {
     const ctl = this.control;
+    const { extent, chunk, byRows } = cut;
     if (this.soloWhileAsleep && Atomics.load(ctl, Slot.sleeping) === 1) {
       this.post(0, 1, true);
       this.wakes++;
-      computeChunk(exports, kind, args, 0, args[0], true);
+      computeChunk(exports, kind, args, 0, extent, byRows);
       return;
     }
-    const [m, n, k] = args;
-    const byRows = m >= 8;
-    const chunk = byRows ? Math.max(4, Math.ceil(m / 32) * 4) : Math.max(8, Math.ceil(n / 64) * 8);
-    const chunks = Math.ceil((byRows ? m : n) / chunk);
+    const chunks = Math.ceil(extent / chunk);
     // Closed (tag 0) while the arguments change: a helper still reading the last job's sees a foreign tag and claims nothing.
     Atomics.store(ctl, Slot.next, 0);
     for (let i = 0; i < args.length; i++) Atomics.store(ctl, Slot.args + i, args[i]!);
-    // The helper packs (gemm) or stages (gemmPacked) in its own scratch.
-    Atomics.store(ctl, Slot.args + args.length - 1, this.scratch(kind === Kind.gemm ? (k * 8 + 8) * 4 : 32));
+    Atomics.store(ctl, Slot.args + SCRATCH_ARG[kind]!, this.scratch(helperScratch));
     Atomics.store(ctl, Slot.kind, kind);
+    Atomics.store(ctl, Slot.extent, extent);
     this.post(chunks, chunk, byRows);
     this.jobs++;
     // Claim and compute chunks like the helper (helperLoop), then wait for the ones it took.
@@ -148,13 +206,18 @@ export class SecondCore {
       const i = v & 0xffff;
       if (i >= chunks) break;
       if (Atomics.compareExchange(ctl, Slot.next, v, v + 1) !== v) continue;
-      computeChunk(exports, kind, args, i * chunk, Math.min(chunk, (byRows ? m : n) - i * chunk), byRows);
+      computeChunk(exports, kind, args, i * chunk, Math.min(chunk, extent - i * chunk), byRows);
       Atomics.add(ctl, Slot.done, 1);
     }
     const t1 = performance.now();
     let spins = 0;
-    while (Atomics.load(ctl, Slot.done) !== chunks) {
-      if ((++spins & 0xfffff) === 0 && performance.now() - t0 > SecondCore.STUCK_MS) throw new Error("nnc: the second kernel thread stopped answering");
+    for (let done; (done = Atomics.load(ctl, Slot.done)) !== chunks; ) {
+      if ((++spins & 0x3ff) !== 0) continue;
+      const now = performance.now();
+      if (now - t0 > SecondCore.STUCK_MS) throw new Error("nnc: the second kernel thread stopped answering");
+      // Past a short spin, sleep until the helper finishes a chunk (it notifies): on a busy machine, a thread spinning
+      // here was seen to keep a runnable helper off the CPU for a second.
+      if (canWait && now - t1 > 0.05) Atomics.wait(ctl, Slot.done, done, 1);
     }
     if (spins > 0 && this.pauseMs > 0) {
       const t2 = performance.now();
@@ -197,16 +260,16 @@ export function helperLoop(exports: ProductExports, ctl: Int32Array, spinMs: num
       if (seq === seen) {
         Atomics.store(ctl, 2, 1);
         Atomics.wait(ctl, 0, seen);
-        Atomics.add(ctl, 24, 1); // woken (or a job came before it slept)
+        Atomics.add(ctl, 41, 1); // woken (or a job came before it slept)
         Atomics.store(ctl, 2, 0);
         continue;
       }
     }
     seen = seq;
     // Atomic loads: if this thread is late and the next job's arguments are being written, the tag check below sees it.
-    const args = Array.from({ length: 15 }, (_, i) => Atomics.load(ctl, 8 + i));
-    const kind = Atomics.load(ctl, 25), chunks = Atomics.load(ctl, 5), size = Atomics.load(ctl, 6), byRows = Atomics.load(ctl, 7) === 1;
-    const extent = byRows ? args[0]! : args[1]!;
+    const kind = Atomics.load(ctl, 42), chunks = Atomics.load(ctl, 5), size = Atomics.load(ctl, 6), byRows = Atomics.load(ctl, 7) === 1;
+    const args = Array.from({ length: 32 }, (_, i) => Atomics.load(ctl, 8 + i));
+    const extent = Atomics.load(ctl, 43);
     for (;;) {
       const v = Atomics.load(ctl, 4);
       // Another job's tag: this one is finished (this thread woke late), leave it.
@@ -215,8 +278,9 @@ export function helperLoop(exports: ProductExports, ctl: Int32Array, spinMs: num
       if (i >= chunks) break;
       if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
       chunk(exports, kind, args, i * size, Math.min(size, extent - i * size), byRows);
-      Atomics.add(ctl, 23, 1);
+      Atomics.add(ctl, 40, 1);
       Atomics.add(ctl, 1, 1);
+      Atomics.notify(ctl, 1);
     }
   }
 }

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wasmKernels } from "../../runtime/kernels.ts";
 import { threadsReady, useThreads } from "../../runtime/threads-node.ts";
 import { Rng } from "../../runtime/random.ts";
-import { CONTROL_INTS, Kind, SecondCore, Slot, type GemmArgs } from "../../runtime/wasm/second-core.ts";
+import type { WindowArgs } from "../../runtime/kernel-types.ts";
+import { CONTROL_INTS, Kind, productCut, SecondCore, Slot, type GemmArgs } from "../../runtime/wasm/second-core.ts";
 
 const wasm = wasmKernels()!;
 const rng = new Rng(3);
@@ -76,6 +77,25 @@ describe("two threads", () => {
       const foreign = rand(m * n, false);
       const [single, split] = both((c) => wasm.gemm(m, k, n, a, b, c, bias, 0, false), foreign);
       expect(split).toEqual(single);
+    });
+  }
+
+  // Convolutions split by examples: [B, C, L, O, K, S, D, P] per axis, outer axes padded with 1s.
+  const windows: [string, WindowArgs, number][] = [
+    ["2-d, 1 channel, 6 filters, same padding, B = 6", [6, 1, 1, 12, 12, 1, 12, 12, 1, 5, 5, 1, 1, 1, 1, 1, 1, 0, 2, 2], 6],
+    ["1-d, stride 2, dilation 2, B = 9 (uneven chunks)", [9, 5, 1, 1, 40, 1, 1, 19, 1, 1, 3, 1, 1, 2, 1, 1, 2, 0, 0, 1], 7],
+    ["3-d, B = 3", [3, 2, 5, 6, 6, 3, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0], 4],
+  ];
+  for (const [what, win, F] of windows) {
+    it(`convolution forward (with bias and relu) and input gradient, ${what}: the single-thread bits`, () => {
+      const [B, C, L0, L1, L2, O0, O1, O2, K0, K1, K2] = win;
+      const x = rand(B * L0 * L1 * L2 * C), w = rand(K0 * K1 * K2 * C * F), bias = rand(F), dy = rand(B * O0 * O1 * O2 * F);
+      const [single, split] = both((y) => expect(wasm.conv(x, w, bias, y, 1, F, ...win)).toBe(true), wasm.f32(B * O0 * O1 * O2 * F));
+      expect(split).toEqual(single);
+      const dx = wasm.f32(B * L0 * L1 * L2 * C);
+      dx.set(rand(dx.length, false)); // accumulates into what is there
+      const [dxSingle, dxSplit] = both((dx) => expect(wasm.convInputGrad(dy, w, dx, F, ...win)).toBe(true), dx);
+      expect(dxSplit).toEqual(dxSingle);
     });
   }
 
@@ -146,7 +166,8 @@ await threadsReady();
 const w = wasmKernels();
 const c = w.f32(128 * 128);
 w.gemm(128, 128, 128, w.f32(128 * 128).fill(1), w.f32(128 * 128).fill(2), c, null, 0, false);
-console.log(w.secondCore.jobs, c[0]);
+// Split, or (the helper already asleep) run alone waking it: either way it was posted to the helper.
+console.log(w.secondCore.jobs + w.secondCore.wakes, c[0]);
 `,
   );
   const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
@@ -187,11 +208,11 @@ it("pauses splitting after a product that waited long for the worker's chunk, an
     };
     const args = [64, 64, 64, 0, 64, 1, 0, 64, 1, 0, 64, 0, 0, 0, 0] as GemmArgs;
     const t0 = performance.now();
-    while (core.pauses === 0 && performance.now() - t0 < 10_000) if (core.takes(64, 64, 64)) core.run({ gemm: slowGemm, gemmPacked: slowGemm }, Kind.gemm, args);
+    while (core.pauses === 0 && performance.now() - t0 < 10_000) if (core.takes(64 ** 3, productCut(64, 64))) core.run({ gemm: slowGemm, gemmPacked: slowGemm, convForward: slowGemm, convInputGrad: slowGemm }, Kind.gemm, args, productCut(64, 64), 0);
     expect(core.pauses).toBe(1);
-    expect(core.takes(64, 64, 64)).toBe(false);
+    expect(core.takes(64 ** 3, productCut(64, 64))).toBe(false);
     await new Promise((r) => setTimeout(r, 120));
-    expect(core.takes(64, 64, 64)).toBe(true);
+    expect(core.takes(64 ** 3, productCut(64, 64))).toBe(true);
   } finally {
     await stub.terminate();
   }
