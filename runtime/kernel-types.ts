@@ -56,4 +56,21 @@ export interface Kernels {
   packTransB(k: number, n: number, b: Float32Array, bOff: number, ldb: number): PackedB;
   /** gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate), with the same bits. */
   gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+  /**
+   * Fused element-wise work (runtime/wasm/assembly/recurrent.ts, softmax.ts,
+   * layernorm.ts); each returns false where this set leaves it to the
+   * generated loops (the js set always), which compute the same thing.
+   */
+  /** LSTM step s forward after rec = h'·U (see recurrent-emit.ts): gates, cell, state, saved rows, and y's row when y is given. */
+  lstmForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, cell: Float32Array, h: Float32Array, c: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean;
+  /** LSTM step s backward before dh' = dstep·Uᵀ: dh += dy's row (when dy is given), gate gradients into dgates and dstep, dc. */
+  lstmBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, cell: Float32Array, dh: Float32Array, dc: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean;
+  /** p[pOff…] = softmax(p·scale) per row of `width` over its visible keys (keys, or min(t + 1, keys) when causal), zero beyond. */
+  softmaxRows(p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean;
+  /** dp[dpOff…] = p ⊙ (dp − rowsum(dp ⊙ p))·scale per row over its visible keys, zero beyond. */
+  softmaxRowsGrad(dp: Float32Array, dpOff: number, p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean;
+  /** Layer norm of rows of n: y = x̂·gamma + beta; stats (mean, rstd per row) kept when given. */
+  layerNorm(x: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, stats: Float32Array | null, rows: number, n: number): boolean;
+  /** Layer norm backward: gGamma, gBeta overwritten; dx (= or += with accumulate) when given. */
+  layerNormGrad(x: Float32Array, stats: Float32Array, dy: Float32Array, gamma: Float32Array, gGamma: Float32Array, gBeta: Float32Array, dx: Float32Array | null, accumulate: boolean, rows: number, n: number): boolean;
 }

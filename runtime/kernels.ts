@@ -32,6 +32,13 @@ export const jsKernels: Kernels = {
   // Nothing to pack: the JavaScript product reads Bᵀ in place.
   packTransB: (k, n, b, bOff, ldb) => ({ k, n, b, bOff, ldb }),
   gemmPackedB: (m, a, aOff, lda, p, c, cOff, ldc, accumulate) => js.gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate),
+  // The generated loops are the JavaScript versions of the fused element-wise kernels.
+  lstmForwardStep: () => false,
+  lstmBackwardStep: () => false,
+  softmaxRows: () => false,
+  softmaxRowsGrad: () => false,
+  layerNorm: () => false,
+  layerNormGrad: () => false,
 };
 
 let wasm: WasmKernels | undefined;
@@ -164,4 +171,34 @@ export function packTransB(k: number, n: number, b: Float32Array, bOff: number, 
 /** gemmTransBStrided with a B prepared by packTransB (same result, bit for bit). */
 export function gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
   active.gemmPackedB(m, a, aOff, lda, p, c, cOff, ldc, accumulate);
+}
+
+/** One LSTM step's element-wise forward work, returning false where the generated loops must (the JS set). */
+export function lstmForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, cell: Float32Array, h: Float32Array, c: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.lstmForwardStep(B, T, u, s, reverse, lengths, gates, rec, hprev, cell, h, c, y, yWidth, yColumn);
+}
+
+/** One LSTM step's gate gradients, returning false where the generated loops must. */
+export function lstmBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, cell: Float32Array, dh: Float32Array, dc: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.lstmBackwardStep(B, T, u, s, reverse, lengths, gates, cell, dh, dc, dgates, dstep, dy, yWidth, yColumn);
+}
+
+/** Attention's masked row softmax in place, returning false where the generated loops must. */
+export function softmaxRows(p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean {
+  return active.softmaxRows(p, pOff, rows, width, scale, keys, causal);
+}
+
+/** The gradient through softmaxRows in place, returning false where the generated loops must. */
+export function softmaxRowsGrad(dp: Float32Array, dpOff: number, p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean {
+  return active.softmaxRowsGrad(dp, dpOff, p, pOff, rows, width, scale, keys, causal);
+}
+
+/** Layer norm forward, returning false where the generated loops must. */
+export function layerNorm(x: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, stats: Float32Array | null, rows: number, n: number): boolean {
+  return active.layerNorm(x, y, gamma, beta, stats, rows, n);
+}
+
+/** Layer norm backward, returning false where the generated loops must. */
+export function layerNormGrad(x: Float32Array, stats: Float32Array, dy: Float32Array, gamma: Float32Array, gGamma: Float32Array, gBeta: Float32Array, dx: Float32Array | null, accumulate: boolean, rows: number, n: number): boolean {
+  return active.layerNormGrad(x, stats, dy, gamma, gGamma, gBeta, dx, accumulate, rows, n);
 }

@@ -124,12 +124,15 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
             }
             ${output}`)}`
         : "";
+    // lstm: the fused kernel where the set has one (the loops stay as the fallback).
+    const fused = kind === "lstm" ? `if (!rt.lstmForwardStep(${k.B}, ${T}, ${u}, s, ${dir.reverse}, ${lengths ?? "null"}, ${pre}, ${rec}, ${hp}, ${cs}, ${h}, ${cPrev}, ${sequences ? y : "null"}, ${dir.width}, ${dir.column}))` : "";
     k.code(`
       for (let s = 0; s < ${T}; s++) {
         rt.gemmStrided(${k.B}, ${u}, ${recCols}, ${h}, 0, ${u}, ${U}, 0, ${g}, ${rec}, 0, ${recCols}, false);
-        ${perExample(`for (let p = 0; p < ${u}; p++) ${hp}[so + p] = ${h}[hb + p];
+        ${fused} {${perExample(`for (let p = 0; p < ${u}; p++) ${hp}[so + p] = ${h}[hb + p];
             ${update.trim()}
             ${kind === "gru" ? "" : output}`)}
+        }
         ${gruSecond.trim()}
       }
     `);
@@ -215,15 +218,17 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     // Gates that multiply h' directly: all of them, or z and r for gru.
     const hGates = kind === "gru" ? 2 * u : g;
     const direct = kind === "gru" ? `${carry}[hb + j] + ` : "";
+    const fused = kind === "lstm" ? `if (!rt.lstmBackwardStep(${k.B}, ${T}, ${u}, s, ${dir.reverse}, ${lengths ?? "null"}, ${pre}, ${cs}, ${dh}, ${dc}, ${dpre}, ${dStep}, ${sequences ? dy : "null"}, ${dir.width}, ${dir.column}))` : "";
     // Uᵀ is the same in every step: packed once here, not by each step's product (in a block: a model may have several of these loops).
     k.code(`
       {
       const packedU = rt.packTransB(${hGates}, ${u}, ${U}, 0, ${g});
       ${kind === "gru" ? `const packedUh = rt.packTransB(${u}, ${u}, ${U}, ${2 * u}, ${g});` : ""}
       for (let s = ${T} - 1; s >= 0; s--) {
-        ${perExample(`${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
+        ${fused} {${perExample(`${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
             ${gateGrads.trim()}
             ${copyRow(0, g)}`)}
+        }
         ${gruMiddle.trim()}
         rt.gemmPackedB(${k.B}, ${dStep}, 0, ${g}, packedU, ${dhStep}, 0, ${u}, false);
         ${perExample(`for (let j = 0; j < ${u}; j++) ${dh}[hb + j] = ${direct}${dhStep}[hb + j];`)}

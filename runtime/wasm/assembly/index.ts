@@ -3,3 +3,7 @@ export { gemm, gemmPacked, packAll } from "./gemm";
 export { im2col, col2im } from "./window";
 export { convForward, convFilterGrad, convScratch } from "./conv";
 export { maxPool, scatterAdd, reluGrad, columnSums } from "./elementwise";
+export { mapMath } from "./vmath";
+export { lstmForwardStep, lstmBackwardStep } from "./recurrent";
+export { softmaxRows, softmaxRowsGrad } from "./softmax";
+export { layerNorm, layerNormGrad } from "./layernorm";
