@@ -39,6 +39,12 @@ export const jsKernels: Kernels = {
   softmaxRowsGrad: () => false,
   layerNorm: () => false,
   layerNormGrad: () => false,
+  gruForwardGates: () => false,
+  gruForwardState: () => false,
+  gruBackwardGates: () => false,
+  gruBackwardReset: () => false,
+  rnnForwardStep: () => false,
+  rnnBackwardStep: () => false,
 };
 
 let wasm: WasmKernels | undefined;
@@ -201,4 +207,34 @@ export function layerNorm(x: Float32Array, y: Float32Array, gamma: Float32Array,
 /** Layer norm backward, returning false where the generated loops must. */
 export function layerNormGrad(x: Float32Array, stats: Float32Array, dy: Float32Array, gamma: Float32Array, gGamma: Float32Array, gBeta: Float32Array, dx: Float32Array | null, accumulate: boolean, rows: number, n: number): boolean {
   return active.layerNormGrad(x, stats, dy, gamma, gGamma, gBeta, dx, accumulate, rows, n);
+}
+
+/** GRU step s forward after rec = h'·U[:, 0:2u]: hprev row, z and r in place, r ⊙ h into rh and rhStep. False where the generated loops must. */
+export function gruForwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, rh: Float32Array, rhStep: Float32Array): boolean {
+  return active.gruForwardGates(B, T, u, s, reverse, lengths, gates, rec, hprev, h, rh, rhStep);
+}
+
+/** GRU step s forward after rec2 = (r ⊙ h')·U[:, 2u:3u]: ĥ in place, h = z·h + (1 − z)·ĥ, y's row when y is given. False where the generated loops must. */
+export function gruForwardState(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec2: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.gruForwardState(B, T, u, s, reverse, lengths, gates, rec2, h, y, yWidth, yColumn);
+}
+
+/** GRU step s backward, first part: dh += dy's row (when given), z and ĥ gradients into dgates and dstep. False where the generated loops must. */
+export function gruBackwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.gruBackwardGates(B, T, u, s, reverse, lengths, gates, hprev, dh, dgates, dstep, dy, yWidth, yColumn);
+}
+
+/** GRU step s backward after carry = dstep[:, ĥ]·U[:, ĥ]ᵀ: r's gradient into dgates and dstep, carry = dh·z + carry·r. False where the generated loops must. */
+export function gruBackwardReset(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, carry: Float32Array, dgates: Float32Array, dstep: Float32Array): boolean {
+  return active.gruBackwardReset(B, T, u, s, reverse, lengths, gates, hprev, dh, carry, dgates, dstep);
+}
+
+/** rnn step s forward after rec = h'·U: hprev row, h = act(gates + rec) (kept in gates), y's row when y is given. False where the generated loops must. */
+export function rnnForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.rnnForwardStep(B, T, u, s, reverse, lengths, relu, gates, rec, hprev, h, y, yWidth, yColumn);
+}
+
+/** rnn step s backward: dh += dy's row (when given), the pre-activation gradient into dgates and dstep. False where the generated loops must. */
+export function rnnBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.rnnBackwardStep(B, T, u, s, reverse, lengths, relu, gates, dh, dgates, dstep, dy, yWidth, yColumn);
 }

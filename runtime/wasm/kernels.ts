@@ -375,7 +375,7 @@ export class WasmKernels implements Kernels {
   private get fused(): Record<string, (...args: number[]) => void> {
     if (!this.fusedRaw) {
       const exports = this.instance.exports as Record<string, (...args: number[]) => void>;
-      this.fusedRaw = Object.fromEntries(["mapMath", "lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad"].map((name) => [name, exports[name]!]));
+      this.fusedRaw = Object.fromEntries(["mapMath", "lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad", "gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset", "rnnForwardStep", "rnnBackwardStep"].map((name) => [name, exports[name]!]));
     }
     return this.fusedRaw;
   }
@@ -452,6 +452,48 @@ export class WasmKernels implements Kernels {
     const at = this.addresses(x, stats, dy, gamma, gGamma, gBeta, dx);
     if (!at) return false;
     this.fused.layerNormGrad!(...at, accumulate ? 1 : 0, rows, n);
+    return true;
+  }
+
+  gruForwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, rh: Float32Array, rhStep: Float32Array): boolean {
+    const at = this.addresses(gates, rec, hprev, h, rh, rhStep);
+    if (!at) return false;
+    this.fused.gruForwardGates!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at);
+    return true;
+  }
+
+  gruForwardState(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec2: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, rec2, h, y);
+    if (!at) return false;
+    this.fused.gruForwardState!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at, yWidth, yColumn);
+    return true;
+  }
+
+  gruBackwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, hprev, dh, dgates, dstep, dy);
+    if (!at) return false;
+    this.fused.gruBackwardGates!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at, yWidth, yColumn);
+    return true;
+  }
+
+  gruBackwardReset(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, carry: Float32Array, dgates: Float32Array, dstep: Float32Array): boolean {
+    const at = this.addresses(gates, hprev, dh, carry, dgates, dstep);
+    if (!at) return false;
+    this.fused.gruBackwardReset!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at);
+    return true;
+  }
+
+  rnnForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, rec, hprev, h, y);
+    if (!at) return false;
+    this.fused.rnnForwardStep!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), relu ? 1 : 0, ...at, yWidth, yColumn);
+    return true;
+  }
+
+  rnnBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, dh, dgates, dstep, dy);
+    if (!at) return false;
+    this.fused.rnnBackwardStep!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), relu ? 1 : 0, ...at, yWidth, yColumn);
     return true;
   }
 }

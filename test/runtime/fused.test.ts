@@ -358,7 +358,7 @@ describe("layerNorm and layerNormGrad against the generated loops", () => {
 // ---------------------------------------------------------------------------
 // Whole models: the generated code calls the kernels on the wasm set and runs its loops on the js set.
 
-const fused = ["lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad"] as const;
+const fused = ["lstmForwardStep", "lstmBackwardStep", "gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset", "rnnForwardStep", "rnnBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad"] as const;
 
 /** The wasm set with every call of a fused kernel that did the work (returned true) counted. */
 function counting(): { kernels: Kernels; ran: Record<string, number> } {
@@ -388,7 +388,11 @@ const rec = (call: string): ModelCase => {
     name: call,
     T: 6,
     lengths: lengths ? "n" : undefined,
-    expects: ["lstmForwardStep", "lstmBackwardStep"],
+    expects: call.startsWith("lstm")
+      ? ["lstmForwardStep", "lstmBackwardStep"]
+      : call.startsWith("gru")
+        ? ["gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset"]
+        : ["rnnForwardStep", "rnnBackwardStep"],
     source: `model M {
   input x: f32[T, 5]${initial ? "\n  input z: f32[7]" : ""}${lengths ? "\n  input n: i32" : ""}
   target label: i32${initial ? "\n  h0 = z -> dense(7) -> tanh" : ""}
@@ -407,6 +411,15 @@ const modelCases: ModelCase[] = [
   rec("lstm(7, bidirectional: true, sequences: true, lengths: n)"),
   rec("lstm(7, initial: h0, lengths: n)"),
   rec("lstm(6, bidirectional: true)"),
+  rec("gru(7)"),
+  rec("gru(7, reverse: true, sequences: true, lengths: n)"),
+  rec("gru(7, bidirectional: true, sequences: true)"),
+  rec("gru(7, initial: h0, sequences: true)"),
+  rec("gru(6, lengths: n)"),
+  rec("rnn(7, sequences: true)"),
+  rec("rnn(7, activation: relu, reverse: true, lengths: n)"),
+  rec("rnn(7, bidirectional: true, sequences: true, lengths: n)"),
+  rec("rnn(7, initial: h0, lengths: n)"),
   {
     name: "attention(heads: 2) + layernorm, d 6",
     T: 7,

@@ -4,6 +4,6 @@ export { im2col, col2im } from "./window";
 export { convForward, convFilterGrad, convScratch } from "./conv";
 export { maxPool, scatterAdd, reluGrad, columnSums } from "./elementwise";
 export { mapMath } from "./vmath";
-export { lstmForwardStep, lstmBackwardStep } from "./recurrent";
+export { lstmForwardStep, lstmBackwardStep, gruForwardGates, gruForwardState, gruBackwardGates, gruBackwardReset, rnnForwardStep, rnnBackwardStep } from "./recurrent";
 export { softmaxRows, softmaxRowsGrad } from "./softmax";
 export { layerNorm, layerNormGrad } from "./layernorm";
