@@ -56,11 +56,9 @@ export interface Kernels {
   packTransB(k: number, n: number, b: Float32Array, bOff: number, ldb: number): PackedB;
   /** gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate), with the same bits. */
   gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
-  /**
-   * Fused element-wise work (runtime/wasm/assembly/recurrent.ts, softmax.ts,
-   * layernorm.ts); each returns false where this set leaves it to the
-   * generated loops (the js set always), which compute the same thing.
-   */
+  // Fused element-wise work (runtime/wasm/assembly/recurrent.ts, softmax.ts,
+  // layernorm.ts): each returns false where this set leaves it to the
+  // generated loops (the js set always), which compute the same thing.
   /** LSTM step s forward after rec = h'·U (see recurrent-emit.ts): gates, cell, state, saved rows, and y's row when y is given. */
   lstmForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, cell: Float32Array, h: Float32Array, c: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean;
   /** LSTM step s backward before dh' = dstep·Uᵀ: dh += dy's row (when dy is given), gate gradients into dgates and dstep, dc. */
