@@ -35,6 +35,7 @@ const fmaSuites = [
   "test/runtime/matmul.test.ts",
   "test/runtime/packed.test.ts",
   "test/runtime/threads.test.ts",
+  "test/runtime/fused.test.ts",
   "test/oracle/**/*.test.ts",
   "test/codegen/gradcheck.test.ts",
   // Its per-example length tests compare padded and unpadded batches bit for bit.

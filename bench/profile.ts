@@ -11,7 +11,7 @@ const products: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "g
 /** Products on a packed B: flops 2·m·k·n, with k and n from the handle. */
 const packedProducts: Entry[] = ["gemmPackedB"];
 /** Layout and elementwise kernels: timed, no flops. */
-const layouts: Entry[] = ["im2col", "col2im", "maxPool", "scatterAdd", "reluGrad", "columnSums", "packTransB"];
+const layouts: Entry[] = ["im2col", "col2im", "maxPool", "scatterAdd", "reluGrad", "columnSums", "packTransB", "lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad", "gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset", "rnnForwardStep", "rnnBackwardStep"];
 /** Implicit convolutions: flops 2·rows·patch·filters, from their window arguments. */
 const convs: Entry[] = ["conv", "convFilterGrad", "convInputGrad"];
 

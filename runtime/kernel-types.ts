@@ -58,4 +58,31 @@ export interface Kernels {
   gemmPackedB(m: number, a: Float32Array, aOff: number, lda: number, p: PackedB, c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
   /** A convolution's input gradient dx += windowsᵀ(dy·wᵀ) without a column buffer; false where this set leaves it to gemmTransB and col2im. */
   convInputGrad(dy: Float32Array, w: Float32Array, dx: Float32Array, filters: number, ...window: WindowArgs): boolean;
+  // Fused element-wise work (runtime/wasm/assembly/recurrent.ts, softmax.ts,
+  // layernorm.ts): each returns false where this set leaves it to the
+  // generated loops (the js set always), which compute the same thing.
+  /** LSTM step s forward after rec = h'·U (see recurrent-emit.ts): gates, cell, state, saved rows, and y's row when y is given. */
+  lstmForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, cell: Float32Array, h: Float32Array, c: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean;
+  /** LSTM step s backward before dh' = dstep·Uᵀ: dh += dy's row (when dy is given), gate gradients into dgates and dstep, dc. */
+  lstmBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, cell: Float32Array, dh: Float32Array, dc: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean;
+  /** p[pOff…] = softmax(p·scale) per row of `width` over its visible keys (keys, or min(t + 1, keys) when causal), zero beyond. */
+  softmaxRows(p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean;
+  /** dp[dpOff…] = p ⊙ (dp − rowsum(dp ⊙ p))·scale per row over its visible keys, zero beyond. */
+  softmaxRowsGrad(dp: Float32Array, dpOff: number, p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean;
+  /** Layer norm of rows of n: y = x̂·gamma + beta; stats (mean, rstd per row) kept when given. */
+  layerNorm(x: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, stats: Float32Array | null, rows: number, n: number): boolean;
+  /** Layer norm backward: gGamma, gBeta overwritten; dx (= or += with accumulate) when given. */
+  layerNormGrad(x: Float32Array, stats: Float32Array, dy: Float32Array, gamma: Float32Array, gGamma: Float32Array, gBeta: Float32Array, dx: Float32Array | null, accumulate: boolean, rows: number, n: number): boolean;
+  /** GRU step s forward after rec = h'·U[:, 0:2u]: hprev row, z and r in place, r ⊙ h into rh and rhStep. */
+  gruForwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, rh: Float32Array, rhStep: Float32Array): boolean;
+  /** GRU step s forward after rec2 = (r ⊙ h')·U[:, 2u:3u]: ĥ in place, h = z·h + (1 − z)·ĥ, y's row when y is given. */
+  gruForwardState(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec2: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean;
+  /** GRU step s backward, first part: dh += dy's row (when given), z and ĥ gradients into dgates and dstep. */
+  gruBackwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean;
+  /** GRU step s backward after carry = dstep[:, ĥ]·U[:, ĥ]ᵀ: r's gradient into dgates and dstep, carry = dh·z + carry·r. */
+  gruBackwardReset(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, carry: Float32Array, dgates: Float32Array, dstep: Float32Array): boolean;
+  /** rnn step s forward after rec = h'·U: hprev row, h = act(gates + rec) (kept in gates), y's row when y is given. */
+  rnnForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean;
+  /** rnn step s backward: dh += dy's row (when given), the pre-activation gradient into dgates and dstep. */
+  rnnBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean;
 }

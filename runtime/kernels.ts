@@ -34,6 +34,19 @@ export const jsKernels: Kernels = {
   packTransB: (k, n, b, bOff, ldb) => ({ k, n, b, bOff, ldb }),
   gemmPackedB: (m, a, aOff, lda, p, c, cOff, ldc, accumulate) => js.gemmTransBStrided(m, p.k, p.n, a, aOff, lda, p.b, p.bOff, p.ldb, c, cOff, ldc, accumulate),
   convInputGrad: () => false,
+  // The generated loops are the JavaScript versions of the fused element-wise kernels.
+  lstmForwardStep: () => false,
+  lstmBackwardStep: () => false,
+  softmaxRows: () => false,
+  softmaxRowsGrad: () => false,
+  layerNorm: () => false,
+  layerNormGrad: () => false,
+  gruForwardGates: () => false,
+  gruForwardState: () => false,
+  gruBackwardGates: () => false,
+  gruBackwardReset: () => false,
+  rnnForwardStep: () => false,
+  rnnBackwardStep: () => false,
 };
 
 let wasm: WasmKernels | undefined;
@@ -175,4 +188,64 @@ export function gemmPackedB(m: number, a: Float32Array, aOff: number, lda: numbe
 /** A convolution's input gradient (dx += …) without a column buffer, returning false where gemmTransB and col2im must. */
 export function convInputGrad(dy: Float32Array, w: Float32Array, dx: Float32Array, filters: number, ...window: WindowArgs): boolean {
   return active.convInputGrad(dy, w, dx, filters, ...window);
+}
+
+/** One LSTM step's element-wise forward work, returning false where the generated loops must (the JS set). */
+export function lstmForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, cell: Float32Array, h: Float32Array, c: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.lstmForwardStep(B, T, u, s, reverse, lengths, gates, rec, hprev, cell, h, c, y, yWidth, yColumn);
+}
+
+/** One LSTM step's gate gradients, returning false where the generated loops must. */
+export function lstmBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, cell: Float32Array, dh: Float32Array, dc: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.lstmBackwardStep(B, T, u, s, reverse, lengths, gates, cell, dh, dc, dgates, dstep, dy, yWidth, yColumn);
+}
+
+/** Attention's masked row softmax in place, returning false where the generated loops must. */
+export function softmaxRows(p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean {
+  return active.softmaxRows(p, pOff, rows, width, scale, keys, causal);
+}
+
+/** The gradient through softmaxRows in place, returning false where the generated loops must. */
+export function softmaxRowsGrad(dp: Float32Array, dpOff: number, p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean {
+  return active.softmaxRowsGrad(dp, dpOff, p, pOff, rows, width, scale, keys, causal);
+}
+
+/** Layer norm forward, returning false where the generated loops must. */
+export function layerNorm(x: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, stats: Float32Array | null, rows: number, n: number): boolean {
+  return active.layerNorm(x, y, gamma, beta, stats, rows, n);
+}
+
+/** Layer norm backward, returning false where the generated loops must. */
+export function layerNormGrad(x: Float32Array, stats: Float32Array, dy: Float32Array, gamma: Float32Array, gGamma: Float32Array, gBeta: Float32Array, dx: Float32Array | null, accumulate: boolean, rows: number, n: number): boolean {
+  return active.layerNormGrad(x, stats, dy, gamma, gGamma, gBeta, dx, accumulate, rows, n);
+}
+
+/** GRU step s forward after rec = h'·U[:, 0:2u]: hprev row, z and r in place, r ⊙ h into rh and rhStep. False where the generated loops must. */
+export function gruForwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, rh: Float32Array, rhStep: Float32Array): boolean {
+  return active.gruForwardGates(B, T, u, s, reverse, lengths, gates, rec, hprev, h, rh, rhStep);
+}
+
+/** GRU step s forward after rec2 = (r ⊙ h')·U[:, 2u:3u]: ĥ in place, h = z·h + (1 − z)·ĥ, y's row when y is given. False where the generated loops must. */
+export function gruForwardState(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec2: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.gruForwardState(B, T, u, s, reverse, lengths, gates, rec2, h, y, yWidth, yColumn);
+}
+
+/** GRU step s backward, first part: dh += dy's row (when given), z and ĥ gradients into dgates and dstep. False where the generated loops must. */
+export function gruBackwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.gruBackwardGates(B, T, u, s, reverse, lengths, gates, hprev, dh, dgates, dstep, dy, yWidth, yColumn);
+}
+
+/** GRU step s backward after carry = dstep[:, ĥ]·U[:, ĥ]ᵀ: r's gradient into dgates and dstep, carry = dh·z + carry·r. False where the generated loops must. */
+export function gruBackwardReset(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, carry: Float32Array, dgates: Float32Array, dstep: Float32Array): boolean {
+  return active.gruBackwardReset(B, T, u, s, reverse, lengths, gates, hprev, dh, carry, dgates, dstep);
+}
+
+/** rnn step s forward after rec = h'·U: hprev row, h = act(gates + rec) (kept in gates), y's row when y is given. False where the generated loops must. */
+export function rnnForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.rnnForwardStep(B, T, u, s, reverse, lengths, relu, gates, rec, hprev, h, y, yWidth, yColumn);
+}
+
+/** rnn step s backward: dh += dy's row (when given), the pre-activation gradient into dgates and dstep. False where the generated loops must. */
+export function rnnBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+  return active.rnnBackwardStep(B, T, u, s, reverse, lengths, relu, gates, dh, dgates, dstep, dy, yWidth, yColumn);
 }

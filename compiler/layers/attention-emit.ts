@@ -22,7 +22,7 @@ function geometry(k: KernelBuilder) {
   // Keys a query may look at: all S, the first lengths[b] (padded keys masked), and with causal only s ≤ t.
   const keys = lengths ? `${lengths}[b]` : S;
   const visible = k.options.causal ? (lengths ? `Math.min(t + 1, ${keys})` : "t + 1") : keys;
-  return { T: k.dim(q.shape[0]!), S, Td: product([q.shape[0]!]), Sd: product([kv.shape[0]!]), d, heads, kd: d / heads, visible, lengths, cross };
+  return { T: k.dim(q.shape[0]!), S, keys, causal: !!k.options.causal, Td: product([q.shape[0]!]), Sd: product([kv.shape[0]!]), d, heads, kd: d / heads, visible, lengths, cross };
 }
 
 function buffers(k: KernelBuilder) {
@@ -39,7 +39,7 @@ function buffers(k: KernelBuilder) {
 
 export const attentionEmit: LayerEmit = {
   forward(k) {
-    const { T, S, d, heads, kd, visible: visibleKeys, lengths, cross, Q, K, V, P, O } = buffers(k);
+    const { T, S, d, heads, kd, visible: visibleKeys, keys, causal, lengths, cross, Q, K, V, P, O } = buffers(k);
     const q = k.input(0).name;
     const kv = cross ? k.input(1).name : q;
     const scale = 1 / Math.sqrt(kd);
@@ -55,7 +55,7 @@ export const attentionEmit: LayerEmit = {
       for (let b = 0; b < ${k.B}; b++) for (let h = 0; h < ${heads}; h++) {
         const hc = h * ${kd}, qb = b * ${T} * ${d} + hc, kb = b * ${S} * ${d} + hc, pb = (b * ${heads} + h) * ${T} * ${S};
         rt.gemmTransBStrided(${T}, ${kd}, ${S}, ${Q}, qb, ${d}, ${K}, kb, ${d}, ${P}, pb, ${S}, false);
-        for (let t = 0; t < ${T}; t++) {
+        if (!rt.softmaxRows(${P}, pb, ${T}, ${S}, ${scale}, ${keys}, ${causal})) for (let t = 0; t < ${T}; t++) {
           const po = pb + t * ${S};
           const visible = ${visibleKeys};
           let m = -Infinity;
@@ -73,7 +73,7 @@ export const attentionEmit: LayerEmit = {
   },
 
   backward(k) {
-    const { T, S, Sd, Td, d, heads, kd, visible: visibleKeys, cross, Q, K, V, P, O } = buffers(k);
+    const { T, S, Sd, Td, d, heads, kd, visible: visibleKeys, keys, causal, cross, Q, K, V, P, O } = buffers(k);
     const q = k.input(0).name;
     const kv = cross ? k.input(1).name : q;
     const dy = k.outputGrad;
@@ -96,7 +96,7 @@ export const attentionEmit: LayerEmit = {
         const hc = h * ${kd}, qb = b * ${T} * ${d} + hc, kb = b * ${S} * ${d} + hc, pb = (b * ${heads} + h) * ${T} * ${S}, sb = b * ${T} * ${S};
         rt.gemmTransBStrided(${T}, ${kd}, ${S}, ${dO}, qb, ${d}, ${V}, kb, ${d}, ${dP}, sb, ${S}, false);
         rt.gemmTransAStrided(${S}, ${T}, ${kd}, ${P}, pb, ${S}, ${dO}, qb, ${d}, ${dV}, kb, ${d}, false);
-        for (let t = 0; t < ${T}; t++) {
+        if (!rt.softmaxRowsGrad(${dP}, sb, ${P}, pb, ${T}, ${S}, ${scale}, ${keys}, ${causal})) for (let t = 0; t < ${T}; t++) {
           const po = pb + t * ${S}, so = sb + t * ${S};
           const visible = ${visibleKeys};
           let dot = 0;

@@ -32,7 +32,7 @@ export const layernorm: LayerDef = {
       const rows = k.rows(shape.slice(0, -1));
       const stats = k.training ? k.aux("stats", product(shape.slice(0, -1)).mul(2)) : undefined;
       k.code(`
-        for (let r = 0; r < ${rows}; r++) {
+        if (!rt.layerNorm(${x}, ${k.output.name}, ${k.param("gamma")}, ${k.param("beta")}, ${stats ?? "null"}, ${rows}, ${n})) for (let r = 0; r < ${rows}; r++) {
           const o = r * ${n};
           let mean = 0;
           for (let j = 0; j < ${n}; j++) mean += ${x}[o + j];
@@ -62,6 +62,7 @@ export const layernorm: LayerDef = {
           for (let j = 0; j < ${n}; j++) { const xh = (${x}[o + j] - mean) * rstd; ${dx}[o + j] ${k.assign(0)} rstd * (${dy}[o + j] * ${gamma}[j] - sg - xh * sgx); }`
         : "";
       k.code(`
+        if (!rt.layerNormGrad(${x}, ${stats}, ${dy}, ${gamma}, ${gg}, ${gb}, ${dx ?? "null"}, ${dx ? k.assign(0) === "+=" : false}, ${rows}, ${n})) {
         ${gg}.fill(0);
         ${gb}.fill(0);
         for (let r = 0; r < ${rows}; r++) {
@@ -76,6 +77,7 @@ export const layernorm: LayerDef = {
             sgx += gh * xh;
           }
           ${dxLoop}
+        }
         }
       `);
     },

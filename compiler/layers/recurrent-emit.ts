@@ -117,19 +117,28 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
       kind === "gru"
         ? `
           rt.gemmStrided(${k.B}, ${u}, ${u}, ${rhStep}, 0, ${u}, ${U}, ${2 * u}, ${g}, ${rec2}, 0, ${u}, false);
-          ${perExample(`for (let j = 0; j < ${u}; j++) {
+          if (!rt.gruForwardState(${k.B}, ${T}, ${u}, s, ${dir.reverse}, ${lengths ?? "null"}, ${pre}, ${rec2}, ${h}, ${sequences ? y : "null"}, ${dir.width}, ${dir.column})) ${perExample(`for (let j = 0; j < ${u}; j++) {
               const hh = Math.tanh(${pre}[o + ${2 * u} + j] + ${rec2}[hb + j]), z = ${pre}[o + j];
               ${pre}[o + ${2 * u} + j] = hh;
               ${h}[hb + j] = z * ${h}[hb + j] + (1 - z) * hh;
             }
             ${output}`)}`
         : "";
+    // The fused kernels where the set has them; the loops stay as the fallback.
+    const step = `${k.B}, ${T}, ${u}, s, ${dir.reverse}, ${lengths ?? "null"}`;
+    const yRow = `${sequences ? y : "null"}, ${dir.width}, ${dir.column}`;
+    const fused = {
+      lstm: `if (!rt.lstmForwardStep(${step}, ${pre}, ${rec}, ${hp}, ${cs}, ${h}, ${cPrev}, ${yRow}))`,
+      gru: `if (!rt.gruForwardGates(${step}, ${pre}, ${rec}, ${hp}, ${h}, ${rh}, ${rhStep}))`,
+      rnn: `if (!rt.rnnForwardStep(${step}, ${k.options.activation === "relu"}, ${pre}, ${rec}, ${hp}, ${h}, ${yRow}))`,
+    }[kind];
     k.code(`
       for (let s = 0; s < ${T}; s++) {
         rt.gemmStrided(${k.B}, ${u}, ${recCols}, ${h}, 0, ${u}, ${U}, 0, ${g}, ${rec}, 0, ${recCols}, false);
-        ${perExample(`for (let p = 0; p < ${u}; p++) ${hp}[so + p] = ${h}[hb + p];
+        ${fused} {${perExample(`for (let p = 0; p < ${u}; p++) ${hp}[so + p] = ${h}[hb + p];
             ${update.trim()}
             ${kind === "gru" ? "" : output}`)}
+        }
         ${gruSecond.trim()}
       }
     `);
@@ -204,7 +213,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
       kind === "gru"
         ? `
           rt.gemmPackedB(${k.B}, ${dStep}, ${2 * u}, ${g}, packedUh, ${carry}, 0, ${u}, false);
-          ${perExample(`for (let p = 0; p < ${u}; p++) {
+          if (!rt.gruBackwardReset(${k.B}, ${T}, ${u}, s, ${dir.reverse}, ${lengths ?? "null"}, ${pre}, ${hp}, ${dh}, ${carry}, ${dpre}, ${dStep})) ${perExample(`for (let p = 0; p < ${u}; p++) {
               const rr = ${pre}[o + ${u} + p], a = ${carry}[hb + p];
               const dr = a * ${hp}[so + p] * rr * (1 - rr);
               ${dpre}[o + ${u} + p] = dr;
@@ -215,15 +224,23 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     // Gates that multiply h' directly: all of them, or z and r for gru.
     const hGates = kind === "gru" ? 2 * u : g;
     const direct = kind === "gru" ? `${carry}[hb + j] + ` : "";
+    const step = `${k.B}, ${T}, ${u}, s, ${dir.reverse}, ${lengths ?? "null"}`;
+    const dyRow = `${sequences ? dy : "null"}, ${dir.width}, ${dir.column}`;
+    const fused = {
+      lstm: `if (!rt.lstmBackwardStep(${step}, ${pre}, ${cs}, ${dh}, ${dc}, ${dpre}, ${dStep}, ${dyRow}))`,
+      gru: `if (!rt.gruBackwardGates(${step}, ${pre}, ${hp}, ${dh}, ${dpre}, ${dStep}, ${dyRow}))`,
+      rnn: `if (!rt.rnnBackwardStep(${step}, ${relu}, ${pre}, ${dh}, ${dpre}, ${dStep}, ${dyRow}))`,
+    }[kind];
     // Uᵀ is the same in every step: packed once here, not by each step's product (in a block: a model may have several of these loops).
     k.code(`
       {
       const packedU = rt.packTransB(${hGates}, ${u}, ${U}, 0, ${g});
       ${kind === "gru" ? `const packedUh = rt.packTransB(${u}, ${u}, ${U}, ${2 * u}, ${g});` : ""}
       for (let s = ${T} - 1; s >= 0; s--) {
-        ${perExample(`${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
+        ${fused} {${perExample(`${sequences ? `for (let j = 0; j < ${u}; j++) ${dh}[hb + j] += ${dy}[(b * ${T} + t) * ${dir.width} + ${dir.column} + j];` : ""}
             ${gateGrads.trim()}
             ${copyRow(0, g)}`)}
+        }
         ${gruMiddle.trim()}
         rt.gemmPackedB(${k.B}, ${dStep}, 0, ${g}, packedU, ${dhStep}, 0, ${u}, false);
         ${perExample(`for (let j = 0; j < ${u}; j++) ${dh}[hb + j] = ${direct}${dhStep}[hb + j];`)}
@@ -239,18 +256,9 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     k.line(`rt.gemmTransA(${n}, ${k.B} * ${T}, ${g}, ${x}, ${dpre}, ${gW}, false);`);
     biasGradLoop(k, dpre, `${k.B} * ${T}`, g, `${px}bias`);
     if (kind === "gru") {
-      // z and r multiply h'; ĥ multiplies r ⊙ h'.
-      k.code(`
-        ${gU}.fill(0);
-        for (let q = 0; q < ${k.B} * ${T}; q++) {
-          const o = q * ${g}, so = q * ${u};
-          for (let p = 0; p < ${u}; p++) {
-            const a = ${hp}[so + p], c = ${rh}[so + p], row = p * ${g};
-            for (let j = 0; j < ${2 * u}; j++) ${gU}[row + j] += a * ${dpre}[o + j];
-            for (let j = ${2 * u}; j < ${g}; j++) ${gU}[row + j] += c * ${dpre}[o + j];
-          }
-        }
-      `);
+      // z and r multiply h', ĥ multiplies r ⊙ h': two products over all B·T rows, into gU's column blocks.
+      k.line(`rt.gemmTransAStrided(${u}, ${k.B} * ${T}, ${2 * u}, ${hp}, 0, ${u}, ${dpre}, 0, ${g}, ${gU}, 0, ${g}, false);`);
+      k.line(`rt.gemmTransAStrided(${u}, ${k.B} * ${T}, ${u}, ${rh}, 0, ${u}, ${dpre}, ${2 * u}, ${g}, ${gU}, ${2 * u}, ${g}, false);`);
     } else k.line(`rt.gemmTransA(${u}, ${k.B} * ${T}, ${g}, ${hp}, ${dpre}, ${gU}, false);`);
     const dx = k.inputGrad(0);
     if (dx) k.line(`rt.gemmTransB(${k.B} * ${T}, ${g}, ${n}, ${dpre}, ${W}, ${dx}, ${accumulate || k.assign(0) === "+="});`);

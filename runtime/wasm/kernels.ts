@@ -90,6 +90,8 @@ export class WasmKernels implements Kernels {
   private readonly products: ProductExports;
   /** The compiled module, for a helper thread to instantiate on the same memory (runtime/threads-node.ts). */
   readonly module: WebAssembly.Module;
+  /** The instance on this realm's memory (the fused kernels look their exports up in it). */
+  private readonly instance: WebAssembly.Instance;
   /** Splits large products with a helper thread when set (runtime/wasm/second-core.ts). */
   private second: SecondCore | null = null;
   private helperScratchAt = 0;
@@ -115,6 +117,7 @@ export class WasmKernels implements Kernels {
     const module = new WebAssembly.Module(decode(bytes));
     this.module = module;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
+    this.instance = instance;
     this.gemmRaw = instance.exports.gemm as GemmExport;
     this.packAllRaw = instance.exports.packAll as PackAllExport;
     this.gemmPackedRaw = instance.exports.gemmPacked as GemmPackedExport;
@@ -419,6 +422,138 @@ export class WasmKernels implements Kernels {
     // Examples' input gradients are disjoint rows of dx, so chunks of examples add into it independently.
     if (this.second?.takes(B * O0 * O1 * O2 * F * K0 * K1 * K2 * C, cut)) this.second.run(this.products, Kind.convInputGrad, args, cut, scratch);
     else this.convInputGradRaw(...(args as Parameters<typeof this.convInputGradRaw>));
+    return true;
+  }
+
+  // --- Fused element-wise kernels (recurrent.ts, softmax.ts, layernorm.ts, vmath.ts). ---
+  // They decline (false) unless every float array is in the memory: copying
+  // buffers in and out would cost what the kernels save.
+
+  private fusedRaw?: Record<string, (...args: number[]) => void>;
+
+  /** The fused kernels' exports, looked up once. */
+  private get fused(): Record<string, (...args: number[]) => void> {
+    if (!this.fusedRaw) {
+      const exports = this.instance.exports as Record<string, (...args: number[]) => void>;
+      this.fusedRaw = Object.fromEntries(["mapMath", "lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad", "gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset", "rnnForwardStep", "rnnBackwardStep"].map((name) => [name, exports[name]!]));
+    }
+    return this.fusedRaw;
+  }
+
+  /** Addresses of arrays (null → 0), or null when one is outside the memory. */
+  private addresses(...arrays: (Float32Array | Int32Array | null)[]): number[] | null {
+    const at: number[] = [];
+    for (const a of arrays) {
+      const addr = a ? this.arena.addressOf(a) : 0;
+      if (addr < 0) return null;
+      at.push(addr);
+    }
+    return at;
+  }
+
+  /** The address of the first B lengths, copied into scratch when they are a caller's array (0 without lengths). */
+  private lengthsAt(lengths: Int32Array | null, B: number): number {
+    if (!lengths) return 0;
+    const at = this.arena.addressOf(lengths);
+    if (at >= 0) return at;
+    const base = this.scratch(B * 4);
+    new Int32Array(this.arena.buffer, base, B).set(lengths.subarray(0, B));
+    return base;
+  }
+
+  /**
+   * dst = f(src) for the first n elements, f the kernels' vectorised exp
+   * (0), sigmoid (1) or tanh (2); both arrays in the memory (tests sweep it
+   * against Math's functions).
+   */
+  mapMath(which: 0 | 1 | 2, src: Float32Array, dst: Float32Array, n: number): boolean {
+    const at = this.addresses(src, dst);
+    if (!at) return false;
+    this.fused.mapMath!(which, at[0]!, at[1]!, n);
+    return true;
+  }
+
+  lstmForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, cell: Float32Array, h: Float32Array, c: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, rec, hprev, cell, h, c, y);
+    if (!at) return false;
+    this.fused.lstmForwardStep!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at, yWidth, yColumn);
+    return true;
+  }
+
+  lstmBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, cell: Float32Array, dh: Float32Array, dc: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, cell, dh, dc, dgates, dstep, dy);
+    if (!at) return false;
+    this.fused.lstmBackwardStep!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at, yWidth, yColumn);
+    return true;
+  }
+
+  softmaxRows(p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean {
+    const at = this.addresses(p);
+    if (!at) return false;
+    this.fused.softmaxRows!(at[0]! + pOff * 4, rows, width, scale, keys, causal ? 1 : 0);
+    return true;
+  }
+
+  softmaxRowsGrad(dp: Float32Array, dpOff: number, p: Float32Array, pOff: number, rows: number, width: number, scale: number, keys: number, causal: boolean): boolean {
+    const at = this.addresses(dp, p);
+    if (!at) return false;
+    this.fused.softmaxRowsGrad!(at[0]! + dpOff * 4, at[1]! + pOff * 4, rows, width, scale, keys, causal ? 1 : 0);
+    return true;
+  }
+
+  layerNorm(x: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, stats: Float32Array | null, rows: number, n: number): boolean {
+    const at = this.addresses(x, y, gamma, beta, stats);
+    if (!at) return false;
+    this.fused.layerNorm!(...at, rows, n);
+    return true;
+  }
+
+  layerNormGrad(x: Float32Array, stats: Float32Array, dy: Float32Array, gamma: Float32Array, gGamma: Float32Array, gBeta: Float32Array, dx: Float32Array | null, accumulate: boolean, rows: number, n: number): boolean {
+    const at = this.addresses(x, stats, dy, gamma, gGamma, gBeta, dx);
+    if (!at) return false;
+    this.fused.layerNormGrad!(...at, accumulate ? 1 : 0, rows, n);
+    return true;
+  }
+
+  gruForwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, rh: Float32Array, rhStep: Float32Array): boolean {
+    const at = this.addresses(gates, rec, hprev, h, rh, rhStep);
+    if (!at) return false;
+    this.fused.gruForwardGates!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at);
+    return true;
+  }
+
+  gruForwardState(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec2: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, rec2, h, y);
+    if (!at) return false;
+    this.fused.gruForwardState!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at, yWidth, yColumn);
+    return true;
+  }
+
+  gruBackwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, hprev, dh, dgates, dstep, dy);
+    if (!at) return false;
+    this.fused.gruBackwardGates!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at, yWidth, yColumn);
+    return true;
+  }
+
+  gruBackwardReset(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, hprev: Float32Array, dh: Float32Array, carry: Float32Array, dgates: Float32Array, dstep: Float32Array): boolean {
+    const at = this.addresses(gates, hprev, dh, carry, dgates, dstep);
+    if (!at) return false;
+    this.fused.gruBackwardReset!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), ...at);
+    return true;
+  }
+
+  rnnForwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, y: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, rec, hprev, h, y);
+    if (!at) return false;
+    this.fused.rnnForwardStep!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), relu ? 1 : 0, ...at, yWidth, yColumn);
+    return true;
+  }
+
+  rnnBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
+    const at = this.addresses(gates, dh, dgates, dstep, dy);
+    if (!at) return false;
+    this.fused.rnnBackwardStep!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), relu ? 1 : 0, ...at, yWidth, yColumn);
     return true;
   }
 }

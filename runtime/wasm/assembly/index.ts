@@ -4,3 +4,7 @@ export { im2col, col2im } from "./window";
 export { convForward, convFilterGrad, convScratch } from "./conv";
 export { maxPool, scatterAdd, reluGrad, columnSums } from "./elementwise";
 export { convInputGrad, convInputGradScratch } from "./conv";
+export { mapMath } from "./vmath";
+export { lstmForwardStep, lstmBackwardStep, gruForwardGates, gruForwardState, gruBackwardGates, gruBackwardReset, rnnForwardStep, rnnBackwardStep } from "./recurrent";
+export { softmaxRows, softmaxRowsGrad } from "./softmax";
+export { layerNorm, layerNormGrad } from "./layernorm";
