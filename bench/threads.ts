@@ -38,6 +38,14 @@ function compare(fn: (i: number) => void, thresholds: number[]): number[] {
 }
 
 const OFF = Number.MAX_SAFE_INTEGER;
+/** What the helper did since the last call: products shared, run alone while waking it, pauses. */
+let last = { jobs: 0, wakes: 0, pauses: 0 };
+const counters = () => {
+  const now = { jobs: core.jobs, wakes: core.wakes, pauses: core.pauses };
+  const text = `shared ${now.jobs - last.jobs}, alone waking ${now.wakes - last.wakes}, pauses ${now.pauses - last.pauses}`;
+  last = now;
+  return text;
+};
 console.log(`load ${load()} at start; split threshold ${DEFAULT_SPLIT_AT} multiply-adds`);
 console.log("product m=k=n | 1 thread ms | 2 threads ms | speed-up");
 for (const s of [64, 128, 256, 512]) {
@@ -46,7 +54,7 @@ for (const s of [64, 128, 256, 512]) {
   const [one, two] = compare(() => {
     for (let i = 0; i < reps; i++) w.gemm(s, s, s, a, b, c, null, 0, false);
   }, [OFF, 1]).map((t) => t / reps);
-  console.log(`${s}³ | ${one!.toFixed(3)} | ${two!.toFixed(3)} | ${(one! / two!).toFixed(2)}× (load ${load()})`);
+  console.log(`${s}³ | ${one!.toFixed(3)} | ${two!.toFixed(3)} | ${(one! / two!).toFixed(2)}× (load ${load()}; ${counters()})`);
 }
 
 console.log("train step | 1 thread ms | 2 threads ms (default threshold) | speed-up | 2 threads, every product split | speed-up");
@@ -61,6 +69,6 @@ for (const bench of [lenetBench(), lstmBench(), attentionBench()] as ModelBench[
     opt.step(m.params, m.grads!);
   };
   const [one, two, all] = compare(step, [OFF, DEFAULT_SPLIT_AT, 1]);
-  console.log(`${bench.name} b${bench.batch} | ${one!.toFixed(2)} | ${two!.toFixed(2)} | ${(one! / two!).toFixed(2)}× | ${all!.toFixed(2)} | ${(one! / all!).toFixed(2)}× (load ${load()})`);
+  console.log(`${bench.name} b${bench.batch} | ${one!.toFixed(2)} | ${two!.toFixed(2)} | ${(one! / two!).toFixed(2)}× | ${all!.toFixed(2)} | ${(one! / all!).toFixed(2)}× (load ${load()}; ${counters()})`);
 }
 useThreads(1);

@@ -210,9 +210,9 @@ export class WasmKernels implements Kernels {
       if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
       if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
     }
-    const cut = productCut(m, n);
+    const cut = productCut(m, k, n);
     // The helper packs B's panels into its own scratch.
-    if (this.second?.takes(m * n * k, cut)) this.second.run(this.products, Kind.gemm, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base], cut, (k * 8 + 8) * 4);
+    if (this.second?.takes(cut)) this.second.run(this.products, Kind.gemm, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base], cut, (k * 8 + 8) * 4);
     else this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
     if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
   }
@@ -287,9 +287,9 @@ export class WasmKernels implements Kernels {
     const at: number[] = [];
     const base = this.stage(this.convScratchRaw(0, ...win), [x, bias, y], [B * L0 * L1 * L2 * C, F, rows * F], at);
     const args = [at[0]!, this.arena.addressOf(w), at[1]!, at[2]!, act === 1 ? 1 : 0, F, base, ...win];
-    const cut = batchCut(B);
+    const cut = batchCut(B, rows * F * K0 * K1 * K2 * C);
     // Each chunk of examples pads its own input into the helper's scratch.
-    if (this.second?.takes(rows * F * K0 * K1 * K2 * C, cut)) this.second.run(this.products, Kind.conv, args, cut, this.convScratchRaw(0, cut.chunk, ...rest(win)));
+    if (this.second?.takes(cut)) this.second.run(this.products, Kind.conv, args, cut, this.convScratchRaw(0, cut.chunk, ...rest(win)));
     else this.convForwardRaw(...(args as Parameters<ConvForwardExport>));
     this.copyBack(y, at[2]!, rows * F);
     if (act >= 2) {
@@ -399,8 +399,8 @@ export class WasmKernels implements Kernels {
     if (m === 0 || p.n === 0) return;
     const stage = this.scratch(32);
     const args = [m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage] as const;
-    const cut = productCut(m, p.n);
-    if (this.second?.takes(m * p.n * p.k, cut)) this.second.run(this.products, Kind.packed, [...args], cut, 32);
+    const cut = productCut(m, p.k, p.n);
+    if (this.second?.takes(cut)) this.second.run(this.products, Kind.packed, [...args], cut, 32);
     else this.gemmPackedRaw(...args);
   }
 
@@ -418,9 +418,9 @@ export class WasmKernels implements Kernels {
     const scratch = this.convInputGradScratchRaw(F, K0 * K1 * K2 * C);
     const base = this.stage(scratch, [dy], [B * O0 * O1 * O2 * F], at);
     const args = [at[0]!, wAt, dxAt, F, base, ...win];
-    const cut = batchCut(B);
+    const cut = batchCut(B, B * O0 * O1 * O2 * F * K0 * K1 * K2 * C);
     // Examples' input gradients are disjoint rows of dx, so chunks of examples add into it independently.
-    if (this.second?.takes(B * O0 * O1 * O2 * F * K0 * K1 * K2 * C, cut)) this.second.run(this.products, Kind.convInputGrad, args, cut, scratch);
+    if (this.second?.takes(cut)) this.second.run(this.products, Kind.convInputGrad, args, cut, scratch);
     else this.convInputGradRaw(...(args as Parameters<typeof this.convInputGradRaw>));
     return true;
   }

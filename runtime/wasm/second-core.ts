@@ -51,21 +51,23 @@ export const Kind = { gemm: 0, packed: 1, conv: 2, convInputGrad: 3 } as const;
 /** Per kind, which argument is the caller's scratch space (the helper is given its own there). */
 const SCRATCH_ARG = [14, 10, 6, 4];
 
-/** How a job is cut: `extent` rows (byRows: of the product, or examples of a convolution) or columns, `chunk` at a time. */
+/** How a job is cut: `extent` rows (byRows: of the product, or examples of a convolution) or columns, `chunk` at a time; `work` its multiply-adds. */
 export interface Cut {
   extent: number;
   chunk: number;
   byRows: boolean;
+  work: number;
 }
 
-/** A product's m×n result: by rows, 4 at a time, where there are 8 or more, else by 8-column blocks (whole panels). */
-export function productCut(m: number, n: number): Cut {
-  return m >= 8 ? { extent: m, chunk: Math.max(4, Math.ceil(m / 32) * 4), byRows: true } : { extent: n, chunk: Math.max(8, Math.ceil(n / 64) * 8), byRows: false };
+/** An m×k·k×n product: by rows, 4 at a time, where there are 8 or more, else by 8-column blocks (whole panels). */
+export function productCut(m: number, k: number, n: number): Cut {
+  const work = m * k * n;
+  return m >= 8 ? { extent: m, chunk: Math.max(4, Math.ceil(m / 32) * 4), byRows: true, work } : { extent: n, chunk: Math.max(8, Math.ceil(n / 64) * 8), byRows: false, work };
 }
 
-/** A convolution over a batch of B: by examples, up to 8 chunks. */
-export function batchCut(B: number): Cut {
-  return { extent: B, chunk: Math.ceil(B / 8), byRows: true };
+/** A convolution over a batch of B, `work` multiply-adds: by examples, up to 8 chunks. */
+export function batchCut(B: number, work: number): Cut {
+  return { extent: B, chunk: Math.ceil(B / 8), byRows: true, work };
 }
 
 /**
@@ -73,12 +75,15 @@ export function batchCut(B: number): Cut {
  * (count a multiple of 8, as are the panels); for a convolution, examples
  * [from, from + count). With the same routine as the whole job, whose rows
  * (and columns) do not depend on where the job is cut. Self-contained: the
- * helper runs it from its source text.
+ * helper runs it from its source text. `a` is room for a convolution's
+ * moved arguments (reused: the helper allocates nothing per job, so no
+ * garbage collection stalls it mid-chunk).
  */
-export function computeChunk(exports: ProductExports, kind: number, args: number[], from: number, count: number, byRows: boolean): void {
+export function computeChunk(exports: ProductExports, kind: number, args: number[], from: number, count: number, byRows: boolean, a: number[]): void {
   if (kind >= 2) {
     // A convolution: move x (or dx) and y (or dy) to example `from`, and run `count` examples.
-    const a = args.slice();
+    a.length = args.length;
+    for (let i = 0; i < args.length; i++) a[i] = args[i]!;
     const w = kind === 2 ? 7 : 5; // where the window starts: B, C, L0, L1, L2, O0, O1, O2, …
     const F = a[kind === 2 ? 5 : 3]!;
     const inputStep = a[w + 1]! * a[w + 2]! * a[w + 3]! * a[w + 4]! * 4;
@@ -122,20 +127,34 @@ const canWait = (() => {
   }
 })();
 
+/**
+ * A wait for the helper shorter than this is not taken for a descheduled
+ * helper: an OS time slice is several ms, while interrupts and the like
+ * delay a running helper by tenths of a ms (0.2 ms paused splitting on an
+ * idle machine, several times a second).
+ */
+const PAUSE_AFTER_MS = 1;
+
 export class SecondCore {
   /** A job still unfinished after this long means the helper died: fail rather than spin for ever. */
   private static readonly STUCK_MS = 10_000;
   private seq = 0;
+  /** computeChunk's room for moved arguments. */
+  private readonly moved: number[] = [];
   /** Products split so far (the tests check the helper really ran). */
   jobs = 0;
   /**
    * After a product whose wait for the helper's chunks outlasted this
-   * thread's own share (and 0.2 ms), products stay on this thread for this
-   * long: the helper was descheduled mid-chunk, so another process holds the
-   * second core, and a spinning helper would only take time from this one.
-   * 0 never pauses (the tests use it, to split every product).
+   * thread's own share (and PAUSE_AFTER_MS), products stay on this thread
+   * for this long: the helper was descheduled mid-chunk, so another process
+   * may hold the second core, and a spinning helper would only take time
+   * from this one. A stall within a second of the last pause's end doubles
+   * the pause (up to 2 s): the core is taken for good, not by a moment's
+   * job. 0 never pauses (the tests use it, to split every product).
    */
-  pauseMs = 250;
+  pauseMs = 50;
+  private pauseFor = 0;
+  private lastPausedUntil = -Infinity;
   /** Times splitting paused so. */
   pauses = 0;
   /**
@@ -146,6 +165,14 @@ export class SecondCore {
    * pause. The tests turn it off to split every product.
    */
   soloWhileAsleep = true;
+  /**
+   * Jobs of at least this many multiply-adds (2^24, ~1 ms on one core) are
+   * shared even when the helper sleeps: it joins a chunk or two late, and
+   * this thread computes whatever it has not claimed.
+   */
+  soloBelow = 1 << 24;
+  /** How long this thread spins for the helper's last chunks before it sleeps on them, ms. */
+  waitSpinMs = 1;
   /** Products run alone so, each waking the helper. */
   wakes = 0;
   private pausedUntil = 0;
@@ -165,9 +192,9 @@ export class SecondCore {
     return Atomics.load(this.control, Slot.helped);
   }
 
-  /** Whether the helper has started and a job of `work` multiply-adds, cut as `cut`, is large enough to share with it. */
-  takes(work: number, cut: Cut): boolean {
-    return work >= this.splitAt && cut.extent > cut.chunk && Atomics.load(this.control, Slot.ready) === 1 && (this.pausedUntil === 0 || this.unpaused());
+  /** Whether the helper has started and a job cut as `cut` is large enough to share with it. */
+  takes(cut: Cut): boolean {
+    return cut.work >= this.splitAt && cut.extent > cut.chunk && Atomics.load(this.control, Slot.ready) === 1 && (this.pausedUntil === 0 || this.unpaused());
   }
 
   private unpaused(): boolean {
@@ -184,10 +211,10 @@ export class SecondCore {
   run(exports: ProductExports, kind: number, args: number[], cut: Cut, helperScratch: number): void {
     const ctl = this.control;
     const { extent, chunk, byRows } = cut;
-    if (this.soloWhileAsleep && Atomics.load(ctl, Slot.sleeping) === 1) {
+    if (this.soloWhileAsleep && cut.work < this.soloBelow && Atomics.load(ctl, Slot.sleeping) === 1) {
       this.post(0, 1, true);
       this.wakes++;
-      computeChunk(exports, kind, args, 0, extent, byRows);
+      computeChunk(exports, kind, args, 0, extent, byRows, this.moved);
       return;
     }
     const chunks = Math.ceil(extent / chunk);
@@ -206,7 +233,7 @@ export class SecondCore {
       const i = v & 0xffff;
       if (i >= chunks) break;
       if (Atomics.compareExchange(ctl, Slot.next, v, v + 1) !== v) continue;
-      computeChunk(exports, kind, args, i * chunk, Math.min(chunk, extent - i * chunk), byRows);
+      computeChunk(exports, kind, args, i * chunk, Math.min(chunk, extent - i * chunk), byRows, this.moved);
       Atomics.add(ctl, Slot.done, 1);
     }
     const t1 = performance.now();
@@ -216,12 +243,16 @@ export class SecondCore {
       const now = performance.now();
       if (now - t0 > SecondCore.STUCK_MS) throw new Error("nnc: the second kernel thread stopped answering");
       // Past a short spin, sleep until the helper finishes a chunk (it notifies): on a busy machine, a thread spinning
-      // here was seen to keep a runnable helper off the CPU for a second.
-      if (canWait && now - t1 > 0.05) Atomics.wait(ctl, Slot.done, done, 1);
+      // here was seen to keep a runnable helper off the CPU for a second. (Not at once: waking costs 50–90 µs.)
+      if (canWait && now - t1 > this.waitSpinMs) Atomics.wait(ctl, Slot.done, done, 1);
     }
     if (spins > 0 && this.pauseMs > 0) {
       const t2 = performance.now();
-      if (t2 - t1 > Math.max(0.2, t1 - t0)) (this.pausedUntil = t2 + this.pauseMs), this.pauses++;
+      if (t2 - t1 > Math.max(PAUSE_AFTER_MS, t1 - t0)) {
+        this.pauseFor = t2 < this.lastPausedUntil + 1000 ? Math.min(2 * this.pauseFor, 2000) : this.pauseMs;
+        this.pausedUntil = this.lastPausedUntil = t2 + this.pauseFor;
+        this.pauses++;
+      }
     }
   }
 
@@ -250,6 +281,8 @@ export class SecondCore {
 export function helperLoop(exports: ProductExports, ctl: Int32Array, spinMs: number, chunk: typeof computeChunk): never {
   // Slots as in `Slot` (this function runs from its source text, so it names them by number).
   let seen = Atomics.load(ctl, 0);
+  // Allocated once: garbage collection in this thread would stall the chunk it holds.
+  const args: number[] = new Array(32).fill(0), moved: number[] = [];
   Atomics.store(ctl, 3, 1);
   for (;;) {
     let seq = Atomics.load(ctl, 0);
@@ -268,7 +301,7 @@ export function helperLoop(exports: ProductExports, ctl: Int32Array, spinMs: num
     seen = seq;
     // Atomic loads: if this thread is late and the next job's arguments are being written, the tag check below sees it.
     const kind = Atomics.load(ctl, 42), chunks = Atomics.load(ctl, 5), size = Atomics.load(ctl, 6), byRows = Atomics.load(ctl, 7) === 1;
-    const args = Array.from({ length: 32 }, (_, i) => Atomics.load(ctl, 8 + i));
+    for (let i = 0; i < 32; i++) args[i] = Atomics.load(ctl, 8 + i);
     const extent = Atomics.load(ctl, 43);
     for (;;) {
       const v = Atomics.load(ctl, 4);
@@ -277,7 +310,7 @@ export function helperLoop(exports: ProductExports, ctl: Int32Array, spinMs: num
       const i = v & 0xffff;
       if (i >= chunks) break;
       if (Atomics.compareExchange(ctl, 4, v, v + 1) !== v) continue;
-      chunk(exports, kind, args, i * size, Math.min(size, extent - i * size), byRows);
+      chunk(exports, kind, args, i * size, Math.min(size, extent - i * size), byRows, moved);
       Atomics.add(ctl, 40, 1);
       Atomics.add(ctl, 1, 1);
       Atomics.notify(ctl, 1);

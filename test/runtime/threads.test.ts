@@ -116,7 +116,7 @@ describe("two threads", () => {
     expect(Array.from(c)).toEqual(Array.from(expected));
   });
 
-  it("runs a product posted while the helper sleeps on this thread alone, and wakes the helper for the products after it", async () => {
+  it("runs a small product posted while the helper sleeps on this thread alone, waking the helper for the products after it; a large one it shares", async () => {
     const core = wasm.secondCore!;
     core.soloWhileAsleep = true;
     try {
@@ -136,6 +136,16 @@ describe("two threads", () => {
       const t0 = performance.now();
       while (Atomics.load(core.control, Slot.wakeups) === wakeups && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 1));
       expect(Atomics.load(core.control, Slot.wakeups)).toBe(wakeups + 1);
+      // A large product (≥ soloBelow) is shared even so: the helper joins late.
+      const s = 256, a2 = rand(s * s), b2 = rand(s * s), c2 = wasm.f32(s * s), expected2 = wasm.f32(s * s);
+      core.splitAt = Number.MAX_SAFE_INTEGER;
+      wasm.gemm(s, s, s, a2, b2, expected2, null, 0, false);
+      core.splitAt = 1;
+      while (Atomics.load(core.control, Slot.sleeping) !== 1) await new Promise((r) => setTimeout(r, 5));
+      const before = { jobs: core.jobs, wakes: core.wakes };
+      wasm.gemm(s, s, s, a2, b2, c2, null, 0, false);
+      expect({ jobs: core.jobs, wakes: core.wakes }).toEqual({ jobs: before.jobs + 1, wakes: before.wakes });
+      expect(Array.from(c2)).toEqual(Array.from(expected2));
     } finally {
       core.soloWhileAsleep = false;
     }
@@ -208,11 +218,11 @@ it("pauses splitting after a product that waited long for the worker's chunk, an
     };
     const args = [64, 64, 64, 0, 64, 1, 0, 64, 1, 0, 64, 0, 0, 0, 0] as GemmArgs;
     const t0 = performance.now();
-    while (core.pauses === 0 && performance.now() - t0 < 10_000) if (core.takes(64 ** 3, productCut(64, 64))) core.run({ gemm: slowGemm, gemmPacked: slowGemm, convForward: slowGemm, convInputGrad: slowGemm }, Kind.gemm, args, productCut(64, 64), 0);
+    while (core.pauses === 0 && performance.now() - t0 < 10_000) if (core.takes(productCut(64, 64, 64))) core.run({ gemm: slowGemm, gemmPacked: slowGemm, convForward: slowGemm, convInputGrad: slowGemm }, Kind.gemm, args, productCut(64, 64, 64), 0);
     expect(core.pauses).toBe(1);
-    expect(core.takes(64 ** 3, productCut(64, 64))).toBe(false);
+    expect(core.takes(productCut(64, 64, 64))).toBe(false);
     await new Promise((r) => setTimeout(r, 120));
-    expect(core.takes(64 ** 3, productCut(64, 64))).toBe(true);
+    expect(core.takes(productCut(64, 64, 64))).toBe(true);
   } finally {
     await stub.terminate();
   }
