@@ -292,12 +292,7 @@ export class WasmKernels implements Kernels {
     if (this.second?.takes(cut)) this.second.run(this.products, Kind.conv, args, cut, this.convScratchRaw(0, cut.chunk, ...rest(win)));
     else this.convForwardRaw(...(args as Parameters<ConvForwardExport>));
     this.copyBack(y, at[2]!, rows * F);
-    if (act >= 2) {
-      // tanh and sigmoid after the product, as in gemm.
-      const len = rows * F;
-      if (act === 2) for (let i = 0; i < len; i++) y[i] = Math.tanh(y[i]!);
-      else for (let i = 0; i < len; i++) y[i] = 1 / (1 + Math.exp(-y[i]!));
-    }
+    if (act >= 2) this.activate(act, y, rows * F); // as in gemm
     return true;
   }
 
@@ -347,12 +342,16 @@ export class WasmKernels implements Kernels {
   gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null, act: number, accumulate: boolean): void {
     const fused = accumulate || act <= 1;
     this.run(m, n, k, a, 0, m * k, k, 1, b, 0, k * n, n, 1, c, 0, m * n, n, accumulate ? null : bias, fused && act === 1, accumulate);
-    if (!fused) {
-      // tanh and sigmoid are applied after the product (relu is fused into its store).
-      const len = m * n;
-      if (act === 2) for (let i = 0; i < len; i++) c[i] = Math.tanh(c[i]!);
-      else for (let i = 0; i < len; i++) c[i] = 1 / (1 + Math.exp(-c[i]!));
-    }
+    // tanh and sigmoid are applied after the product (relu is fused into its store).
+    if (!fused) this.activate(act, c, m * n);
+  }
+
+  /** y = tanh(y) (act 2) or sigmoid(y) (act 3) for the first n elements: vectorised in the memory, else in JavaScript. */
+  private activate(act: number, y: Float32Array, n: number): void {
+    const at = this.arena.addressOf(y);
+    if (at >= 0) this.fused.mapMath!(act === 2 ? 2 : 1, at, at, n);
+    else if (act === 2) for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]!);
+    else for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-y[i]!));
   }
 
   gemmTransA(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {

@@ -53,7 +53,7 @@ for (const [setName, kernels, allocate] of sets) {
         use();
         const a = rand(m * k), b = rand(k * n), bias = rand(n);
         const expected = reference(m, k, n, at(a, m, k, false), at(b, k, n, false));
-        const c = new Float32Array(m * n);
+        const c = alloc(m * n); // in the memory too: tanh and sigmoid then run vectorised in place
         gemm(m, k, n, a, b, c, null, 0, false);
         close(c, expected);
         gemm(m, k, n, a, b, c, bias, 1, false);
