@@ -73,6 +73,10 @@ export interface Kernels {
   layerNorm(x: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, stats: Float32Array | null, rows: number, n: number): boolean;
   /** Layer norm backward: gGamma, gBeta overwritten; dx (= or += with accumulate) when given. */
   layerNormGrad(x: Float32Array, stats: Float32Array, dy: Float32Array, gamma: Float32Array, gGamma: Float32Array, gBeta: Float32Array, dx: Float32Array | null, accumulate: boolean, rows: number, n: number): boolean;
+  /** y = gelu(x) (tanh approximation) for n elements. */
+  gelu(x: Float32Array, y: Float32Array, n: number): boolean;
+  /** dx (= or += with accumulate) dy·gelu′(x) for n elements. */
+  geluInputGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, accumulate: boolean, n: number): boolean;
   /** GRU step s forward after rec = h'·U[:, 0:2u]: hprev row, z and r in place, r ⊙ h into rh and rhStep. */
   gruForwardGates(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, gates: Float32Array, rec: Float32Array, hprev: Float32Array, h: Float32Array, rh: Float32Array, rhStep: Float32Array): boolean;
   /** GRU step s forward after rec2 = (r ⊙ h')·U[:, 2u:3u]: ĥ in place, h = z·h + (1 − z)·ĥ, y's row when y is given. */

@@ -41,6 +41,8 @@ export const jsKernels: Kernels = {
   softmaxRowsGrad: () => false,
   layerNorm: () => false,
   layerNormGrad: () => false,
+  gelu: () => false,
+  geluInputGrad: () => false,
   gruForwardGates: () => false,
   gruForwardState: () => false,
   gruBackwardGates: () => false,
@@ -248,4 +250,14 @@ export function rnnForwardStep(B: number, T: number, u: number, s: number, rever
 /** rnn step s backward: dh += dy's row (when given), the pre-activation gradient into dgates and dstep. False where the generated loops must. */
 export function rnnBackwardStep(B: number, T: number, u: number, s: number, reverse: boolean, lengths: Int32Array | null, relu: boolean, gates: Float32Array, dh: Float32Array, dgates: Float32Array, dstep: Float32Array, dy: Float32Array | null, yWidth: number, yColumn: number): boolean {
   return active.rnnBackwardStep(B, T, u, s, reverse, lengths, relu, gates, dh, dgates, dstep, dy, yWidth, yColumn);
+}
+
+/** The gelu layer forward, returning false where the generated loop must. */
+export function gelu(x: Float32Array, y: Float32Array, n: number): boolean {
+  return active.gelu(x, y, n);
+}
+
+/** The gelu layer's input gradient, returning false where the generated loop must. */
+export function geluInputGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, accumulate: boolean, n: number): boolean {
+  return active.geluInputGrad(x, dy, dx, accumulate, n);
 }

@@ -24,11 +24,22 @@ function elementwise(f: (x: string, k: KernelBuilder) => string, df: (dy: string
 }
 
 // gelu, tanh approximation (spec §5): 0.5x(1 + tanh(c(x + 0.044715x³))), c = √(2/π).
+// The runtime's vectorised kernels where the set has them (rt.gelu returns false otherwise), else these loops.
 const GELU_C = Math.sqrt(2 / Math.PI);
-const geluEmit = elementwise(
+const geluLoops = elementwise(
   (x) => `0.5 * ${x} * (1 + Math.tanh(${GELU_C} * (${x} + 0.044715 * ${x} * ${x} * ${x})))`,
   (g, x) => `${g} * rt.geluGrad(${x})`,
 );
+const geluEmit: LayerEmit = {
+  forward(k) {
+    k.block(`if (!rt.gelu(${k.input(0).name}, ${k.output.name}, ${k.rows(k.outShape)}))`, () => geluLoops.forward(k));
+  },
+  backward(k) {
+    const dx = k.inputGrad(0);
+    if (!dx) return;
+    k.block(`if (!rt.geluInputGrad(${k.input(0).name}, ${k.outputGrad}, ${dx}, ${k.assign(0) === "+="}, ${k.rows(k.outShape)}))`, () => geluLoops.backward!(k));
+  },
+};
 
 const softmaxEmit: LayerEmit = {
   // Along one axis: rows of `size` elements `inner` apart; subtract the max for stability.

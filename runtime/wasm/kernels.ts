@@ -434,7 +434,7 @@ export class WasmKernels implements Kernels {
   private get fused(): Record<string, (...args: number[]) => void> {
     if (!this.fusedRaw) {
       const exports = this.instance.exports as Record<string, (...args: number[]) => void>;
-      this.fusedRaw = Object.fromEntries(["mapMath", "lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad", "gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset", "rnnForwardStep", "rnnBackwardStep"].map((name) => [name, exports[name]!]));
+      this.fusedRaw = Object.fromEntries(["mapMath", "lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad", "gelu", "geluGrad", "gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset", "rnnForwardStep", "rnnBackwardStep"].map((name) => [name, exports[name]!]));
     }
     return this.fusedRaw;
   }
@@ -553,6 +553,20 @@ export class WasmKernels implements Kernels {
     const at = this.addresses(gates, dh, dgates, dstep, dy);
     if (!at) return false;
     this.fused.rnnBackwardStep!(B, T, u, s, reverse ? 1 : 0, this.lengthsAt(lengths, B), relu ? 1 : 0, ...at, yWidth, yColumn);
+    return true;
+  }
+
+  gelu(x: Float32Array, y: Float32Array, n: number): boolean {
+    const at = this.addresses(x, y);
+    if (!at) return false;
+    this.fused.gelu!(at[0]!, at[1]!, n);
+    return true;
+  }
+
+  geluInputGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, accumulate: boolean, n: number): boolean {
+    const at = this.addresses(x, dy, dx);
+    if (!at) return false;
+    this.fused.geluGrad!(at[0]!, at[1]!, at[2]!, n, accumulate ? 1 : 0);
     return true;
   }
 }

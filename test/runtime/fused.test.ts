@@ -1,5 +1,5 @@
 // The fused element-wise kernels of the wasm set (runtime/wasm/assembly/
-// vmath.ts, recurrent.ts, softmax.ts, layernorm.ts) against the generated
+// vmath.ts, recurrent.ts, softmax.ts, layernorm.ts, activation.ts) against the generated
 // loops they replace: their vectorised exp, sigmoid and tanh swept against
 // Math's (max ulp error), each kernel against a transcription of its loop
 // (odd widths, lengths, reverse, output columns, non-finite inputs), and
@@ -449,6 +449,56 @@ const modelCases: ModelCase[] = [
 }`,
   },
 ];
+
+describe("gelu and geluInputGrad (activation.ts) against the generated loop's formula", () => {
+  const C = Math.sqrt(2 / Math.PI);
+  const gelu = (x: number) => 0.5 * x * (1 + Math.tanh(C * (x + 0.044715 * x * x * x)));
+  const slope = (x: number) => {
+    const t = Math.tanh(C * (x + 0.044715 * x * x * x));
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * C * (1 + 3 * 0.044715 * x * x);
+  };
+  // 4003 values: the last 3 go through the tail.
+  const xs = [...sweep(-12, 12, 3980), ...tiny.slice(0, 16), -60, 60, -1e20, 1e20, NaN, Infinity, -Infinity];
+  const close = (got: number, want: number, x: number) => {
+    if (!Number.isFinite(want) || !Number.isFinite(got)) return Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want));
+    // f32 arithmetic against f64: 1 + tanh(u) cancels for negative x, so the bound is absolute, scaled by |x|.
+    return Math.abs(got - want) <= 2e-7 * Math.max(1, Math.abs(x)) + 2 * ulp(want);
+  };
+
+  it("forward: within f32 rounding of the formula everywhere, non-finite inputs as the formula gives them", () => {
+    const x = wasm.f32(xs.length), y = wasm.f32(xs.length);
+    x.set(xs);
+    expect(wasm.gelu(x, y, xs.length)).toBe(true);
+    const bad = xs.map((v, i) => [x[i]!, y[i]!, gelu(x[i]!)] as const).filter(([v, got, want]) => !close(got, want, v));
+    expect(bad).toEqual([]);
+  });
+
+  it("gradient: dx = dy·gelu′(x), overwritten or accumulated", () => {
+    const n = xs.length;
+    const x = wasm.f32(n), dy = wasm.f32(n), dx = wasm.f32(n);
+    x.set(xs);
+    for (let i = 0; i < n; i++) dy[i] = rng.uniform() * 2 - 1;
+    expect(wasm.geluInputGrad(x, dy, dx, false, n)).toBe(true);
+    const bad = xs.map((_, i) => [x[i]!, dx[i]!, dy[i]! * slope(x[i]!)] as const).filter(([v, got, want]) => !close(got, want, v));
+    expect(bad).toEqual([]);
+    const before = Float32Array.from(dx);
+    expect(wasm.geluInputGrad(x, dy, dx, true, n)).toBe(true);
+    for (let i = 0; i < n; i++) if (Number.isFinite(before[i]!)) expect(dx[i]).toBe(Math.fround(before[i]! + before[i]!));
+  });
+
+  it("a tail element gets the bits it gets in a full vector; outside the memory it declines", () => {
+    const x = wasm.f32(4), full = wasm.f32(4), tail = wasm.f32(3), dFull = wasm.f32(4), dTail = wasm.f32(3), dy = wasm.f32(4).fill(0.75);
+    x.set([-2.5, 0.3, 1.7, 4]);
+    wasm.gelu(x, full, 4);
+    wasm.gelu(x, tail, 3);
+    expect(Array.from(tail)).toEqual(Array.from(full.subarray(0, 3)));
+    wasm.geluInputGrad(x, dy, dFull, false, 4);
+    wasm.geluInputGrad(x, dy, dTail, false, 3);
+    expect(Array.from(dTail)).toEqual(Array.from(dFull.subarray(0, 3)));
+    expect(wasm.gelu(new Float32Array(4), full, 4)).toBe(false);
+    expect(jsKernels.gelu(x, full, 4)).toBe(false);
+  });
+});
 
 describe("models on the wasm set (fused kernels) and the js set (loops) agree", () => {
   for (const c of modelCases)

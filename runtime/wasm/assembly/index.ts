@@ -8,3 +8,4 @@ export { mapMath } from "./vmath";
 export { lstmForwardStep, lstmBackwardStep, gruForwardGates, gruForwardState, gruBackwardGates, gruBackwardReset, rnnForwardStep, rnnBackwardStep } from "./recurrent";
 export { softmaxRows, softmaxRowsGrad } from "./softmax";
 export { layerNorm, layerNormGrad } from "./layernorm";
+export { gelu, geluGrad } from "./activation";
