@@ -3,17 +3,18 @@
 // The timer costs ~0.1 µs a call, so profiled runs are separate from the
 // timed ones; what is left of a step's time is the work outside the kernels
 // (im2col, pooling, activations, gates, softmax, losses, optimizer, copies).
-import { activeKernels, useKernels } from "../runtime/kernels.ts";
+import { activeKernels, jsKernels, useKernels } from "../runtime/kernels.ts";
 import type { Kernels, PackedB } from "../runtime/kernel-types.ts";
 
 type Entry = Exclude<keyof Kernels, "name" | "f32" | "i32">;
 const products: Entry[] = ["gemm", "gemmTransA", "gemmTransB", "gemmStrided", "gemmTransAStrided", "gemmTransBStrided"];
 /** Products on a packed B: flops 2·m·k·n, with k and n from the handle. */
 const packedProducts: Entry[] = ["gemmPackedB"];
-/** Layout and elementwise kernels: timed, no flops. */
-const layouts: Entry[] = ["im2col", "col2im", "maxPool", "scatterAdd", "reluGrad", "columnSums", "packTransB", "lstmForwardStep", "lstmBackwardStep", "softmaxRows", "softmaxRowsGrad", "layerNorm", "layerNormGrad", "gruForwardGates", "gruForwardState", "gruBackwardGates", "gruBackwardReset", "rnnForwardStep", "rnnBackwardStep"];
 /** Implicit convolutions: flops 2·rows·patch·filters, from their window arguments. */
 const convs: Entry[] = ["conv", "convFilterGrad", "convInputGrad"];
+/** Every other entry point (layout and element-wise kernels): timed, no flops. Read off the set, so a new kernel is counted (and a profiled model can call it). */
+const layoutsOf = (k: Kernels): Entry[] =>
+  (Object.keys(jsKernels) as (keyof Kernels)[]).filter((e): e is Entry => typeof k[e] === "function" && !["f32", "i32"].includes(e) && ![...products, ...packedProducts, ...convs].includes(e as Entry));
 
 export interface KernelProfile {
   /** Per entry point: calls, ms and flops summed over the profiled runs. */
@@ -27,7 +28,7 @@ export function profile(runs: number, fn: (i: number) => unknown): KernelProfile
   const inner = activeKernels();
   const kernels: KernelProfile["kernels"] = {};
   const wrapped = { name: inner.name, f32: inner.f32.bind(inner), i32: inner.i32.bind(inner) } as Kernels & Record<string, unknown>;
-  for (const e of [...products, ...packedProducts, ...layouts, ...convs]) {
+  for (const e of [...products, ...packedProducts, ...layoutsOf(inner), ...convs]) {
     const stat = (kernels[e] = { calls: 0, ms: 0, flops: 0 });
     const f = (inner[e] as (...args: unknown[]) => unknown).bind(inner);
     wrapped[e] = ((...args: unknown[]) => {
