@@ -1,8 +1,9 @@
-// Large products split over two threads: this thread computes the first
-// block of rows (or columns) and a helper, which runs the same module on the
-// same shared memory, the rest. Browser-safe: the helper itself is started
-// by runtime/threads-node.ts (Node worker_threads); without one, nothing
-// here runs and every product stays on this thread.
+// Large products and convolutions split over two threads: both this thread
+// and a helper, which runs the same module on the same shared memory, take
+// chunks of rows, columns or examples. Browser-safe: the helper itself is
+// started by runtime/wasm/helper-thread.ts (through threads-node.ts or
+// threads-web.ts); without one, nothing here runs and every product stays
+// on this thread.
 //
 // The job goes through a control block in the shared memory: the arguments,
 // then a sequence number stored atomically (Atomics.store orders the plain
@@ -11,8 +12,9 @@
 // spinning helper answers in well under a µs) and then sleeps on
 // Atomics.wait, saying so in a flag so that only then is it notified.
 //
-// The product is cut into up to 8 chunks of rows (multiples of 4) or of
-// 8-column blocks, and both threads claim chunks until none is left. A fixed
+// A product is cut into up to 8 chunks of rows (multiples of 4) or of
+// 8-column blocks, a convolution into up to 8 chunks of examples, and both
+// threads claim chunks until none is left. A fixed
 // half for the helper would make this thread wait whenever the other core is
 // busy with another process (the helper is then not scheduled for
 // milliseconds); with claiming, this thread does every chunk the helper has
