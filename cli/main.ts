@@ -29,8 +29,9 @@ function count(name: string) {
   };
 }
 
-function threadCount(text: string): 1 | 2 {
-  if (text !== "1" && text !== "2") throw new InvalidArgumentError(`--threads must be 1 or 2, got '${text}'`);
+function threadCount(text: string): 1 | 2 | "auto" {
+  if (text === "auto") return "auto";
+  if (text !== "1" && text !== "2") throw new InvalidArgumentError(`--threads must be 1, 2 or auto, got '${text}'`);
   return text === "2" ? 2 : 1;
 }
 
@@ -159,8 +160,8 @@ program
   .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
   .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")
-  .option("--threads <n>", "1, or 2: large matrix products share a second core (pays where one is free; see docs/kernels.md)", threadCount, 1)
-  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; threads: 1 | 2 }) => {
+  .option("--threads <n>", "1, 2 (large matrix products and convolutions share a second core) or auto: 2 where the machine has 4 or more cores", threadCount, "auto")
+  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; threads: 1 | 2 | "auto" }) => {
     const { runTrain, UserError } = await import("./train.ts");
     try {
       process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));

@@ -1,6 +1,7 @@
 // `nnc train`: compile in memory, train with a progress bar, report held-out
 // accuracy, save the weights as safetensors.
 import { readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import pc from "picocolors";
@@ -14,7 +15,7 @@ import { useThreads } from "../runtime/threads-node.ts";
 import { hostedTasks, tasks, type TaskData } from "../runtime/tasks/index.ts";
 import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
-import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM } from "./train-defaults.ts";
+import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM, defaultThreads } from "./train-defaults.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
 
@@ -34,8 +35,8 @@ export interface TrainCommandOptions {
   save?: string;
   /** Start from these weights (safetensors); with 0 epochs, only evaluate them. */
   load?: string;
-  /** 2: large products share a second core (default 1). */
-  threads?: 1 | 2;
+  /** 2: large products share a second core; auto (the default): 2 where the machine has 4 or more cores and the WebAssembly kernels run on a shared memory. */
+  threads?: 1 | 2 | "auto";
 }
 
 /** The text of `--data charlm`, shipped with the package. */
@@ -154,9 +155,10 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
   // The worker starts while the first steps run on this thread alone.
-  if (opts.threads === 2 && !useThreads(2)) throw new UserError(`--threads 2 needs the WebAssembly kernels on a shared memory; this run uses the ${activeKernels().name} kernels`);
+  const threads = opts.threads === undefined || opts.threads === "auto" ? (wasmKernels()?.arena.shared && activeKernels() === wasmKernels() ? defaultThreads(availableParallelism()) : 1) : opts.threads;
+  if (threads === 2 && !useThreads(2)) throw new UserError(`--threads 2 needs the WebAssembly kernels on a shared memory; this run uses the ${activeKernels().name} kernels`);
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
-  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}${opts.threads === 2 ? ", 2 threads" : ""}\n`);
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}${threads === 2 ? ", 2 threads" : ""}\n`);
 
   const results = (accuracy: number) => {
     process.stdout.write(`Test accuracy: ${(accuracy * 100).toFixed(2)}% on ${testSplit.count} held-out ${data.unit}${task.decode ? " (exact sequences, decoded)" : ""}\n`);

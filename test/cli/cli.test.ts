@@ -170,7 +170,7 @@ describe("nnc train", () => {
     expect((await nnc(["train", path, "--data", "mnist", "--epochs", "-1"])).code).toBe(2);
     const threads = await nnc(["train", path, "--data", "mnist", "--threads", "4"]);
     expect(threads.code).toBe(2);
-    expect(threads.stderr).toContain("--threads must be 1 or 2, got '4'");
+    expect(threads.stderr).toContain("--threads must be 1, 2 or auto, got '4'");
   });
 
   it("--threads 2 shares large products with a second core and says how", async () => {
