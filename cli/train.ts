@@ -44,6 +44,13 @@ const CORPUS = fileURLToPath(new URL("../examples/data/moby-dick.txt", import.me
 
 export { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM };
 
+/** Kernel threads for a run: as asked; for auto, 2 from 4 cores up where the WebAssembly kernels run on a shared memory. */
+function threadsFor(asked: 1 | 2 | "auto"): 1 | 2 {
+  if (asked !== "auto") return asked;
+  const wasm = wasmKernels();
+  return wasm?.arena.shared && activeKernels() === wasm ? defaultThreads(availableParallelism()) : 1;
+}
+
 /** A problem to report without a stack trace (exit status 1). */
 export class UserError extends Error {}
 
@@ -155,7 +162,7 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
   // The worker starts while the first steps run on this thread alone.
-  const threads = opts.threads === undefined || opts.threads === "auto" ? (wasmKernels()?.arena.shared && activeKernels() === wasmKernels() ? defaultThreads(availableParallelism()) : 1) : opts.threads;
+  const threads = threadsFor(opts.threads ?? "auto");
   if (threads === 2 && !useThreads(2)) throw new UserError(`--threads 2 needs the WebAssembly kernels on a shared memory; this run uses the ${activeKernels().name} kernels`);
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${data.label}: ${trainSplit.count} ${data.unit}, ${testSplit.count} held out; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}${threads === 2 ? ", 2 threads" : ""}\n`);
