@@ -210,9 +210,9 @@ export class WasmKernels implements Kernels {
       if (cSlot >= 0) heap.set(c.subarray(cOff, cOff + cSpan), (base + cSlot) / 4), (cAt = base + cSlot - cOff * 4);
       if (biasSlot >= 0) heap.set(bias!.subarray(0, n), (base + biasSlot) / 4), (biasAt = base + biasSlot);
     }
-    const cut = productCut(m, k, n);
-    // The helper packs B's panels into its own scratch.
-    if (this.second?.takes(cut)) this.second.run(this.products, Kind.gemm, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base], cut, (k * 8 + 8) * 4);
+    // Only with a helper thread: no cut is made (nor garbage left) per product otherwise. The helper packs B's panels into its own scratch.
+    const second = this.second, cut = second && productCut(m, k, n);
+    if (cut && second!.takes(cut)) second!.run(this.products, Kind.gemm, [m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base], cut, (k * 8 + 8) * 4);
     else this.gemmRaw(m, n, k, aAt + aOff * 4, rsA, csA, bAt + bOff * 4, rsB, csB, cAt + cOff * 4, ldc, biasAt, relu ? 1 : 0, accumulate ? 1 : 0, base);
     if (cSlot >= 0) c.set(this.heap.subarray((base + cSlot) / 4, (base + cSlot) / 4 + cSpan), cOff);
   }
@@ -286,11 +286,11 @@ export class WasmKernels implements Kernels {
     const rows = B * O0 * O1 * O2;
     const at: number[] = [];
     const base = this.stage(this.convScratchRaw(0, ...win), [x, bias, y], [B * L0 * L1 * L2 * C, F, rows * F], at);
-    const args = [at[0]!, this.arena.addressOf(w), at[1]!, at[2]!, act === 1 ? 1 : 0, F, base, ...win];
-    const cut = batchCut(B, rows * F * K0 * K1 * K2 * C);
+    const args = [at[0]!, this.arena.addressOf(w), at[1]!, at[2]!, act === 1 ? 1 : 0, F, base, ...win] as Parameters<ConvForwardExport>;
+    const second = this.second, cut = second && batchCut(B, rows * F * K0 * K1 * K2 * C);
     // Each chunk of examples pads its own input into the helper's scratch.
-    if (this.second?.takes(cut)) this.second.run(this.products, Kind.conv, args, cut, this.convScratchRaw(0, cut.chunk, ...rest(win)));
-    else this.convForwardRaw(...(args as Parameters<ConvForwardExport>));
+    if (cut && second!.takes(cut)) second!.run(this.products, Kind.conv, args, cut, this.convScratchRaw(0, cut.chunk, ...rest(win)));
+    else this.convForwardRaw(...args);
     this.copyBack(y, at[2]!, rows * F);
     if (act >= 2) this.activate(act, y, rows * F); // as in gemm
     return true;
@@ -348,9 +348,8 @@ export class WasmKernels implements Kernels {
 
   /** y = tanh(y) (act 2) or sigmoid(y) (act 3) for the first n elements: vectorised in the memory, else in JavaScript. */
   private activate(act: number, y: Float32Array, n: number): void {
-    const at = this.arena.addressOf(y);
-    if (at >= 0) this.fused.mapMath!(act === 2 ? 2 : 1, at, at, n);
-    else if (act === 2) for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]!);
+    if (this.mapMath(act === 2 ? 2 : 1, y, y, n)) return;
+    if (act === 2) for (let i = 0; i < n; i++) y[i] = Math.tanh(y[i]!);
     else for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-y[i]!));
   }
 
@@ -398,8 +397,8 @@ export class WasmKernels implements Kernels {
     if (m === 0 || p.n === 0) return;
     const stage = this.scratch(32);
     const args = [m, p.n, p.k, aAt + aOff * 4, lda, 1, this.arena.addressOf(panels), cAt + cOff * 4, ldc, accumulate ? 1 : 0, stage] as const;
-    const cut = productCut(m, p.k, p.n);
-    if (this.second?.takes(cut)) this.second.run(this.products, Kind.packed, [...args], cut, 32);
+    const second = this.second, cut = second && productCut(m, p.k, p.n);
+    if (cut && second!.takes(cut)) second!.run(this.products, Kind.packed, [...args], cut, 32);
     else this.gemmPackedRaw(...args);
   }
 
@@ -416,11 +415,11 @@ export class WasmKernels implements Kernels {
     const at: number[] = [];
     const scratch = this.convInputGradScratchRaw(F, K0 * K1 * K2 * C);
     const base = this.stage(scratch, [dy], [B * O0 * O1 * O2 * F], at);
-    const args = [at[0]!, wAt, dxAt, F, base, ...win];
-    const cut = batchCut(B, B * O0 * O1 * O2 * F * K0 * K1 * K2 * C);
+    const args = [at[0]!, wAt, dxAt, F, base, ...win] as Parameters<typeof this.convInputGradRaw>;
+    const second = this.second, cut = second && batchCut(B, B * O0 * O1 * O2 * F * K0 * K1 * K2 * C);
     // Examples' input gradients are disjoint rows of dx, so chunks of examples add into it independently.
-    if (this.second?.takes(cut)) this.second.run(this.products, Kind.convInputGrad, args, cut, scratch);
-    else this.convInputGradRaw(...(args as Parameters<typeof this.convInputGradRaw>));
+    if (cut && second!.takes(cut)) second!.run(this.products, Kind.convInputGrad, args, cut, scratch);
+    else this.convInputGradRaw(...args);
     return true;
   }
 

@@ -19,9 +19,28 @@ import { vsigmoid, vtanh } from "./vmath";
   else store<f32>(p, f32x4.extract_lane(v, 0));
 }
 
+/** Example b's row (b·T + t, t = s or len − 1 − s reversed) at step s, or −1 where its length ends at or before s. */
 // @ts-ignore: decorator
-@inline function lengthOf(lengths: usize, b: i32, T: i32): i32 {
-  return lengths != 0 ? load<i32>(lengths + (<usize>b << 2)) : T;
+@inline function stepRow(lengths: usize, b: i32, T: i32, s: i32, reverse: i32): i32 {
+  const len = lengths != 0 ? load<i32>(lengths + (<usize>b << 2)) : T;
+  return s >= len ? -1 : b * T + (reverse != 0 ? len - 1 - s : s);
+}
+
+/** Where `row` of y (or dy) starts: rows yWidth wide, this direction's columns from yColumn; 0 without y. */
+// @ts-ignore: decorator
+@inline function outputAt(y: usize, row: usize, yWidth: i32, yColumn: i32): usize {
+  return y != 0 ? y + ((row * <usize>yWidth + <usize>yColumn) << 2) : 0;
+}
+
+/** The state gradient's lanes: dh, plus dy's row where the layer outputs every step (then stored back into dh). */
+// @ts-ignore: decorator
+@inline function stateGrad(dhb: usize, dyo: usize, jb: usize, vec: bool): v128 {
+  let d = ld(dhb + jb, vec);
+  if (dyo != 0) {
+    d = f32x4.add(d, ld(dyo + jb, vec));
+    st(dhb + jb, d, vec);
+  }
+  return d;
 }
 
 // @ts-ignore: decorator
@@ -55,13 +74,13 @@ export function lstmForwardStep(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const row = <usize>(b * T + (reverse != 0 ? len - 1 - s : s));
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * 4 * U, r = rec + <usize>b * 4 * U;
     const hb = h + <usize>b * U, cb = c + <usize>b * U, cs = cell + row * U;
     memory.copy(hprev + row * U, hb, U);
-    const yo = y != 0 ? y + ((row * <usize>yWidth + <usize>yColumn) << 2) : 0;
+    const yo = outputAt(y, row, yWidth, yColumn);
     let j = 0;
     for (; j + 4 <= u; j += 4) lstmForwardLanes(true, <usize>j << 2, U, o, r, cb, cs, hb, yo);
     for (; j < u; j++) lstmForwardLanes(false, <usize>j << 2, U, o, r, cb, cs, hb, yo);
@@ -70,11 +89,7 @@ export function lstmForwardStep(
 
 // @ts-ignore: decorator
 @inline function lstmBackwardLanes(vec: bool, jb: usize, U: usize, o: usize, cs: usize, cp: usize, dhb: usize, dcb: usize, dyo: usize, dg: usize, ds: usize): void {
-  let d = ld(dhb + jb, vec);
-  if (dyo != 0) {
-    d = f32x4.add(d, ld(dyo + jb, vec));
-    st(dhb + jb, d, vec);
-  }
+  const d = stateGrad(dhb, dyo, jb, vec);
   const one = f32x4.splat(1);
   const i = ld(o + jb, vec), f = ld(o + U + jb, vec), cc = ld(o + 2 * U + jb, vec), og = ld(o + 3 * U + jb, vec);
   const tc = vtanh(ld(cs + jb, vec));
@@ -107,15 +122,15 @@ export function lstmBackwardStep(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const t = reverse != 0 ? len - 1 - s : s;
-    const row = <usize>(b * T + t);
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * 4 * U, dg = dgates + row * 4 * U, ds = dstep + <usize>b * 4 * U;
     const cs = cell + row * U;
-    const cp = s > 0 ? cell + <usize>(b * T + (reverse != 0 ? t + 1 : t - 1)) * U : 0;
+    // The cell state before this step: the previous step's row (the next time index when reversed).
+    const cp = s > 0 ? cell + <usize>(at + (reverse != 0 ? 1 : -1)) * U : 0;
     const dhb = dh + <usize>b * U, dcb = dc + <usize>b * U;
-    const dyo = dy != 0 ? dy + ((row * <usize>yWidth + <usize>yColumn) << 2) : 0;
+    const dyo = outputAt(dy, row, yWidth, yColumn);
     let j = 0;
     for (; j + 4 <= u; j += 4) lstmBackwardLanes(true, <usize>j << 2, U, o, cs, cp, dhb, dcb, dyo, dg, ds);
     for (; j < u; j++) lstmBackwardLanes(false, <usize>j << 2, U, o, cs, cp, dhb, dcb, dyo, dg, ds);
@@ -148,9 +163,9 @@ export function gruForwardGates(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const row = <usize>(b * T + (reverse != 0 ? len - 1 - s : s));
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * 3 * U, r = rec + <usize>b * 2 * U, hb = h + <usize>b * U;
     memory.copy(hprev + row * U, hb, U);
     const rhRow = rh + row * U, rs = rhStep + <usize>b * U;
@@ -177,11 +192,11 @@ export function gruForwardState(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const row = <usize>(b * T + (reverse != 0 ? len - 1 - s : s));
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * 3 * U, r2 = rec2 + <usize>b * U, hb = h + <usize>b * U;
-    const yo = y != 0 ? y + ((row * <usize>yWidth + <usize>yColumn) << 2) : 0;
+    const yo = outputAt(y, row, yWidth, yColumn);
     let j = 0;
     for (; j + 4 <= u; j += 4) gruStateLanes(true, <usize>j << 2, U, o, r2, hb, yo);
     for (; j < u; j++) gruStateLanes(false, <usize>j << 2, U, o, r2, hb, yo);
@@ -190,11 +205,7 @@ export function gruForwardState(
 
 // @ts-ignore: decorator
 @inline function gruGateGradLanes(vec: bool, jb: usize, U: usize, o: usize, hp: usize, dhb: usize, dyo: usize, dg: usize, ds: usize): void {
-  let d = ld(dhb + jb, vec);
-  if (dyo != 0) {
-    d = f32x4.add(d, ld(dyo + jb, vec));
-    st(dhb + jb, d, vec);
-  }
+  const d = stateGrad(dhb, dyo, jb, vec);
   const one = f32x4.splat(1);
   const z = ld(o + jb, vec), hh = ld(o + 2 * U + jb, vec);
   const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hp + jb, vec), hh)), z), f32x4.sub(one, z));
@@ -217,12 +228,12 @@ export function gruBackwardGates(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const row = <usize>(b * T + (reverse != 0 ? len - 1 - s : s));
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * 3 * U, dg = dgates + row * 3 * U, ds = dstep + <usize>b * 3 * U;
     const hp = hprev + row * U, dhb = dh + <usize>b * U;
-    const dyo = dy != 0 ? dy + ((row * <usize>yWidth + <usize>yColumn) << 2) : 0;
+    const dyo = outputAt(dy, row, yWidth, yColumn);
     let j = 0;
     for (; j + 4 <= u; j += 4) gruGateGradLanes(true, <usize>j << 2, U, o, hp, dhb, dyo, dg, ds);
     for (; j < u; j++) gruGateGradLanes(false, <usize>j << 2, U, o, hp, dhb, dyo, dg, ds);
@@ -249,9 +260,9 @@ export function gruBackwardReset(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const row = <usize>(b * T + (reverse != 0 ? len - 1 - s : s));
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * 3 * U, dg = dgates + row * 3 * U, ds = dstep + <usize>b * 3 * U;
     const hp = hprev + row * U, dhb = dh + <usize>b * U, cb = carry + <usize>b * U;
     let j = 0;
@@ -279,12 +290,12 @@ export function rnnForwardStep(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const row = <usize>(b * T + (reverse != 0 ? len - 1 - s : s));
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * U, r = rec + <usize>b * U, hb = h + <usize>b * U;
     memory.copy(hprev + row * U, hb, U);
-    const yo = y != 0 ? y + ((row * <usize>yWidth + <usize>yColumn) << 2) : 0;
+    const yo = outputAt(y, row, yWidth, yColumn);
     let j = 0;
     for (; j + 4 <= u; j += 4) rnnForwardLanes(true, relu, <usize>j << 2, o, r, hb, yo);
     for (; j < u; j++) rnnForwardLanes(false, relu, <usize>j << 2, o, r, hb, yo);
@@ -293,11 +304,7 @@ export function rnnForwardStep(
 
 // @ts-ignore: decorator
 @inline function rnnBackwardLanes(vec: bool, relu: i32, jb: usize, o: usize, dhb: usize, dyo: usize, dg: usize, ds: usize): void {
-  let d = ld(dhb + jb, vec);
-  if (dyo != 0) {
-    d = f32x4.add(d, ld(dyo + jb, vec));
-    st(dhb + jb, d, vec);
-  }
+  const d = stateGrad(dhb, dyo, jb, vec);
   const a = ld(o + jb, vec);
   const g = relu != 0 ? v128.and(d, f32x4.gt(a, f32x4.splat(0))) : f32x4.mul(d, f32x4.sub(f32x4.splat(1), f32x4.mul(a, a)));
   st(dg + jb, g, vec);
@@ -311,11 +318,11 @@ export function rnnBackwardStep(
 ): void {
   const U = <usize>u << 2;
   for (let b = 0; b < B; b++) {
-    const len = lengthOf(lengths, b, T);
-    if (s >= len) continue;
-    const row = <usize>(b * T + (reverse != 0 ? len - 1 - s : s));
+    const at = stepRow(lengths, b, T, s, reverse);
+    if (at < 0) continue;
+    const row = <usize>at;
     const o = gates + row * U, dg = dgates + row * U, ds = dstep + <usize>b * U, dhb = dh + <usize>b * U;
-    const dyo = dy != 0 ? dy + ((row * <usize>yWidth + <usize>yColumn) << 2) : 0;
+    const dyo = outputAt(dy, row, yWidth, yColumn);
     let j = 0;
     for (; j + 4 <= u; j += 4) rnnBackwardLanes(true, relu, <usize>j << 2, o, dhb, dyo, dg, ds);
     for (; j < u; j++) rnnBackwardLanes(false, relu, <usize>j << 2, o, dhb, dyo, dg, ds);
