@@ -17,7 +17,7 @@ export function emitDeclarations(checked: CheckResult, options: { specialize?: R
   checked.models.map(lowerModel).forEach((p, i) => {
     const t = modelTypes(p, spec);
     const name = p.model.name;
-    const binding = classBinding(name, i);
+    const binding = declarationBinding(name, i);
     const trains = p.loss !== undefined;
     lines.push(`
 /** ${name}, compiled from ${oneLine(p.model.file)}. Inputs and outputs are flat, row-major, batch first. */
@@ -41,6 +41,20 @@ ${binding === name ? "export " : ""}declare class ${binding} {
   else if (!checked.models.length) lines.push("", "export {};");
   return lines.join("\n") + "\n";
 }
+
+/**
+ * The declared class's name: the model's own where a declaration may use it
+ * (so editors show `class LeNet5`), else the module's internal binding,
+ * exported under the model's name. A declaration file has no locals, so only
+ * reserved words and the global types these declarations refer to matter.
+ */
+function declarationBinding(name: string, index: number): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) && !unusable.has(name) ? name : classBinding(name, index);
+}
+
+const unusable = new Set(
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await any boolean never number object string symbol undefined unknown bigint Float32Array Int32Array Readonly".split(" "),
+);
 
 /** Text for inside a comment: a file name must not be able to close it or start a line of code. */
 function oneLine(text: string): string {

@@ -2,7 +2,7 @@
 // A layer's emit rule asks this builder for the names of its buffers and for
 // dims as JavaScript (literals where the size is known at compile time), and
 // writes loops; the builder collects the parameters the function needs.
-import { product, type Dim } from "../shapes/dim.ts";
+import { Dim, product } from "../shapes/dim.ts";
 import type { Dtype } from "../types.ts";
 import type { Epilogue, Op, Tensor } from "../ir/program.ts";
 import type { OptionValue } from "../layers/layer.ts";
@@ -38,6 +38,8 @@ export class KernelBuilder {
   private readonly args = new Map<string, { arg: KernelArg; type: string }>();
   private depth = 1;
   private tmpCounter = 0;
+  /** Dim expressions hoisted to function entry: JavaScript text → the const that holds it. */
+  private readonly hoisted = new Map<string, string>();
   /** Set by a loss's forward: the expression the function returns. */
   returns?: string;
 
@@ -66,9 +68,32 @@ export class KernelBuilder {
     return b !== undefined ? String(b) : this.use("B", { kind: "batch" }, "number");
   }
 
-  /** A dim as JavaScript: constants inline, symbols become parameters. */
+  /**
+   * A dim as JavaScript: a literal when known at compile time, else a symbol's
+   * parameter or a const computed once at function entry. Never an operator
+   * expression, so a layer may splice it anywhere (`o * ${size}`, `s / ${n}`)
+   * without parentheses.
+   */
   dim(d: Dim): string {
-    return dimJs(this.specialized, d, (s) => this.use(`d_${safe(s)}`, { kind: "symbol", name: s }, "number"));
+    return this.hoist(dimJs(this.specialized, d, (s) => this.symbol(s)));
+  }
+
+  private symbol(s: string): string {
+    return this.use(symbolLocal(s), { kind: "symbol", name: s }, "number");
+  }
+
+  /** An atom (literal or name) as is; any other expression as a const declared at function entry. */
+  private hoist(js: string): string {
+    if (isAtom(js)) return js;
+    let name = this.hoisted.get(js);
+    if (!name) this.hoisted.set(js, (name = `dim${this.hoisted.size}`));
+    return name;
+  }
+
+  /** The consts that hold the hoisted dims the body uses: the function's first statements. */
+  get prelude(): string[] {
+    const body = [...this.lines, this.returns ?? ""].join("\n");
+    return [...this.hoisted].filter(([, name]) => new RegExp(`\\b${name}\\b`).test(body)).map(([js, name]) => `const ${name} = ${js};`);
   }
 
   /** A dim that the checker guaranteed static. */
@@ -78,9 +103,9 @@ export class KernelBuilder {
     return v;
   }
 
-  /** B · product(shape), as JavaScript. */
+  /** B · product(shape), as JavaScript: an atom, like `dim`. */
   rows(shape: Dim[]): string {
-    return rowsJs(this.specialized, shape, () => this.B, (s) => this.use(`d_${safe(s)}`, { kind: "symbol", name: s }, "number"));
+    return this.hoist(rowsJs(this.specialized, shape, () => this.B, (s) => this.symbol(s)));
   }
 
   input(i: number): BufferRef {
@@ -101,7 +126,7 @@ export class KernelBuilder {
   param(local: string): string {
     const p = this.op.params.find((q) => q.local === local);
     if (!p) throw new Error(`internal: ${this.op.node.name} has no parameter ${local}`);
-    return this.use(`p_${safe(local)}`, { kind: "param", index: p.index }, "Float32Array");
+    return this.use(`p_${mangle(local)}`, { kind: "param", index: p.index }, "Float32Array");
   }
 
   hasParam(local: string): boolean {
@@ -110,7 +135,7 @@ export class KernelBuilder {
 
   paramGrad(local: string): string {
     const p = this.op.params.find((q) => q.local === local)!;
-    return this.use(`g_${safe(local)}`, { kind: "paramGrad", index: p.index }, "Float32Array");
+    return this.use(`g_${mangle(local)}`, { kind: "paramGrad", index: p.index }, "Float32Array");
   }
 
   /** The gradient buffer of input i, or undefined when it needs none. */
@@ -132,7 +157,7 @@ export class KernelBuilder {
   /** A buffer that lives from this op's forward to its backward (masks, argmax, statistics). */
   aux(key: string, perExample: Dim, dtype: Dtype = "f32"): string {
     if (!this.auxRequests.has(key)) this.auxRequests.set(key, { key, perExample, dtype });
-    return this.use(`aux_${safe(key)}`, { kind: "aux", key }, typedArray(dtype));
+    return this.use(`aux_${mangle(key)}`, { kind: "aux", key }, typedArray(dtype));
   }
 
   get rng(): string {
@@ -196,26 +221,47 @@ export class KernelBuilder {
   }
 }
 
-/** An identifier fragment from any name: only [A-Za-z0-9_] survive. */
-export function safe(name: string): string {
-  return name.replace(/[^A-Za-z0-9_]/g, "_");
+/**
+ * The one mapping from a name a user wrote (a model, symbol, layer or
+ * parameter name, any Unicode the grammar allows) to an identifier fragment:
+ * ASCII letters, digits and `_` stay, any other character becomes
+ * `$<hex code point>$`. It is injective (`T_` stays `T_`, `Tä` becomes
+ * `T$e4$`), so distinct names never meet, and every generated name that holds
+ * a user's name carries a prefix (`d_`, `p_`, `m0_`…) that keeps it apart
+ * from the generator's own locals (`B`, `A`, `w`, `dim0`…) and from
+ * JavaScript's reserved words and globals.
+ */
+export function mangle(name: string): string {
+  let out = "";
+  for (const ch of name) out += /[A-Za-z0-9_]/.test(ch) ? ch : `$${ch.codePointAt(0)!.toString(16)}$`;
+  return out;
 }
 
-/** A dim as JavaScript: specialised symbols and constants inline, other symbols as `d_<name>`. */
-export function dimJs(specialized: Record<string, number>, d: Dim, onSymbol: (s: string) => string = (s) => `d_${safe(s)}`): string {
-  return d.toJs((s) => {
-    const v = specialized[s];
-    return v !== undefined ? String(v) : onSymbol(s);
-  });
+/** The generated local that holds a symbol's value. */
+export function symbolLocal(symbol: string): string {
+  return `d_${mangle(symbol)}`;
 }
 
-/** B · product(shape) as JavaScript, folding constants. */
+/** A literal or a plain name: safe to splice into any expression. */
+function isAtom(js: string): boolean {
+  return /^(\d+(\.\d+)?|[A-Za-z_$][\w$]*)$/.test(js);
+}
+
+/**
+ * A dim as JavaScript: folded to a literal where `--specialize` fixes every
+ * symbol it uses, else an expression over `d_<symbol>`, parenthesised
+ * whenever it is not an atom (Dim.toJs), so no caller can splice it wrongly.
+ */
+export function dimJs(specialized: Record<string, number>, d: Dim, onSymbol: (s: string) => string = symbolLocal): string {
+  const fixed = new Map(Object.entries(specialized).map(([s, v]) => [s, Dim.const(v)] as const));
+  return d.substitute(fixed).toJs(onSymbol);
+}
+
+/** B · product(shape) as JavaScript, folding constants; parenthesised unless an atom. */
 export function rowsJs(specialized: Record<string, number>, shape: Dim[], batch: () => string = () => (specialized.batch !== undefined ? String(specialized.batch) : "B"), onSymbol?: (s: string) => string): string {
-  const inner = product(shape);
-  const v = inner.value;
   const b = batch();
-  if (v === 1) return b;
-  const rest = v !== undefined ? String(v) : `(${dimJs(specialized, inner, onSymbol)})`;
-  if (/^\d+$/.test(b) && v !== undefined) return String(Number(b) * v);
-  return `${b} * ${rest}`;
+  const inner = dimJs(specialized, product(shape), onSymbol);
+  if (inner === "1") return b;
+  if (/^\d+$/.test(b) && /^\d+$/.test(inner)) return String(Number(b) * Number(inner));
+  return `(${b} * ${inner})`;
 }

@@ -32,11 +32,28 @@ export function transpile(code: string): string {
 /** Evaluates emitted TypeScript and returns its exports (model classes by name). */
 export function loadModule(code: string): Record<string, ModelClass> {
   const js = transpile(code);
-  const module = { exports: {} as Record<string, ModelClass> };
+  const module = { exports: exportsObject() };
   const require = (specifier: string) => {
     if (specifier === "nnc/runtime") return runtimeObject;
     throw new Error(`a generated module may import only nnc/runtime, not '${specifier}'`);
   };
   new Function("exports", "require", "module", js)(module.exports, require, module);
-  return module.exports;
+  // Own properties only, with no prototype: a model may be named `__proto__`, `__esModule` or `constructor`.
+  const out = Object.create(null) as Record<string, ModelClass>;
+  for (const [name, value] of Object.entries(module.exports)) if (!(name === "__esModule" && value === (true as unknown))) out[name] = value;
+  return out;
+}
+
+/**
+ * The `exports` a CommonJS body writes to. Every export name is a model's
+ * name, and TypeScript's CommonJS output assigns them (`exports.__proto__ = …`)
+ * after marking `__esModule` read-only: this object keeps each as a plain,
+ * writable own property, whatever its name.
+ */
+function exportsObject(): Record<string, ModelClass> {
+  const own = (target: object, name: string | symbol, value: unknown) => Reflect.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  return new Proxy(Object.create(null) as Record<string, ModelClass>, {
+    set: (target, name, value) => own(target, name, value),
+    defineProperty: (target, name, descriptor) => own(target, name, "value" in descriptor ? descriptor.value : descriptor.get?.()),
+  });
 }

@@ -7,7 +7,7 @@ import type { Span } from "../source.ts";
 import { typeToString } from "../types.ts";
 import { defaultInit } from "../layers/layer.ts";
 import { backwardOps, type IRProgram, type Op, type Tensor } from "../ir/program.ts";
-import { KernelBuilder, rowsJs, safe, type AuxRequest } from "./kernel.ts";
+import { KernelBuilder, mangle, rowsJs, symbolLocal, type AuxRequest } from "./kernel.ts";
 import { bufferKey, planBuffers, type BufferUse, type Plan } from "./plan.ts";
 
 export interface CodegenOptions {
@@ -26,10 +26,6 @@ export class CodegenError extends Error {
     super(message);
   }
 }
-
-const reservedWords = new Set(
-  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval undefined NaN Infinity Object Array Math Number String Error rt".split(" "),
-);
 
 interface Step {
   fn: string;
@@ -66,7 +62,7 @@ function addFunction(file: SourceFile, name: string, doc: string, k: KernelBuild
     docs: [doc],
     parameters: k.parameters().map((p) => ({ name: p.name, type: p.type === "Rng" ? "rt.Rng" : p.type })),
     returnType: k.returns ? "number" : "void",
-    statements: [k.lines.map((l) => l.slice(2)).join("\n"), ...(k.returns ? [`return ${k.returns};`] : [])],
+    statements: [...k.prelude, k.lines.map((l) => l.slice(2)).join("\n"), ...(k.returns ? [`return ${k.returns};`] : [])],
   });
 }
 
@@ -87,7 +83,8 @@ function emitModel(p: IRProgram, index: number, spec: Record<string, number>): M
     const k = new KernelBuilder(op, mode, training, spec, auxOf(op));
     if (mode === "forward") emit.forward(k);
     else emit.backward!(k);
-    const fn = `${prefix}_op${op.index}_${safe(op.node.name)}_${suffix}`;
+    // Unique by the op's index, so the name part needs only to read well in a stack trace.
+    const fn = `${prefix}_op${op.index}_${op.node.name.replace(/\W/g, "_")}_${suffix}`;
     functions.push({ name: fn, doc: describeOp(op, mode === "forward" ? (training ? "forward while training" : "forward") : "backward"), kernel: k });
     return { fn, kernel: k, op };
   };
@@ -126,9 +123,14 @@ function emitModel(p: IRProgram, index: number, spec: Record<string, number>): M
   return { functions, classText, className, exportName: p.model.name };
 }
 
-/** The class's binding in the module: a reserved word, or a name that could collide with the module's own `m<i>_…` bindings, gets an internal name. */
+/**
+ * The class's binding in the module. It is never the model's own name: every
+ * module-level name the generator declares is `rt` or starts with `m<i>_`, so
+ * a model named `Math`, `require`, `A` or `inputs` cannot shadow a global or
+ * a generated local. The export carries the model's name (`export { m0_K as K }`).
+ */
 export function classBinding(name: string, index: number): string {
-  return reservedWords.has(name) || /^m\d+_/.test(name) ? `m${index}_${name}` : name;
+  return `m${index}_${mangle(name)}`;
 }
 
 /**
@@ -171,9 +173,9 @@ function generationInfo(p: IRProgram, inputs: string) {
   return { spec, inputs, options: "{ prompt?: Int32Array; temperature?: number; seed?: number }" };
 }
 
-/** Method-local names for the batch and symbols. */
-function dimLocals(p: IRProgram, spec: Record<string, number>): string[] {
-  return p.symbols.filter((s) => spec[s] === undefined).map((s) => `d_${safe(s)}`);
+/** The symbols left to run time (not fixed by `--specialize`). */
+function freeSymbols(p: IRProgram, spec: Record<string, number>): string[] {
+  return p.symbols.filter((s) => !Object.hasOwn(spec, s));
 }
 
 function emitClass(p: IRProgram, className: string, prefix: string, spec: Record<string, number>, inferSteps: Step[], inferPlan: Plan, trainSteps: Step[], trainPlan: Plan | undefined): string {
@@ -187,7 +189,8 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
       .join(", ");
   // Computed keys throughout: a name such as `__proto__` must become a property, never a prototype.
   const paramShapes = p.params.map((prm) => `[${q(prm.name)}]: [${prm.shape.join(", ")}]`).join(", ");
-  const locals = dimLocals(p, spec);
+  const free = freeSymbols(p, spec);
+  const locals = free.map(symbolLocal);
   const fixed = Object.keys(spec).length ? `, ${q(spec)}` : "";
   const wsKey = ["B", ...locals];
 
@@ -215,7 +218,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
           case "batch":
             return "B";
           case "symbol":
-            return `d_${safe(arg.name)}`;
+            return symbolLocal(arg.name);
           case "param":
             return `P[${arg.index}]`;
           case "paramGrad":
@@ -233,7 +236,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
 
   const readDims = (withTargets: boolean) => `
     const { B, D } = rt.readInputs(${q(model.name)}, ${className}.inputs, ${className}.targets, inputs, dims, ${withTargets}${fixed});
-    ${locals.length ? `const ${locals.map((l, i) => `${l} = D[${q(p.symbols.filter((s) => spec[s] === undefined)[i])}]!`).join(", ")};` : "void D;"}`;
+    ${locals.length ? `const ${locals.map((l, i) => `${l} = D[${q(free[i])}]!`).join(", ")};` : "void D;"}`;
 
   const infer = workspace(inferPlan, "inference", `${prefix}_InferenceWorkspace`);
   const outputs = p.outputs
@@ -298,6 +301,10 @@ ${train ? `type ${prefix}_TrainingWorkspace = ${train.type};` : ""}
 
 /** ${model.name}, compiled from ${commentSafe(model.file)}. */
 class ${className} {
+  static {
+    // The class's own name is the model's, though its binding is internal.
+    Object.defineProperty(this, "name", { value: ${q(model.name)} });
+  }
   static readonly inputs: ${types.inputs} = { ${specEntries("input")} };
   static readonly targets: ${types.targets} = { ${specEntries("target")} };
   static readonly params: ${types.params} = { ${paramShapes} };

@@ -165,7 +165,11 @@ export class Dim {
     return out;
   }
 
-  /** A JavaScript expression for this dim; `name` maps a symbol to the variable holding it. */
+  /**
+   * A JavaScript expression for this dim; `name` maps a symbol to the
+   * variable holding it. Anything but a single literal or name comes back
+   * parenthesised (`(d_T - 4)`), so it can be spliced into any expression.
+   */
   toJs(name: (symbol: string) => string): string {
     const terms = [...this.terms.values()];
     if (terms.length === 0) return "0";
@@ -173,12 +177,13 @@ export class Dim {
       const factors = t.atoms.map((k) => {
         const a = atomTable.get(k)!;
         if (a.kind === "sym") return name(a.name);
-        return `Math.${a.kind}((${a.num.toJs(name)}) / ${a.den})`;
+        return `Math.${a.kind}(${a.num.toJs(name)} / ${a.den})`;
       });
       if (t.coef !== 1 || factors.length === 0) factors.unshift(String(t.coef));
       return factors.join(" * ");
     });
-    return parts.join(" + ").replace(/\+ -/g, "- ");
+    const js = parts.join(" + ").replace(/\+ -/g, "- ");
+    return /^(\d+|[A-Za-z_$][\w$]*)$/.test(js) ? js : `(${js})`;
   }
 
   private cached?: string;

@@ -140,7 +140,7 @@ describe("vite", () => {
       }) as typeof hot.send;
       expect((await server.transformRequest("/main.js"))!.code).toContain("/digits.nn");
       const before = (await server.transformRequest("/digits.nn"))!.code;
-      expect(before).toContain("class Digits");
+      expect(before).toContain("class m0_Digits");
       expect(before).toContain("/@fs/"); // nnc/runtime resolved by Vite
       expect(before).toContain('"conv_pool_1.conv2d_1.kernel"]: [3, 3, 1, 8]');
       const until = async (pred: () => boolean) => {

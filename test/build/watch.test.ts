@@ -37,7 +37,7 @@ describe("nnc compile --watch", () => {
       await waitFor(/watching 3 files for changes/, () => stdout, 0);
       expect(rebuilt(0)).toHaveLength(2);
       expect(stdout).toMatch(new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] ${path("a.nn")} → ${join(out, "a.nn.ts")}, ${join(out, "a.d.nn.ts")} \\(\\d+ ms\\)$`, "m"));
-      expect(readFileSync(join(out, "b.nn.ts"), "utf8")).toContain("class B");
+      expect(readFileSync(join(out, "b.nn.ts"), "utf8")).toContain("class m0_B");
 
       // A change to b.nn rebuilds b.nn only.
       let mark = stdout.length;

@@ -2,9 +2,10 @@
 // names and reserved words become string keys or internal bindings, never
 // code, and still work.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { check } from "../../compiler/index.ts";
 import { generate } from "../../compiler/codegen/index.ts";
-import { loadModule } from "../../compiler/codegen/load.ts";
+import { loadModule, type ModelClass } from "../../compiler/codegen/load.ts";
 import { compileModel } from "./harness.ts";
 
 const own = (o: object, k: string) => Object.getOwnPropertyDescriptor(o, k)?.value;
@@ -51,5 +52,55 @@ describe("generated identifiers", () => {
     const mod = loadModule(result.code!);
     new mod.M!().forward({ x: new Float32Array(2) }, { batch: 1 });
     expect((globalThis as { injected?: number }).injected).toBeUndefined();
+  });
+});
+
+/**
+ * Names a user may write that met generated code before: JavaScript's
+ * reserved words and globals, CommonJS's names, the generator's own locals
+ * and bindings, Unicode, and symbols that an unsafe mangling would merge
+ * (`T_` and `Tä` both became `d_T_`).
+ */
+const tricky = [
+  ...["break", "case", "catch", "class", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "finally", "for", "function", "if", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "await", "arguments", "eval", "undefined", "NaN", "Infinity"],
+  ...["Object", "Array", "Math", "Number", "String", "Error", "Float32Array", "Int32Array", "globalThis", "Reflect", "JSON", "Symbol", "console", "require", "module", "exports", "__esModule", "__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"],
+  ...["A", "B", "D", "P", "G", "w", "rt", "total", "inputs", "dims", "x0", "y", "dy", "dx0", "rng", "dim0", "o", "i", "j", "m", "at", "q", "b", "s", "n", "m0_K", "m0_op0_dense_1_forward", "m0_InferenceWorkspace", "p_kernel", "aux_col"],
+  ...["T", "T_", "Tä", "Т", "d_T", "d_d_T", "T$", "größe", "模型", "Ωmega", "_", "__", "_0"],
+];
+
+describe("every name a user writes maps to a distinct, safe JavaScript name", () => {
+  it("property: any names for the model, symbols, inputs, target, layers and output compile, load, run and train one step", () => {
+        // The identifiers the .nn lexer accepts (`T$` is not one).
+    const names = fc.uniqueArray(fc.constantFrom(...tricky.filter((n) => /^[\p{L}_][\p{L}\p{Nd}_]*$/u.test(n))), { minLength: 10, maxLength: 10 });
+    fc.assert(
+      fc.property(names, ([M, S1, S2, a, b, t, h1, h2, o, L]) => {
+        const source = `model ${M} {
+  input ${a}: f32[${S1}, 2]
+  input ${b}: f32[${S2}, 3]
+  target ${t}: i32
+  ${h1} = ${a} -> mean(axis: 0)
+  ${h2} = ${b} -> conv1d(2, kernel: 2) -> max(axis: 0)
+  ${o} = concat(${h1}, ${h2}) -> dense(3) as ${L}
+  output ${o}
+  loss cross_entropy(${o}, ${t})
+}`;
+        const result = generate(check(source, { filename: "names.nn" }));
+        expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        const mod = loadModule(result.code!);
+        expect(Object.keys(mod)).toEqual([M]);
+        const Model = own(mod, M!) as ModelClass;
+        expect(Model.name).toBe(M);
+        const m = new Model({ seed: 1 });
+        const dims = { batch: 2, [S1!]: 3, [S2!]: 4 } as { batch: number };
+        const inputs: Record<string, Float32Array | Int32Array> = {};
+        for (const [k, v] of [[a!, Float32Array.from({ length: 12 }, (_, i) => Math.sin(i))], [b!, Float32Array.from({ length: 24 }, (_, i) => Math.cos(i))], [t!, new Int32Array([0, 2])]] as const) Object.defineProperty(inputs, k, { value: v, enumerable: true });
+        expect(own(m.forward(inputs, dims), o!)).toHaveLength(6);
+        const before = m.lossAndGrads!(inputs, dims);
+        for (const [k, p] of Object.entries(m.params)) p.forEach((v, i, arr) => (arr[i] = v - 0.5 * own(m.grads!, k)[i]));
+        const after = m.lossAndGrads!(inputs, dims);
+        expect(Number.isFinite(before) && after < before).toBe(true);
+      }),
+      { seed: 13, numRuns: 60 },
+    );
   });
 });
