@@ -66,12 +66,14 @@ function withBinding(c: OracleCase, ...lines: string[]): OracleCase {
   return { ...c, source: c.source.replace("  h = ", `${lines.map((l) => `  ${l}\n`).join("")}  h = `) };
 }
 
+/** Registers the case at its own size and at a realistic one (o.atScale). */
 function check(c: OracleCase): void {
-  it(c.name, () => {
-    const findings = o.runOracle(c);
-    expect(findings.length).toBeGreaterThan(0);
-    expect(o.failures(findings), c.source).toBe("");
-  });
+  for (const sized of [c, o.atScale(c)])
+    it(sized.name, () => {
+      const findings = o.runOracle(sized);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(o.failures(findings), sized.source).toBe("");
+    });
 }
 
 describe("attention vs TF.js", () => {

@@ -12,14 +12,20 @@ beforeAll(o.useCpuBackend);
 
 type Chain = (p: Tensors, x: Tensors) => tf.Tensor;
 
-/** A model whose `h = <body>` (after optional `bindings` lines), then the head and cross-entropy on `label`. */
-function classifier(name: string, inputs: string, body: string, ref: Chain, extra: Partial<OracleCase> & { bindings?: string[] } = {}): OracleCase {
-  const { bindings = [], ...rest } = extra;
+/**
+ * A model whose `h = <body>` (after optional `bindings` lines), then the head
+ * and cross-entropy on `label`. With `overTime`, h is [T, …] over a symbolic
+ * T and the head takes its mean over time instead of flattening it (a mean,
+ * not a max: TF.js sends a max's gradient to every tied element, nnc to the
+ * first, and overlapping pools make ties).
+ */
+function classifier(name: string, inputs: string, body: string, ref: Chain, extra: Partial<OracleCase> & { bindings?: string[]; overTime?: boolean } = {}): OracleCase {
+  const { bindings = [], overTime = false, ...rest } = extra;
   const source = `model M {
 ${inputs}
   target label: i32
 ${bindings.map((b) => `  ${b}\n`).join("")}  h = ${body}
-  logits = h -> flatten -> dense(3) as head
+  logits = h -> ${overTime ? "mean(axis: 0) -> flatten" : "flatten"} -> dense(3) as head
   output h
   output logits
   loss cross_entropy(logits, label)
@@ -30,7 +36,7 @@ ${bindings.map((b) => `  ${b}\n`).join("")}  h = ${body}
     ...rest,
     reference(p, x) {
       const h = ref(p, x);
-      const logits = o.dense(o.flatten(h), p["head.kernel"]!, p["head.bias"]);
+      const logits = o.dense(o.flatten(overTime ? tf.mean(h, 1) : h), p["head.kernel"]!, p["head.bias"]);
       return { outputs: { h, logits }, loss: o.crossEntropy(logits, x.label!) };
     },
   };
@@ -45,12 +51,14 @@ const act = {
   none: (t: tf.Tensor) => t,
 };
 
+/** Registers the case at its own size and at a realistic one (o.atScale). */
 function check(c: OracleCase): void {
-  it(c.name, () => {
-    const findings = o.runOracle(c);
-    expect(findings.length).toBeGreaterThan(0);
-    expect(o.failures(findings), c.source).toBe("");
-  });
+  for (const sized of [c, o.atScale(c)])
+    it(sized.name, () => {
+      const findings = o.runOracle(sized);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(o.failures(findings), sized.source).toBe("");
+    });
 }
 
 describe("dense vs TF.js", () => {
@@ -103,14 +111,52 @@ describe("conv1d/2d/3d vs TF.js", () => {
   ];
   for (const c of cases) {
     const body = `x${c.pre ? ` -> dense(${c.pre}) as pre` : ""} -> ${c.layer.replace(/\)$/, ") as conv")}${c.act ? ` -> ${c.act[0]}` : ""}`;
-    check(
-      classifier(`${c.layer}${c.act ? ` -> ${c.act[0]}` : ""} on ${c.input}${c.pre ? " (after a dense)" : ""}`, `  input x: ${c.input}`, body, (p, x) => {
-        const input = c.pre ? pre(p, x.x!) : x.x!;
-        const y = o.conv(input, p["conv.kernel"]!, c.bias === false ? undefined : p["conv.bias"], c.opts);
-        return c.act ? c.act[1](y) : y;
-      }),
-    );
+    const ref: Chain = (p, x) => {
+      const input = c.pre ? pre(p, x.x!) : x.x!;
+      const y = o.conv(input, p["conv.kernel"]!, c.bias === false ? undefined : p["conv.bias"], c.opts);
+      return c.act ? c.act[1](y) : y;
+    };
+    const name = `${c.layer}${c.act ? ` -> ${c.act[0]}` : ""} on ${c.input}${c.pre ? " (after a dense)" : ""}`;
+    check(classifier(name, `  input x: ${c.input}`, body, ref));
+    // The first axis symbolic too: the output length is then a formula of T (`T - 2`, `ceil(T/2)`, …).
+    const [first, ...rest] = c.input.slice(4, -1).split(", ");
+    check(classifier(name.replace(c.input, `f32[T, ${rest.join(", ")}] (T = ${first})`), `  input x: f32[T, ${rest.join(", ")}]`, body, ref, { dims: { T: Number(first) }, overTime: true }));
   }
+});
+
+describe("a TextCNN (Kim, 2014) vs TF.js: valid conv1d of widths 3, 4 and 5 over embeddings, max over time, concat", () => {
+  const source = `model TextCNN {
+  input sentence: i32[T]
+  target label: i32
+  words = sentence -> embedding(1000, 8) as emb
+  trigrams = words -> conv1d(6, kernel: 3) as c3 -> relu -> max(axis: 0)
+  fourgrams = words -> conv1d(6, kernel: 4) as c4 -> relu -> max(axis: 0)
+  fivegrams = words -> conv1d(6, kernel: 5) as c5 -> relu -> max(axis: 0)
+  logits = concat(trigrams, fourgrams, fivegrams) -> dense(2) as classifier
+  output logits
+  loss cross_entropy(logits, label)
+}`;
+  const textCnn = (name: string, batch: number, T: number, specialize = false): OracleCase => ({
+    name,
+    source,
+    batch,
+    dims: { T },
+    specialize,
+    // A vocabulary large enough that no n-gram repeats within a sentence: a
+    // repeat ties the max over time, whose gradient TF.js splits differently.
+    ints: { sentence: 1000, label: 2 },
+    reference(p, x) {
+      const words = tf.gather(p["emb.table"]!, x.sentence!);
+      const feature = (k: number) => tf.max(tf.relu(o.conv(words, p[`c${k}.kernel`]!, p[`c${k}.bias`], {})), 1);
+      const logits = o.dense(tf.concat([feature(3), feature(4), feature(5)], 1), p["classifier.kernel"]!, p["classifier.bias"]);
+      return { outputs: { logits }, loss: o.crossEntropy(logits, x.label!) };
+    },
+  });
+  // T = 5 is the smallest legal length: the width-5 filters see one window.
+  check(textCnn("batch 2, T = 5 (the smallest legal T)", 2, 5));
+  check(textCnn("batch 1, T = 5", 1, 5));
+  check(textCnn("batch 64, T = 67", 64, 67));
+  check(textCnn("batch 33, T = 9, specialised", 33, 9, true));
 });
 
 describe("max/avg pooling vs TF.js", () => {
@@ -145,7 +191,10 @@ describe("max/avg pooling vs TF.js", () => {
   ];
   for (const c of cases) {
     const layer = `${c.kind}pool${c.rank}d(${c.args})`;
-    check(classifier(`${layer} on ${c.input}`, `  input x: ${c.input}`, `x -> dense(3) as pre -> ${layer}`, (p, x) => o.pool(c.kind, pre(p, x.x!), c.size, c.opts)));
+    const ref: Chain = (p, x) => o.pool(c.kind, pre(p, x.x!), c.size, c.opts);
+    check(classifier(`${layer} on ${c.input}`, `  input x: ${c.input}`, `x -> dense(3) as pre -> ${layer}`, ref));
+    const [first, ...rest] = c.input.slice(4, -1).split(", ");
+    check(classifier(`${layer} on f32[T, ${rest.join(", ")}] (T = ${first})`, `  input x: f32[T, ${rest.join(", ")}]`, `x -> dense(3) as pre -> ${layer}`, ref, { dims: { T: Number(first) }, overTime: true }));
   }
 });
 

@@ -6,12 +6,14 @@ import { tf, type OracleCase } from "./oracle.ts";
 
 beforeAll(o.useCpuBackend);
 
+/** Registers the case at its own size and at a realistic one (o.atScale). */
 function check(c: OracleCase): void {
-  it(c.name, () => {
-    const findings = o.runOracle(c);
-    expect(findings.some((f) => f.what === "loss")).toBe(true);
-    expect(o.failures(findings), c.source).toBe("");
-  });
+  for (const sized of [c, o.atScale(c)])
+    it(sized.name, () => {
+      const findings = o.runOracle(sized);
+      expect(findings.some((f) => f.what === "loss")).toBe(true);
+      expect(o.failures(findings), sized.source).toBe("");
+    });
 }
 
 const model = (inputs: string, lines: string) => `model M {\n${inputs}\n${lines}\n}`;

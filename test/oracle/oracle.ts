@@ -107,6 +107,17 @@ function worstAt(got: ArrayLike<number>, want: ArrayLike<number>): string {
   return `at [${at}] got ${got[at]}, want ${want[at]} (lengths ${got.length}/${want.length})`;
 }
 
+/**
+ * The same case at a realistic size: a batch past 32 (odd, so no blocked
+ * product divides it evenly) and every symbolic dim made odd and longer
+ * (2·T + 3), which keeps any length legal that was legal before.
+ */
+export function atScale(c: OracleCase, batch = 37): OracleCase {
+  const dims = Object.fromEntries(Object.entries(c.dims ?? {}).map(([s, v]) => [s, 2 * v + 3]));
+  const sizes = [`batch ${batch}`, ...Object.entries(dims).map(([s, v]) => `${s} = ${v}`)].join(", ");
+  return { ...c, name: `${c.name} [${sizes}]`, batch, dims };
+}
+
 /** Runs one case; returns a finding per compared tensor (outputs, loss, gradients). */
 export function runOracle(c: OracleCase): Finding[] {
   const batch = c.batch ?? 3;

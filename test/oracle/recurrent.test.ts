@@ -47,6 +47,13 @@ describe("recurrent layers vs the spec's equations in tf ops", () => {
   for (const v of cases) it(callText(v), () => expectClean(o.runOracle(tfOpsCase(v)), source(v), PARAMS));
 });
 
+describe("recurrent layers vs the spec's equations in tf ops, at a realistic size (batch 37, odd T)", () => {
+  for (const v of cases) {
+    const sized = o.atScale(tfOpsCase(v));
+    it(sized.name, () => expectClean(o.runOracle(sized), source(v), PARAMS));
+  }
+});
+
 describe("recurrent layers vs tfjs-layers (SimpleRNN, LSTM, GRU resetAfter: false)", () => {
   for (const v of cases) it(callText(v), () => expectClean(runKeras(v), source(v), PARAMS));
 });
