@@ -7,11 +7,13 @@ import { digitTask } from "./digits.ts";
 import { SPELL_ARRAYS, spellTask } from "./spell.ts";
 import { CHARLM_ARRAYS, charlmTask } from "./charlm.ts";
 import { firstLastTask } from "./firstlast.ts";
+import { phrasesTask } from "./phrases.ts";
 
 export const tasks: Record<string, TaskFactory> = {
   tagger: (seed) => taggerTask(seed),
   sentiment: (seed) => sentimentTask(seed),
   "first-last": (seed) => ({ ...firstLastTask(seed), recommended: { epochs: 4, batch: 32, lr: 0.002 } }),
+  phrases: (seed) => ({ ...phrasesTask(seed), recommended: { epochs: 4, batch: 32, lr: 0.002 } }),
   reverse: (seed) => ({ ...digitTask(seed, { order: "reverse", minLength: 3, maxLength: 6 }), recommended: { epochs: 6, batch: 32, lr: 0.01 } }),
   "reverse-long": (seed) => ({ ...digitTask(seed, { order: "reverse", minLength: 5, maxLength: 10 }), recommended: { epochs: 2, batch: 32, lr: 0.002 } }),
 };

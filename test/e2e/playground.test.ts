@@ -229,4 +229,23 @@ describe("the playground in Chromium", () => {
     await page.screenshot({ path: join(OUTPUT, "playground-trained.png") });
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it("trains textcnn.nn on the key-phrase task: the symbolic T of its valid convolutions gives finite losses that fall", async () => {
+    await page.selectOption("#examples", "textcnn.nn");
+    await page.locator("svg.graph .box[data-name='classifier']").waitFor({ state: "attached" });
+    await page.click("#tabs button[data-tab='train']");
+    await page.fill("#steps", "150");
+    await page.fill("#batch", "32");
+    await page.fill("#lr", "0.002");
+    await page.click("#train-button");
+    await page.locator("#train-status[data-state='done']").waitFor({ timeout: 150_000 });
+    const text = (await page.locator("#train-status").textContent()) ?? "";
+    expect(text, text).toContain("TextCNN (397,702 parameters) on does a sentence of 28 words contain one of 8 key phrases");
+    const chart = await page.locator("#chart").evaluate((el: HTMLElement) => ({ ...el.dataset }));
+    expect(Number(chart.steps)).toBe(150);
+    expect(Number.isFinite(Number(chart.lastLoss))).toBe(true);
+    expect(Number(chart.lastLoss)).toBeLessThan(Number(chart.firstLoss) * 0.5);
+    expect(Number(/held-out accuracy (\d+\.\d)%/.exec(text)?.[1])).toBeGreaterThanOrEqual(85);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });

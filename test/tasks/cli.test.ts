@@ -44,6 +44,17 @@ describe("nnc train --data tagger", () => {
   }, 60_000);
 });
 
+describe("nnc train --data phrases", () => {
+  it("trains examples/textcnn.nn (valid convolutions over a symbolic T) to ≥ 90% held out in one epoch", async () => {
+    const r = await nnc(["train", "examples/textcnn.nn", "--data", "phrases", "--epochs", "1"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Training TextCNN \(397,702 parameters\) on phrases \(does a sentence of 28 words contain one of 8 key phrases/);
+    const accuracy = Number(/^Test accuracy: (\d+\.\d\d)% on 1000 held-out examples$/m.exec(r.stdout)?.[1]);
+    expect(accuracy).toBeGreaterThanOrEqual(90);
+  }, 120_000);
+});
+
 describe("nnc train with decoding tasks", () => {
   it("evaluates by decoding, says so, and shows decoded held-out examples", async () => {
     const r = await nnc(["train", "examples/reverser.nn", "--data", "reverse", "--epochs", "0"]);
