@@ -10,6 +10,7 @@ import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
 import { sortDiagnostics } from "../compiler/diagnostics.ts";
+import { specializeProblem } from "../compiler/specialize.ts";
 import { fsHost } from "../cli/fs-host.ts";
 import { formatDiagnostic } from "../cli/report.ts";
 
@@ -37,12 +38,15 @@ export function compileNnModule(file: string, options: NncPluginOptions = {}): C
   const rel = relative(cwd, file);
   const shown = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split("\\").join("/") : file;
   const checked = checkProgram(shown, fsHost);
+  const files = [...checked.sources.keys()].map((f) => resolve(cwd, f));
+  if (!files.includes(resolve(file))) files.unshift(resolve(file));
+  // Values only: the option applies to every .nn file of the build, not all of which use every dim.
+  const wrong = specializeProblem(options.specialize);
+  if (wrong) return { errors: [`nnc plugin option ${wrong}`], warnings: [], files };
   const result = generate(checked, { ...(options.specialize ? { specialize: options.specialize } : {}), ...(options.runtimeModule ? { runtimeModule: options.runtimeModule } : {}) });
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const d of sortDiagnostics(result.diagnostics)) (d.severity === "error" ? errors : warnings).push(formatDiagnostic(d, checked.sources));
-  const files = [...checked.sources.keys()].map((f) => resolve(cwd, f));
-  if (!files.includes(resolve(file))) files.unshift(resolve(file));
   if (errors.length || result.code === undefined) return { errors, warnings, files };
   const js = ts.transpileModule(result.code, {
     fileName: `${file}.ts`,

@@ -1,11 +1,13 @@
 // `nnc fmt`: formats .nn files in place with the Prettier plugin of
 // compiler/format; `--check` only reports the files that would change.
 // A file that does not parse is never touched: its first syntax error is
-// reported as file:line:col.
-import { readFileSync, writeFileSync } from "node:fs";
+// reported as file:line:col. A file is rewritten through a temporary file
+// renamed over it, so a failed write leaves it as it was.
+import { readFileSync } from "node:fs";
 import * as prettier from "prettier";
 import plugin from "../compiler/format/plugin.ts";
 import type { NnSyntaxError } from "../compiler/format/parser.ts";
+import { writeFileAtomic } from "./write-file-atomic.ts";
 
 export interface FmtResult {
   /** Files that were (or, with `check`, would be) rewritten. */
@@ -36,8 +38,16 @@ export async function runFmt(files: string[], opts: { check?: boolean }, out: { 
       continue;
     }
     if (formatted === text) continue;
+    if (!opts.check) {
+      try {
+        writeFileAtomic(file, formatted);
+      } catch (e) {
+        out.stderr(`nnc: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; it was left as it was\n`);
+        result.failed.push(file);
+        continue;
+      }
+    }
     result.changed.push(file);
-    if (!opts.check) writeFileSync(file, formatted);
     out.stdout(`${file}\n`);
   }
   return result;

@@ -120,19 +120,25 @@ program
   .option("-w, --watch", "recompile when a .nn file (or one it imports) changes; keep running after errors")
   .action(async (files: string[], opts: { out: string; specialize?: string; dts?: boolean; watch?: boolean }) => {
     // Loaded on use, here and in train: code generation (ts-morph, Prettier) takes longer to load than a check takes.
-    const { compileFile, parseSpecialize, writeCompiled } = await import("./compile.ts");
+    const { compileFile, outputCollisions, parseSpecialize, writeCompiled } = await import("./compile.ts");
+    const { specializeProblem } = await import("../compiler/specialize.ts");
+    const usage = (message: string) => {
+      process.stderr.write(`nnc: ${message}\n`);
+      process.exitCode = 2;
+    };
     let specialize: Record<string, number>;
     try {
       specialize = parseSpecialize(opts.specialize);
     } catch (e) {
-      process.stderr.write(`nnc: ${(e as Error).message}\n`);
-      process.exitCode = 2;
-      return;
+      return usage((e as Error).message);
     }
+    // Outputs go flat into --out: two inputs of one name would overwrite each other.
+    const clashes = outputCollisions(files, opts.out, !!opts.dts);
+    if (clashes.length) return usage(`${clashes.join("\n     ")}\n     (outputs go flat into the -o folder: compile such files into separate folders, or rename one); nothing written`);
     if (opts.watch) return (await import("./watch.ts")).watchCompile(files, { out: opts.out, specialize, dts: !!opts.dts, color });
     const compiled = [];
     let errors = 0;
-    for (const f of files) {
+    for (const f of [...new Set(files)]) {
       const c = await compileFile(f, specialize, !!opts.dts);
       errors += printDiagnostics(c.diagnostics, c.sources);
       compiled.push(c);
@@ -142,7 +148,14 @@ program
       process.exitCode = 1;
       return;
     }
-    for (const path of writeCompiled(compiled, opts.out)) process.stdout.write(`wrote ${path}\n`);
+    const unknown = specializeProblem(specialize, compiled.flatMap((c) => c.symbols));
+    if (unknown) return usage(`--${unknown}; nothing written`);
+    try {
+      for (const c of compiled) for (const path of writeCompiled([c], opts.out)) process.stdout.write(`wrote ${path}\n`);
+    } catch (e) {
+      process.stderr.write(`nnc: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    }
   });
 
 program
@@ -160,11 +173,12 @@ program
   .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
   .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")
+  .option("--allow-nonfinite", "let --load read weights holding NaN or infinity (refused by default; never saved)")
   .option("--threads <n>", "1, 2 (large matrix products and convolutions share a second core) or auto: 2 where the machine has 4 or more cores", threadCount, "auto")
-  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; threads: 1 | 2 | "auto" }) => {
+  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; allowNonfinite?: boolean; threads: 1 | 2 | "auto" }) => {
     const { runTrain, UserError } = await import("./train.ts");
     try {
-      process.exitCode = runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
+      process.exitCode = await runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       process.stderr.write(`nnc: ${(e as Error).message}\n`);

@@ -1,6 +1,9 @@
 // `nnc train`: compile in memory, train with a progress bar, report held-out
-// accuracy, save the weights as safetensors.
-import { readFileSync, writeFileSync } from "node:fs";
+// accuracy, save the weights as safetensors. Nothing is lost on the way: Ctrl-C
+// stops after the step under way and saves; weights that are not finite are
+// never saved (nor loaded, unless asked); the file is replaced only once the
+// new one is whole.
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
@@ -8,7 +11,7 @@ import pc from "picocolors";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
-import { createOptimizer, encodeSafetensors, evaluateAccuracy, evaluateLoss, loadParams, train, type Split } from "../runtime/index.ts";
+import { createOptimizer, describeNonFinite, encodeSafetensors, evaluateAccuracy, evaluateLoss, findNonFinite, loadParams, NonFiniteParamsError, trainAsync, type Split } from "../runtime/index.ts";
 import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
 import { activeKernels, wasmKernels } from "../runtime/kernels.ts";
 import { useThreads } from "../runtime/threads-node.ts";
@@ -16,6 +19,7 @@ import { hostedTasks, tasks, type TaskData } from "../runtime/tasks/index.ts";
 import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM, defaultThreads } from "./train-defaults.ts";
+import { writeFileAtomic } from "./write-file-atomic.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
 
@@ -35,6 +39,8 @@ export interface TrainCommandOptions {
   save?: string;
   /** Start from these weights (safetensors); with 0 epochs, only evaluate them. */
   load?: string;
+  /** Load weights holding NaN or ±Infinity too (refused by default). */
+  allowNonfinite?: boolean;
   /** 2: large products share a second core; auto (the default): 2 where the machine has 4 or more cores and the WebAssembly kernels run on a shared memory. */
   threads?: 1 | 2 | "auto";
 }
@@ -53,6 +59,24 @@ function threadsFor(asked: 1 | 2 | "auto"): 1 | 2 {
 
 /** A problem to report without a stack trace (exit status 1). */
 export class UserError extends Error {}
+
+/** The exit status after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
+export const INTERRUPTED_EXIT = 130;
+
+/** The last epoch's mean loss over the first step's beyond which `nnc train` warns that training diverged. */
+export const LOSS_GROWTH_WARNING = 100;
+
+/**
+ * A warning when the loss grew instead of falling (the learning rate is too
+ * high, or gradients exploded): the last epoch's mean loss is more than
+ * LOSS_GROWTH_WARNING times the first step's. Undefined when it did not.
+ */
+export function lossGrowthWarning(firstLoss: number | undefined, lastEpochLoss: number | undefined, hint: string): string | undefined {
+  if (firstLoss === undefined || lastEpochLoss === undefined || !(firstLoss > 0)) return undefined;
+  if (!(lastEpochLoss > LOSS_GROWTH_WARNING * firstLoss)) return undefined;
+  const g = (x: number) => (Math.abs(x) >= 1e6 ? x.toExponential(2) : x.toFixed(4));
+  return `the loss grew from ${g(firstLoss)} (first step) to ${g(lastEpochLoss)} (last epoch's mean): training diverged; ${hint}`;
+}
 
 function perExample(spec: { shape: readonly (number | string)[] }): number | undefined {
   let n = 1;
@@ -114,7 +138,7 @@ function mnistSplits(M: ModelClass, name: string): { train: Split; test: Split; 
   return { train: split(data.train), test: split(data.test), input, target };
 }
 
-export function runTrain(file: string, opts: TrainCommandOptions, report: (diagnostics: Diagnostic[], sources: Map<string, SourceFile>) => void): number {
+export async function runTrain(file: string, opts: TrainCommandOptions, report: (diagnostics: Diagnostic[], sources: Map<string, SourceFile>) => void): Promise<number> {
   const checked = checkProgram(file, fsHost);
   const generated = generate(checked);
   report(generated.diagnostics, checked.sources);
@@ -155,9 +179,10 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
     }
     try {
       // All-or-nothing: a file that does not fit leaves the initial weights untouched.
-      loadParams(model.params, M.params, bytes);
+      loadParams(model.params, M.params, bytes, { allowNonFinite: !!opts.allowNonfinite });
     } catch (e) {
-      throw new UserError(`--load ${opts.load}: ${(e as Error).message}`);
+      const hint = e instanceof NonFiniteParamsError ? "\n  (--allow-nonfinite loads them anyway, to evaluate with --epochs 0; training stops at the first step, and such weights are never saved)" : "";
+      throw new UserError(`--load ${opts.load}: ${(e as Error).message}${hint}`);
     }
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
@@ -178,39 +203,92 @@ export function runTrain(file: string, opts: TrainCommandOptions, report: (diagn
   }
   const tty = !!process.stdout.isTTY;
   const bar = tty ? new cliProgress.SingleBar({ format: "epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {speed} steps/s", hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+  // Ctrl-C: stop after the step under way, then report and save as usual; a second one quits at once.
   let interrupted = false;
-  const onSigint = () => (interrupted = true);
-  process.once("SIGINT", onSigint);
-  const result = train(model, trainSplit, testSplit, {
-    epochs,
-    batchSize: batch,
-    optimizer,
-    seed: opts.seed,
-    classification: task,
-    dims,
-    lrSchedule: opts.lrSchedule,
-    shouldStop: () => interrupted,
-    onStep: (s) => {
-      if (!bar) return;
-      if (s.step === 1) bar.start(s.stepsPerEpoch, 0, { epoch: s.epoch, loss: s.loss.toFixed(4), speed: "-" });
-      bar.update(s.step, { epoch: s.epoch, loss: s.loss.toFixed(4), speed: s.stepsPerSecond.toFixed(1) });
-    },
-    onEpoch: (e) => {
+  const onSigint = () => {
+    if (interrupted) {
       bar?.stop();
-      process.stdout.write(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4)}  test accuracy ${((e.testAccuracy ?? 0) * 100).toFixed(2)}%  ${e.stepsPerSecond.toFixed(1)} steps/s  (${e.seconds.toFixed(1)} s)\n`);
-    },
-  });
-  process.removeListener("SIGINT", onSigint);
-  bar?.stop();
-  if (result.stopped) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`));
-  const last = result.epochs[result.epochs.length - 1];
-  if (last?.testAccuracy !== undefined) results(last.testAccuracy);
-  const core = wasmKernels()?.secondCore;
-  if (core) process.stdout.write(`Second thread: shared ${core.jobs} products (computing ${core.helped} chunks); ran ${core.wakes} alone while waking it\n`);
-  if (opts.save) {
+      process.stderr.write("\nnnc: interrupted again; quitting without saving\n");
+      process.exit(INTERRUPTED_EXIT);
+    }
+    interrupted = true;
+    process.stderr.write(`\nnnc: interrupted; stopping after this step${opts.save ? ` and saving to ${opts.save}` : ""} (Ctrl-C again to quit at once)\n`);
+  };
+  process.on("SIGINT", onSigint);
+  const baseLr = optimizer.lr;
+  let steps = 0;
+  let firstLoss: number | undefined;
+  let at = "";
+  let result;
+  try {
+    result = await trainAsync(model, trainSplit, testSplit, {
+      epochs,
+      batchSize: batch,
+      optimizer,
+      seed: opts.seed,
+      classification: task,
+      dims,
+      lrSchedule: opts.lrSchedule,
+      shouldStop: () => interrupted,
+      onStep: (s) => {
+        steps++;
+        firstLoss ??= s.loss;
+        at = `epoch ${s.epoch}, step ${s.step}`;
+        if (!bar) return;
+        if (s.step === 1) bar.start(s.stepsPerEpoch, 0, { epoch: s.epoch, loss: s.loss.toFixed(4), speed: "-" });
+        bar.update(s.step, { epoch: s.epoch, loss: s.loss.toFixed(4), speed: s.stepsPerSecond.toFixed(1) });
+      },
+      onEpoch: (e) => {
+        bar?.stop();
+        process.stdout.write(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4)}  test accuracy ${((e.testAccuracy ?? 0) * 100).toFixed(2)}%  ${e.stepsPerSecond.toFixed(1)} steps/s  (${e.seconds.toFixed(1)} s)\n`);
+      },
+    });
+    bar?.stop();
+    const startedBad = steps === 0 && findNonFinite(model.params).length > 0;
+    const hint = startedBad ? "the weights it started from are not finite" : `try a lower --lr than ${baseLr}${clipNorm ? "" : ", or --clip-norm 1"}`;
+    // A stop asked for by Ctrl-C is said below, with what was saved.
+    const diverged = !!result.nonFinite;
+    if (diverged) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`) + `  ${hint}\n`);
+    const last = result.epochs[result.epochs.length - 1];
+    if (!diverged) {
+      const warning = lossGrowthWarning(firstLoss, last?.loss, hint);
+      if (warning) process.stderr.write(`${pc.yellow("warning:")} ${warning}\n`);
+    }
+    if (last?.testAccuracy !== undefined) results(last.testAccuracy);
+    const core = wasmKernels()?.secondCore;
+    if (core) process.stdout.write(`Second thread: shared ${core.jobs} products (computing ${core.helped} chunks); ran ${core.wakes} alone while waking it\n`);
+    const status = interrupted ? INTERRUPTED_EXIT : diverged ? 1 : 0;
+    const stoppedAt = interrupted ? `Interrupted after ${steps ? at : "no steps"}` : undefined;
+    if (!opts.save) {
+      if (stoppedAt) process.stdout.write(`${stoppedAt}; nothing saved (no --save)\n`);
+      return status;
+    }
+    // Never save what training did not produce, nor weights that are not finite: the file there (if any) stays.
+    const bad = findNonFinite(model.params);
+    if (bad.length) {
+      process.stderr.write(`nnc: not saving to ${opts.save}: the weights are not all finite: ${describeNonFinite(bad)}; no finite weights to save${existsNote(opts.save)}\n`);
+      return interrupted ? INTERRUPTED_EXIT : 1;
+    }
+    if (steps === 0) {
+      process.stderr.write(`nnc: not saving to ${opts.save}: no training step completed${diverged ? " with finite weights" : ""}${existsNote(opts.save)}\n`);
+      return interrupted ? INTERRUPTED_EXIT : 1;
+    }
     const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
-    writeFileSync(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" }));
-    process.stdout.write(`Saved weights to ${opts.save}\n`);
+    try {
+      writeFileAtomic(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" }));
+    } catch (e) {
+      throw new UserError(`cannot save to ${opts.save}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${existsNote(opts.save)}`);
+    }
+    if (diverged) process.stdout.write(`${stoppedAt ? `${stoppedAt}: saved` : "Saved"} the weights of the last finite step to ${opts.save}\n`);
+    else if (stoppedAt) process.stdout.write(`${stoppedAt}: saved the weights of that step to ${opts.save}\n`);
+    else process.stdout.write(`Saved weights to ${opts.save}\n`);
+    return status;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
   }
-  return result.stopped && !interrupted ? 1 : 0;
+}
+
+/** "; the file already there was left as it was", when there is one. */
+function existsNote(path: string): string {
+  return existsSync(path) ? "; the file already there was left as it was" : "";
 }

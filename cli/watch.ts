@@ -42,7 +42,13 @@ export async function watchCompile(files: string[], options: WatchOptions): Prom
       process.stderr.write(`[${time()}] ${file}: ${paint(pc.red, n)}; kept the previous output (${ms} ms)\n`);
       return;
     }
-    const written = writeCompiled([c], options.out);
+    let written: string[];
+    try {
+      written = writeCompiled([c], options.out);
+    } catch (e) {
+      process.stderr.write(`[${time()}] ${file}: ${paint(pc.red, (e as Error).message)}\n`);
+      return;
+    }
     process.stdout.write(`[${time()}] ${file} ${paint(pc.green, "→")} ${written.join(", ")} (${ms} ms)\n`);
   };
 

@@ -13,7 +13,7 @@
 // in that order. The reader validates the whole header, as the reference
 // does, before allocating anything in proportion to what the file claims.
 
-import { formatShape, shapeSize, type ParamMap, type ShapeMap } from "./types.ts";
+import { describeNonFinite, findNonFinite, formatShape, shapeSize, type NonFiniteParam, type ParamMap, type ShapeMap } from "./types.ts";
 
 export type Dtype = "F32" | "I32";
 
@@ -285,14 +285,28 @@ export class ParamsMismatchError extends Error {
   }
 }
 
+/** The file fits the model but holds NaN or infinite weights; `params` names each such parameter. */
+export class NonFiniteParamsError extends Error {
+  override readonly name = "NonFiniteParamsError";
+  constructor(readonly params: readonly NonFiniteParam[]) {
+    super(`the weights are not all finite: ${describeNonFinite(params)}`);
+  }
+}
+
+export interface LoadOptions extends DecodeOptions {
+  /** Load NaN and infinite weights too (by default they are refused with a NonFiniteParamsError). */
+  allowNonFinite?: boolean;
+}
+
 /**
  * Loads a safetensors file into a model's parameter arrays (in place; the
  * arrays are never replaced). Everything is checked first: every missing,
  * unexpected, wrongly shaped or wrongly typed parameter is listed in one
- * ParamsMismatchError, and on any error `target` is left untouched.
- * Returns the file's metadata.
+ * ParamsMismatchError; NaN or infinite weights throw a NonFiniteParamsError
+ * naming each parameter that holds them (unless `allowNonFinite`); on any
+ * error `target` is left untouched. Returns the file's metadata.
  */
-export function loadParams(target: ParamMap, expectedShapes: ShapeMap, bytes: Uint8Array, options?: DecodeOptions): Record<string, string> {
+export function loadParams(target: ParamMap, expectedShapes: ShapeMap, bytes: Uint8Array, options?: LoadOptions): Record<string, string> {
   const { tensors, metadata } = decodeSafetensors(bytes, options);
   const problems: string[] = [];
   for (const name of Object.keys(expectedShapes)) {
@@ -318,6 +332,10 @@ export function loadParams(target: ParamMap, expectedShapes: ShapeMap, bytes: Ui
     }
   }
   if (problems.length > 0) throw new ParamsMismatchError(problems);
+  if (!options?.allowNonFinite) {
+    const found = findNonFinite(Object.fromEntries(Object.keys(expectedShapes).map((name) => [name, tensors[name].data as Float32Array])));
+    if (found.length > 0) throw new NonFiniteParamsError(found);
+  }
   for (const name of Object.keys(expectedShapes)) target[name].set(tensors[name].data);
   return metadata;
 }

@@ -2,11 +2,13 @@
 // shuffled mini-batches gathered into reused buffers, one optimiser step per
 // batch, progress through callbacks (each front end draws its own), held-out
 // accuracy per epoch, and a stop that keeps the last good weights when the
-// loss stops being finite.
+// loss or the weights stop being finite. `trainAsync` is the same loop,
+// yielding to the event loop between steps (so that Ctrl-C is heard).
 import type { Optimizer } from "./optimizers.ts";
 import { Rng } from "./random.ts";
 import { argmax, batches, gather } from "./data.ts";
 import type { GenerateOptions } from "./generate.ts";
+import { allFinite, describeNonFinite, findNonFinite } from "./types.ts";
 
 type Arrays = Record<string, Float32Array | Int32Array>;
 type Dims = { batch: number; [symbol: string]: number };
@@ -81,6 +83,8 @@ export interface TrainResult {
   epochs: EpochInfo[];
   /** Why training ended early, if it did. */
   stopped?: string;
+  /** Training ended because the loss or the weights stopped being finite (the weights from before were put back). */
+  nonFinite?: boolean;
 }
 
 /** Gathers batches of a split into buffers allocated once per batch size. */
@@ -107,7 +111,42 @@ class Batcher {
   }
 }
 
+/** Trains to completion on this thread: the loop never yields (tests, the playground's slices). */
 export function train(model: Trainable, trainSplit: Split, testSplit: Split | undefined, options: TrainOptions): TrainResult {
+  const steps = trainSteps(model, trainSplit, testSplit, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Runs the next macrotask: a signal or timer queued meanwhile gets handled. */
+const nextTask: () => Promise<void> =
+  typeof globalThis.setImmediate === "function" ? () => new Promise((done) => globalThis.setImmediate(done)) : () => new Promise((done) => setTimeout(done, 0));
+
+/**
+ * `train`, yielding to the event loop between steps (at most every
+ * `yieldMs`, 10 by default) so that signals, timers and messages are handled
+ * while it runs: `shouldStop` set by a Ctrl-C handler is seen after the step
+ * under way.
+ */
+export async function trainAsync(model: Trainable, trainSplit: Split, testSplit: Split | undefined, options: TrainOptions & { yieldMs?: number }): Promise<TrainResult> {
+  const steps = trainSteps(model, trainSplit, testSplit, options);
+  const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+  const every = options.yieldMs ?? 10;
+  let last = now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (now() - last >= every) {
+      await nextTask();
+      last = now();
+    }
+  }
+}
+
+/** The training loop, suspended after each step (before `shouldStop` is asked) so that a driver may yield there. */
+function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | undefined, options: TrainOptions): Generator<void, TrainResult, void> {
   if (!model.lossAndGrads || !model.grads) throw new Error("this model has no loss, so it cannot be trained: add a `loss` statement");
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${options.batchSize}`);
   if (trainSplit.count < 1) throw new RangeError("no training examples");
@@ -120,6 +159,9 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
   const baseLr = options.optimizer.lr;
   let stepsTaken = 0;
   const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+  const restore = () => {
+    for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
+  };
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     // Between epochs too, so that a stop decided at an epoch's end starts no new one.
@@ -135,17 +177,27 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
       const loss = model.lossAndGrads(inputs, { ...options.dims, batch: indices.length });
       if (!Number.isFinite(loss)) {
         // The weights that produced this loss came from the last update: go back to those before it.
-        if (epoch > 1 || step > 0) for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
+        if (stepsTaken > 0) restore();
         result.stopped = `the loss became ${loss} at epoch ${epoch}, step ${step + 1}; training stopped and kept the weights of the last finite step`;
+        result.nonFinite = true;
         return result;
       }
       for (const [k, v] of Object.entries(model.params)) lastGood[k]!.set(v);
       if (options.lrSchedule === "cosine") options.optimizer.lr = baseLr * 0.5 * (1 + Math.cos((Math.PI * stepsTaken) / totalSteps));
       options.optimizer.step(model.params, model.grads);
+      // A finite loss does not prove finite weights (a relu hides a NaN weight behind it): check them too.
+      if (!allFinite(model.params)) {
+        const bad = describeNonFinite(findNonFinite(model.params));
+        restore();
+        result.stopped = `the weights were no longer finite after epoch ${epoch}, step ${step + 1}: ${bad}; training stopped and kept the weights from before that step`;
+        result.nonFinite = true;
+        return result;
+      }
       stepsTaken++;
       sum += loss;
       step++;
       options.onStep?.({ epoch, step, stepsPerEpoch, loss, stepsPerSecond: (step * 1000) / Math.max(now() - started, 1e-9) });
+      yield;
       if (options.shouldStop?.()) {
         result.stopped = `stopped at epoch ${epoch}, step ${step}`;
         break;

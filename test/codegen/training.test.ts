@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compile, loadModule } from "../../compiler/index.ts";
-import { adam, sgd, train, evaluateAccuracy } from "../../runtime/index.ts";
+import { adam, sgd, train, trainAsync, evaluateAccuracy } from "../../runtime/index.ts";
 import { loadMnist } from "../../runtime/mnist-node.ts";
 import { compileModel, makeInputs } from "./harness.ts";
 
@@ -27,18 +27,43 @@ describe("training", () => {
     const M = compileModel("model M {\n  input x: f32[4]\n  target t: f32[2]\n  p = x -> dense(8) -> relu -> dense(2)\n  output p\n  loss mse(p, t)\n}");
     const model = new M({ seed: 1 });
     const arrays = makeInputs(M, { batch: 64 }, {}, 3);
-    for (const v of Object.values(arrays)) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) * 1e18;
+    // Large enough for the loss to overflow after two steps, while every update leaves the weights finite.
+    for (const v of Object.values(arrays)) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) * 1e4;
     const seen: Float32Array[] = [];
     const result = train(model, { count: 64, arrays }, undefined, {
       epochs: 50,
       batchSize: 16,
-      optimizer: sgd({ lr: 1e10 }),
+      optimizer: sgd({ lr: 1e-3 }),
       onStep: () => seen.push(Float32Array.from(model.params["dense_1.kernel"]!)),
     });
     expect(result.stopped).toMatch(/the loss became (NaN|Infinity) at epoch \d+, step \d+/);
     // The weights left are those that gave the last finite loss, and all finite.
-    expect(model.params["dense_1.kernel"]).toEqual(seen.length >= 2 ? seen[seen.length - 2] : model.params["dense_1.kernel"]);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(model.params["dense_1.kernel"]).toEqual(seen[seen.length - 2]);
     for (const p of Object.values(model.params)) expect(p.every(Number.isFinite)).toBe(true);
+  });
+
+  it("stops when an update makes the weights non-finite, even while the loss is finite, and restores the weights from before it", () => {
+    const M = compileModel("model M {\n  input x: f32[4]\n  target t: f32[2]\n  p = x -> dense(8) -> relu -> dense(2)\n  output p\n  loss mse(p, t)\n}");
+    const model = new M({ seed: 1 });
+    const initial = structuredClone(model.params);
+    // One step in all: no later loss could reveal the damage.
+    const result = train(model, { count: 16, arrays: makeInputs(M, { batch: 16 }, {}, 3) }, undefined, { epochs: 1, batchSize: 16, optimizer: sgd({ lr: 1e300 }) });
+    expect(result.stopped).toMatch(/^the weights were no longer finite after epoch 1, step 1: 'dense_1\.kernel' \(\d+ of 32 values, the first -?(Infinity|NaN) at index \d+\)/);
+    expect(result.epochs).toEqual([]);
+    expect(model.params).toEqual(initial);
+  });
+
+  it("trainAsync yields to the event loop between steps: a timer can stop it", async () => {
+    const M = compileModel("model M {\n  input x: f32[2]\n  target t: f32[1]\n  p = x -> dense(1)\n  output p\n  loss mse(p, t)\n}");
+    const data = { count: 8, arrays: makeInputs(M, { batch: 8 }) };
+    let stop = false;
+    let steps = 0;
+    setTimeout(() => (stop = true), 5);
+    const result = await trainAsync(new M(), data, undefined, { epochs: 1_000_000, batchSize: 2, optimizer: sgd(), onStep: () => steps++, shouldStop: () => stop, yieldMs: 0 });
+    expect(result.stopped).toMatch(/^stopped (at|after) epoch \d+/);
+    expect(steps).toBeGreaterThan(0);
+    expect(steps).toBeLessThan(4_000_000);
   });
 
   it("a cosine schedule decays the learning rate from its value towards 0 over the run", () => {

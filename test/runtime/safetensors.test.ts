@@ -6,6 +6,7 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   loadParams,
+  NonFiniteParamsError,
   ParamsMismatchError,
   SafetensorsError,
   saveParams,
@@ -262,6 +263,27 @@ describe("saveParams and loadParams", () => {
     const bytes = saveParams({ "dense_1.kernel": f32(1, 2, 3, 4), "dense_1.bias": f32(1, 2) }, shapes);
     expect(() => loadParams(target, shapes, bytes.subarray(0, bytes.length - 1))).toThrow(SafetensorsError);
     expect(target).toEqual(model());
+  });
+
+  it("refuses NaN and infinite weights, naming each parameter, its count and first index, weights untouched", () => {
+    const bytes = saveParams({ "dense_1.kernel": f32(1, NaN, 3, -Infinity), "dense_1.bias": f32(0, Infinity) }, shapes);
+    const target = model();
+    let error: unknown;
+    try {
+      loadParams(target, shapes, bytes);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NonFiniteParamsError);
+    expect((error as NonFiniteParamsError).params.map((p) => [p.name, p.count, p.index])).toEqual([
+      ["dense_1.kernel", 2, 1],
+      ["dense_1.bias", 1, 1],
+    ]);
+    expect((error as Error).message).toBe("the weights are not all finite: 'dense_1.kernel' (2 of 4 values, the first NaN at index 1), 'dense_1.bias' (1 of 2 values, the first Infinity at index 1)");
+    expect(target).toEqual(model());
+    // Asked for, they load.
+    loadParams(target, shapes, bytes, { allowNonFinite: true });
+    expect(Array.from(target["dense_1.kernel"])).toEqual([1, NaN, 3, -Infinity]);
   });
 
   it("saveParams names a parameter without a shape or a shape without a parameter", () => {
