@@ -119,6 +119,7 @@ export const Diagnostics = {
 
   // ── code generation ──
   CodegenUnsupported: error<{ text: string }>("NN5001", (a) => a.text),
+  SpecializeTooSmall: error<{ symbol: string; value: number; model: string; layer: string; min: number }>("NN5002", (a) => `--specialize ${a.symbol}=${a.value} is too short for ${a.model}: ${a.layer} needs ${a.symbol} ≥ ${a.min}`),
 } as const;
 
 export type DiagnosticEntry<A> = Entry<A>;

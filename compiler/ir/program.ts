@@ -7,6 +7,7 @@ import type { CheckedModel, GraphNode, TensorRef } from "../graph.ts";
 import type { Dim } from "../shapes/dim.ts";
 import type { Dtype } from "../types.ts";
 import type { LayerDef } from "../layers/layer.ts";
+import { minDimsData, type MinDimEntry } from "../shapes/min-dims.ts";
 
 export interface Tensor {
   id: number;
@@ -55,6 +56,8 @@ export interface IRProgram {
   loss?: Op;
   /** Symbols, in first-appearance order. */
   symbols: string[];
+  /** Each symbol's smallest legal value (shapes/min-dims.ts), for those above 1: the run-time check's data. */
+  minDims: Record<string, MinDimEntry>;
 }
 
 function epilogueOf(node: GraphNode): Epilogue | undefined {
@@ -124,6 +127,7 @@ export function lowerModel(model: CheckedModel): IRProgram {
     outputs: model.outputs.map((o) => ({ name: o.name, tensor: resolve(o.ref) })),
     ...(loss ? { loss } : {}),
     symbols,
+    minDims: minDimsData(model),
   };
 }
 
