@@ -55,7 +55,8 @@ export function readInputs(
 
   const symbols = new Set<string>();
   for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
-  const D: Record<string, number> = {};
+  // No prototype: a symbol named `__proto__` is stored as a value like any other.
+  const D: Record<string, number> = Object.create(null);
   for (const s of symbols) {
     const v = Object.hasOwn(dims, s) ? dims[s] : undefined;
     if (v === undefined) throw new RangeError(`${where}: dims.${s} is missing (the size of symbol ${s})`);

@@ -305,7 +305,7 @@ class ${className} {
   /** The loss, with the output and target it compares (null where that side is not an output or target). */
   static readonly loss: ${types.loss} = ${lossInfo(p)};
   /** Each symbol's smallest legal value and the layer that needs it; smaller values are rejected at the call. */
-  static readonly minDims: rt.MinDims = ${q(p.minDims)};
+  static readonly minDims: rt.MinDims = ${p.minDimsJs};
   ${types.generation ? `/** How \`generate\` decodes: each step's prediction from \`source\` is fed back into \`feed\`. */
   static readonly generation: ${types.generation.spec} = ${types.generation.spec};` : ""}
 

@@ -7,7 +7,7 @@ import type { CheckedModel, GraphNode, TensorRef } from "../graph.ts";
 import type { Dim } from "../shapes/dim.ts";
 import type { Dtype } from "../types.ts";
 import type { LayerDef } from "../layers/layer.ts";
-import { minDimsData, type MinDimEntry } from "../shapes/min-dims.ts";
+import { minDimsData, minDimsLiteral, type MinDimEntry } from "../shapes/min-dims.ts";
 
 export interface Tensor {
   id: number;
@@ -58,6 +58,8 @@ export interface IRProgram {
   symbols: string[];
   /** Each symbol's smallest legal value (shapes/min-dims.ts), for those above 1: the run-time check's data. */
   minDims: Record<string, MinDimEntry>;
+  /** The same as a JavaScript object literal, for the emitted class. */
+  minDimsJs: string;
 }
 
 function epilogueOf(node: GraphNode): Epilogue | undefined {
@@ -118,6 +120,7 @@ export function lowerModel(model: CheckedModel): IRProgram {
   const loss = model.loss ? ops.find((o) => o.node === model.loss) : undefined;
   if (loss) planGradients(ops, loss);
   const symbols = [...model.symbols.keys()];
+  const minDims = minDimsData(model);
   return {
     model,
     tensors,
@@ -127,7 +130,8 @@ export function lowerModel(model: CheckedModel): IRProgram {
     outputs: model.outputs.map((o) => ({ name: o.name, tensor: resolve(o.ref) })),
     ...(loss ? { loss } : {}),
     symbols,
-    minDims: minDimsData(model),
+    minDims,
+    minDimsJs: minDimsLiteral(minDims),
   };
 }
 

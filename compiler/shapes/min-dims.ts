@@ -110,10 +110,14 @@ export interface MinDimEntry {
 
 /** The minimums as the data the emitted class carries. */
 export function minDimsData(model: CheckedModel): Record<string, MinDimEntry> {
-  const out: Record<string, MinDimEntry> = {};
-  for (const d of smallestDims(model).values()) {
-    out[d.symbol] = { min: d.min, layer: d.layer, line: d.span.line };
-    if (d.span.file !== model.file) out[d.symbol]!.file = d.span.file;
-  }
-  return out;
+  // fromEntries defines own properties: a symbol named `__proto__` stays one.
+  return Object.fromEntries(
+    [...smallestDims(model).values()].map((d): [string, MinDimEntry] => [d.symbol, { min: d.min, layer: d.layer, line: d.span.line, ...(d.span.file !== model.file ? { file: d.span.file } : {}) }]),
+  );
+}
+
+/** The data as a JavaScript object literal, with computed keys: a symbol named `__proto__` stays a property. */
+export function minDimsLiteral(data: Readonly<Record<string, MinDimEntry>>): string {
+  const q = JSON.stringify;
+  return `{ ${Object.entries(data).map(([symbol, entry]) => `[${q(symbol)}]: ${q(entry)}`).join(", ")} }`;
 }
