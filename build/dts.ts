@@ -27,7 +27,9 @@ ${binding === name ? "export " : ""}declare class ${binding} {
   /** Parameter shapes by name. */
   static readonly params: ${t.params};
   /** The loss, with the output and target it compares. */
-  static readonly loss: ${t.loss};${t.generation ? `\n  /** How \`generate\` decodes. */\n  static readonly generation: ${t.generation.spec};` : ""}
+  static readonly loss: ${t.loss};
+  /** Each symbol's smallest legal value and the layer that needs it. */
+  static readonly minDims: ${JSON.stringify(p.minDims)};${t.generation ? `\n  /** How \`generate\` decodes. */\n  static readonly generation: ${t.generation.spec};` : ""}
   constructor(options?: { seed?: number });
   /** Parameters by name, row-major. Never replaced: write into them to change the model. */
   readonly params: ${t.arrays};${trains ? `\n  /** Gradients of the last lossAndGrads call, by parameter name. */\n  readonly grads: ${t.arrays};` : ""}

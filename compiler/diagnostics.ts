@@ -119,6 +119,7 @@ export const Diagnostics = {
 
   // ── code generation ──
   CodegenUnsupported: error<{ text: string }>("NN5001", (a) => a.text),
+  SpecializeTooSmall: error<{ symbol: string; value: number; model: string; layer: string; min: number }>("NN5002", (a) => `--specialize ${a.symbol}=${a.value} is too short for ${a.model}: ${a.layer} needs ${a.symbol} ≥ ${a.min}`),
 } as const;
 
 export type DiagnosticEntry<A> = Entry<A>;
@@ -147,7 +148,12 @@ export class DiagnosticBag {
   }
 }
 
-/** Sorted by file, then position: the order a reader expects. */
+/**
+ * The order a reader expects: lexing and syntax errors (NN1xxx) first, as
+ * TypeScript lists them, since the others may follow from how the parser
+ * recovered; then the rest. Each group by file, then position.
+ */
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  return [...ds].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
+  const syntax = (d: Diagnostic) => (d.code.startsWith("NN1") ? 0 : 1);
+  return [...ds].sort((a, b) => syntax(a) - syntax(b) || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
 }

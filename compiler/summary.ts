@@ -3,6 +3,7 @@
 import type { CheckedModel, GraphNode } from "./graph.ts";
 import { modelParams } from "./graph.ts";
 import { Dim, dimsToString, product } from "./shapes/dim.ts";
+import { smallestDims } from "./shapes/min-dims.ts";
 import type { TensorType } from "./types.ts";
 
 export interface SummaryRow {
@@ -25,6 +26,8 @@ export interface ModelSummary {
   loss?: string;
   /** `prev from logits (start 1, stop 2)` for a model that declares `generate`. */
   generate?: string;
+  /** Each symbol whose smallest legal value exceeds 1, with it and the layer that needs it (shapes/min-dims.ts). */
+  smallest: { symbol: string; min: number; layer: string }[];
 }
 
 const batchShape = (t: TensorType) => dimsToString(t.shape).replace(/^\[/, t.shape.length ? "[batch, " : "[batch");
@@ -67,6 +70,7 @@ export function summarize(model: CheckedModel): ModelSummary {
     totalParams: modelParams(model).reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0),
     totalMacs: layerRows.filter((r) => !instanceRow.has(r.name)).reduce((a, r) => a.add(r.macs), Dim.const(0)),
     totalActivations: layerRows.filter((r) => !instanceRow.has(r.name)).reduce((a, r) => a.add(r.activations), Dim.const(0)),
+    smallest: [...smallestDims(model).values()].map(({ symbol, min, layer }) => ({ symbol, min, layer })),
   };
   const g = model.generate;
   if (g) summary.generate = `${g.feed} from ${g.source} (start ${g.start}${g.stop !== undefined ? `, stop ${g.stop}` : ""}, ${g.steps} steps)`;
@@ -91,5 +95,6 @@ export function formatSummary(s: ModelSummary, file?: string): string {
   out.push(`Activation floats per example: ${formula(s.totalActivations)}`);
   if (s.loss) out.push(`Loss: ${s.loss}`);
   if (s.generate) out.push(`Generate: ${s.generate}`);
+  for (const m of s.smallest) out.push(`Smallest ${m.symbol}: ${m.min} (${m.layer})`);
   return out.join("\n");
 }

@@ -34,10 +34,13 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
     bag.add(Diagnostics.UnexpectedCharacter, { text: JSON.stringify(snippet) }, source.span(e.offset, e.offset + e.length));
   }
   const comments: FileNode["comments"] = [];
+  let swallowedFrom: number | undefined;
   for (const c of lexed.groups.comments ?? []) {
     const span = source.span(c.startOffset, c.endOffset! + 1);
-    if (c.tokenType === UnclosedBlockComment) bag.add(Diagnostics.UnclosedComment, undefined, source.span(c.startOffset, c.startOffset + 2));
-    else comments.push({ text: c.image, span });
+    if (c.tokenType === UnclosedBlockComment) {
+      bag.add(Diagnostics.UnclosedComment, undefined, source.span(c.startOffset, c.startOffset + 2));
+      swallowedFrom = c.startOffset;
+    } else comments.push({ text: c.image, span });
   }
   const tokens: IToken[] = [];
   for (const t of lexed.tokens) {
@@ -46,7 +49,7 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
   }
 
   const builder = new AstBuilder(source, bag);
-  const brackets: BracketInfo = { blamedClosers: new Set(), unclosed: [], deepest: undefined };
+  const brackets: BracketInfo = { blamedClosers: new Set(), unclosed: [], deepest: undefined, swallowedFrom };
   const bracketProblems = checkBrackets(tokens, source, bag, builder, brackets);
   const emptyAst: FileNode = { kind: "File", span: source.span(0, source.text.length), imports: [], consts: [], models: [], blocks: [], comments };
   if (bracketProblems === "too-deep") return { ast: emptyAst, source, diagnostics: bag.items };
@@ -113,6 +116,8 @@ interface BracketInfo {
   unclosed: IToken[];
   /** The first opening bracket at the greatest depth. */
   deepest: IToken | undefined;
+  /** Where an unclosed block comment starts: it swallows the rest of the file, closers included. */
+  swallowedFrom: number | undefined;
 }
 
 /** Reports unclosed and unmatched brackets at the right token, and refuses nesting deeper than MAX_NESTING. */
@@ -155,7 +160,8 @@ function checkBrackets(tokens: IToken[], source: SourceFile, bag: DiagnosticBag,
   }
   for (const open of stack) {
     info.unclosed.push(open);
-    bag.add(Diagnostics.UnclosedBracket, { open: open.image, close: closers[open.image]! }, builder.tokenSpan(open));
+    // A declaration's `}` swallowed by an unclosed comment: the comment is reported instead.
+    if (info.swallowedFrom === undefined || open.image !== "{") bag.add(Diagnostics.UnclosedBracket, { open: open.image, close: closers[open.image]! }, builder.tokenSpan(open));
     result = "unbalanced";
   }
   return result;

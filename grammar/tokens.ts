@@ -10,8 +10,8 @@ export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\
 export const UnclosedBlockComment = createToken({ name: "UnclosedBlockComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
 
 /**
- * Identifiers: ASCII per spec §2, extended to Unicode letters and decimal
- * digits (`größe`, `模型`), which are also valid JavaScript identifier characters.
+ * Identifiers (spec §2): Unicode letters and decimal digits (`größe`, `模型`),
+ * which are also valid JavaScript identifier characters; ASCII is the base form.
  */
 const identifierPattern = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
 export const Identifier = createToken({

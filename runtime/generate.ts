@@ -4,6 +4,7 @@
 // running the whole model on the sequence so far (later steps still zero)
 // gives step t's scores exactly; one buffer size serves every step.
 import { Rng } from "./random.ts";
+import { checkMinDims, type MinDims } from "./io.ts";
 
 /** What the emitted `static generation` holds. */
 export interface GenerationSpec {
@@ -45,6 +46,9 @@ export function generateSequences(
   const T = typeof spec.steps === "number" ? spec.steps : dims[spec.steps];
   if (!Number.isInteger(B) || B < 1) throw new RangeError(`generate: dims.batch must be a positive integer, got ${B}`);
   if (T === undefined || !Number.isInteger(T) || T < 1) throw new RangeError(`generate: dims.${String(spec.steps)} (the number of steps to decode) must be a positive integer, got ${T}`);
+  // The model class's smallest legal dims: rejected here, before any step, under generate's name.
+  const minDims = (model.constructor as { minDims?: MinDims } | undefined)?.minDims;
+  if (minDims) checkMinDims("generate", minDims, dims);
   if (Object.hasOwn(inputs, spec.feed)) throw new Error(`generate: leave out '${spec.feed}', which decoding feeds from '${spec.source}'; pass options.prompt to fix its first tokens`);
   const temperature = options.temperature ?? 0;
   if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new RangeError(`generate: options.temperature must be a finite number ≥ 0, got ${temperature}`);

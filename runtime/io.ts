@@ -9,6 +9,23 @@ export interface TensorSpec {
 }
 
 export type Dims = { batch: number; [symbol: string]: number };
+
+/**
+ * Each symbol's smallest legal value, as a model class's `static minDims`
+ * holds it: the least value for which no layer's output axis is empty or
+ * negative (`conv1d(…, kernel: 5)` needs T ≥ 5), and the layer that imposes it.
+ */
+export type MinDims = Readonly<Record<string, { readonly min: number; readonly layer: string; readonly line: number; readonly file?: string }>>;
+
+/** Throws when a symbol is below its smallest legal value, naming the dim, its value, the minimum and the layer. */
+export function checkMinDims(where: string, minDims: MinDims, values: Readonly<Record<string, number | undefined>>): void {
+  for (const [symbol, m] of Object.entries(minDims)) {
+    const v = Object.hasOwn(values, symbol) ? values[symbol] : undefined;
+    if (typeof v !== "number" || !(v < m.min)) continue;
+    const at = m.file !== undefined ? `${m.file} line ${m.line}` : `line ${m.line}`;
+    throw new RangeError(`${where}: ${symbol} = ${v} is too short: ${m.layer} (${at}) needs ${symbol} ≥ ${m.min}`);
+  }
+}
 export type TensorData = Float32Array | Int32Array;
 
 function positiveInt(v: unknown): v is number {
@@ -17,7 +34,8 @@ function positiveInt(v: unknown): v is number {
 
 /**
  * Checks dims and input arrays against the model's specs; returns the batch
- * size and the symbols' values. `fixed` holds dims baked in by `--specialize`.
+ * size and the symbols' values. `fixed` holds dims baked in by `--specialize`;
+ * `minDims` each symbol's smallest legal value.
  */
 export function readInputs(
   model: string,
@@ -27,6 +45,7 @@ export function readInputs(
   dims: Dims,
   withTargets: boolean,
   fixed: Readonly<Record<string, number>> = {},
+  minDims: MinDims = {},
 ): { B: number; D: Record<string, number> } {
   const where = `${model}.${withTargets ? "lossAndGrads" : "forward"}`;
   if (typeof given !== "object" || given === null) throw new TypeError(`${where}: expected an object of input arrays, got ${given === null ? "null" : typeof given}`);
@@ -36,7 +55,8 @@ export function readInputs(
 
   const symbols = new Set<string>();
   for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
-  const D: Record<string, number> = {};
+  // No prototype: a symbol named `__proto__` is stored as a value like any other.
+  const D: Record<string, number> = Object.create(null);
   for (const s of symbols) {
     const v = Object.hasOwn(dims, s) ? dims[s] : undefined;
     if (v === undefined) throw new RangeError(`${where}: dims.${s} is missing (the size of symbol ${s})`);
@@ -53,6 +73,7 @@ export function readInputs(
     const actual = name === "batch" ? B : D[name];
     if (actual !== value) throw new RangeError(`${where}: this module was compiled for ${name} = ${value}, got ${actual}`);
   }
+  checkMinDims(where, minDims, D);
 
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(inputs, key) && !Object.hasOwn(targets, key)) {

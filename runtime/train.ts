@@ -121,8 +121,8 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
 }
 
 /** Runs the next macrotask: a signal or timer queued meanwhile gets handled. */
-const nextTask: () => Promise<void> =
-  typeof globalThis.setImmediate === "function" ? () => new Promise((done) => globalThis.setImmediate(done)) : () => new Promise((done) => setTimeout(done, 0));
+const { setImmediate: immediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
+const nextTask: () => Promise<void> = typeof immediate === "function" ? () => new Promise((done) => immediate(done)) : () => new Promise((done) => setTimeout(done, 0));
 
 /**
  * `train`, yielding to the event loop between steps (at most every

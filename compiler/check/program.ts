@@ -10,6 +10,7 @@ import type { SourceFile } from "../source.ts";
 import { ModelEvaluator } from "./evaluator.ts";
 import { evalConstExpr } from "./consts.ts";
 import { lintBlock } from "./block-lint.ts";
+import { fileDamage, dropRecoveryCascades } from "./recovery.ts";
 import type { FileUnit } from "./units.ts";
 
 export interface CheckResult {
@@ -139,7 +140,11 @@ export function checkProgram(path: string, host: CompilerHost, text?: string): C
     program.bag.add(Diagnostics.ExpressionTooComplex, undefined, span);
     models = [];
   }
-  return { diagnostics: program.bag.items, models, sources: program.sources, ast: unit?.ast };
+  // Semantic errors that only follow from the parser's recovery are left out (recovery.ts).
+  const items = program.bag.items;
+  const damage = [...program.units.values()].map((u) => fileDamage(u.path, u.ast, program.sources.get(u.path)?.text ?? "", items));
+  const nameAt = (s: { file: string; start: number; end: number }) => program.sources.get(s.file)?.text.slice(s.start, s.end) ?? "";
+  return { diagnostics: dropRecoveryCascades(items, damage, nameAt), models, sources: program.sources, ast: unit?.ast };
 }
 
 function fileNotFound(path: string): Diagnostic {

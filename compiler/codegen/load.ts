@@ -21,6 +21,8 @@ export interface ModelClass {
   readonly params: Readonly<Record<string, readonly number[]>>;
   readonly loss: { kind: string; prediction: string | null; target: string | null } | null;
   readonly generation?: runtime.GenerationSpec;
+  /** Each symbol's smallest legal value (see runtime checkMinDims). */
+  readonly minDims: io.MinDims;
 }
 
 const runtimeObject = { ...runtime };

@@ -191,7 +191,8 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
   const paramShapes = p.params.map((prm) => `[${q(prm.name)}]: [${prm.shape.join(", ")}]`).join(", ");
   const free = freeSymbols(p, spec);
   const locals = free.map(symbolLocal);
-  const fixed = Object.keys(spec).length ? `, ${q(spec)}` : "";
+  // rt.readInputs' last arguments: the dims --specialize baked in, and each symbol's smallest legal value.
+  const fixed = `, ${q(spec)}, ${className}.minDims`;
   const wsKey = ["B", ...locals];
 
   const workspace = (plan: Plan, field: string, typeName: string) => {
@@ -310,6 +311,8 @@ class ${className} {
   static readonly params: ${types.params} = { ${paramShapes} };
   /** The loss, with the output and target it compares (null where that side is not an output or target). */
   static readonly loss: ${types.loss} = ${lossInfo(p)};
+  /** Each symbol's smallest legal value and the layer that needs it; smaller values are rejected at the call. */
+  static readonly minDims: rt.MinDims = ${p.minDimsJs};
   ${types.generation ? `/** How \`generate\` decodes: each step's prediction from \`source\` is fed back into \`feed\`. */
   static readonly generation: ${types.generation.spec} = ${types.generation.spec};` : ""}
 

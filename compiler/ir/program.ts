@@ -7,6 +7,7 @@ import type { CheckedModel, GraphNode, TensorRef } from "../graph.ts";
 import type { Dim } from "../shapes/dim.ts";
 import type { Dtype } from "../types.ts";
 import type { LayerDef } from "../layers/layer.ts";
+import { minDimsData, minDimsLiteral, type MinDimEntry } from "../shapes/min-dims.ts";
 
 export interface Tensor {
   id: number;
@@ -55,6 +56,10 @@ export interface IRProgram {
   loss?: Op;
   /** Symbols, in first-appearance order. */
   symbols: string[];
+  /** Each symbol's smallest legal value (shapes/min-dims.ts), for those above 1: the run-time check's data. */
+  minDims: Record<string, MinDimEntry>;
+  /** The same as a JavaScript object literal, for the emitted class. */
+  minDimsJs: string;
 }
 
 function epilogueOf(node: GraphNode): Epilogue | undefined {
@@ -115,6 +120,7 @@ export function lowerModel(model: CheckedModel): IRProgram {
   const loss = model.loss ? ops.find((o) => o.node === model.loss) : undefined;
   if (loss) planGradients(ops, loss);
   const symbols = [...model.symbols.keys()];
+  const minDims = minDimsData(model);
   return {
     model,
     tensors,
@@ -124,6 +130,8 @@ export function lowerModel(model: CheckedModel): IRProgram {
     outputs: model.outputs.map((o) => ({ name: o.name, tensor: resolve(o.ref) })),
     ...(loss ? { loss } : {}),
     symbols,
+    minDims,
+    minDimsJs: minDimsLiteral(minDims),
   };
 }
 

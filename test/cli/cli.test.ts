@@ -47,6 +47,15 @@ describe("nnc check", () => {
     expect(r.stderr).toContain("hint: did you mean 'dense'?");
   });
 
+  it("prints syntax errors first, without the errors recovery caused", async () => {
+    const path = file("unclosed.nn", "model M {\n  input x: f32[T, 2]\n  y = x -> dense(3)\n  /* forgot to close\n  output y\n}\n");
+    const r = await nnc(["check", path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe(`${path}:4:3: error NN1002: unclosed block comment: '/*' has no matching '*/'`);
+    expect(r.stderr).not.toContain("has no output");
+    expect(r.stderr).toContain("1 file checked: 1 error, 0 warnings");
+  });
+
   it("names the imported file for a diagnostic inside it", async () => {
     file("lib.nn", "block Bad(n) {\n  input x: f32[n]\n  output y = x -> dense(n, bogus: 1)\n}\n");
     const path = file("uses-lib.nn", 'import { Bad } from "./lib.nn"\nmodel M {\n  input x: f32[8]\n  output y = x -> Bad(8)\n}\n');
@@ -93,6 +102,11 @@ describe("nnc summary", () => {
     expect(bad.stderr).toContain("no model named 'C'");
   });
 
+  it("states each symbol's smallest legal value", async () => {
+    const r = await nnc(["summary", "examples/textcnn.nn"]);
+    expect(r.stdout).toContain("Smallest T: 5 (conv1d_3)");
+  });
+
   it("refuses to summarise a file with errors", async () => {
     const path = file("err.nn", "model M {\n  input x: f32[2]\n  output y = x -> conv2d(3, kernel: 2)\n}\n");
     const r = await nnc(["summary", path]);
@@ -109,7 +123,7 @@ describe("nnc compile", () => {
     expect(r.stdout).toContain(join(out, "lenet.nn.ts"));
     const code = readFileSync(join(out, "lenet.nn.ts"), "utf8");
     expect(code).toContain('import * as rt from "nnc/runtime";');
-    expect(code).toMatch(/export \{ LeNet5 \};/);
+    expect(code).toMatch(/export \{ m0_LeNet5 as LeNet5 \};/);
     expect(code).toMatch(/\n  forward\(/); // Prettier's two-space indentation
     expect(existsSync(join(out, "video.nn.ts"))).toBe(true);
   });
@@ -120,8 +134,14 @@ describe("nnc compile", () => {
     expect(r.code).toBe(0);
     const code = readFileSync(join(out, "lenet.nn.ts"), "utf8");
     expect(code).toContain("rt.gemm(50176, 25, 6,"); // 64 · 28 · 28 rows
-    expect(code).toContain("dims, false, { batch: 64 })");
+    expect(code).toMatch(/dims,\s+false,\s+\{ batch: 64 \},\s+m0_LeNet5\.minDims,?\s+\)/);
     expect((await nnc(["compile", "examples/lenet.nn", "-o", out, "--specialize", "batch=zero"])).code).toBe(2);
+  });
+
+  it("rejects --specialize below a symbol's smallest legal value", async () => {
+    const r = await nnc(["compile", "examples/textcnn.nn", "-o", join(dir, "out-short"), "--specialize", "T=4"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error NN5002: --specialize T=4 is too short for TextCNN: conv1d_3 needs T ≥ 5");
   });
 
   it("exits 1 without writing anything when a file has errors", async () => {

@@ -1,5 +1,7 @@
 // Bad run-time input gets an Error naming the input and the sizes (spec §8–§9).
 import { describe, expect, it } from "vitest";
+import { check } from "../../compiler/index.ts";
+import { generate } from "../../compiler/codegen/index.ts";
 import { compileModel } from "./harness.ts";
 
 const M = compileModel(`model Tagger {
@@ -68,5 +70,57 @@ describe("run-time input errors", () => {
     m.forward({ ...good(), extra: new Float32Array(8).fill(1) }, dims);
     expect(a).toEqual(copy);
     expect(m.params["dense_1.kernel"]).toBe(p);
+  });
+});
+
+// A symbol too small for the model (an axis some layer would make empty or
+// negative) is rejected at the call, naming the dim, its value, the smallest
+// legal value and the layer, never turned into NaN or a typed-array error.
+describe("run-time dims below the smallest legal value", () => {
+  const K = compileModel(`model K {
+  input x: f32[T, 2]
+  target t: f32[3]
+  y = x -> conv1d(3, kernel: 5) -> max(axis: 0)
+  output y
+  loss mse(y, t)
+}`);
+  const k = new K();
+  const at = (T: number, B = 1) => ({ x: Float32Array.from({ length: B * 2 * T }, (_, i) => Math.sin(i)), t: new Float32Array(B * 3) });
+
+  it("the class carries each symbol's minimum", () => {
+    expect(K.minDims).toEqual({ T: { min: 5, layer: "conv1d_1", line: 4 } });
+  });
+  it("forward and lossAndGrads reject T below it", () => {
+    expect(() => k.forward(at(3), { batch: 1, T: 3 })).toThrow(new RangeError("K.forward: T = 3 is too short: conv1d_1 (line 4) needs T ≥ 5"));
+    expect(() => k.forward(at(4, 2), { batch: 2, T: 4 })).toThrow("K.forward: T = 4 is too short");
+    expect(() => k.lossAndGrads!(at(3), { batch: 1, T: 3 })).toThrow(new RangeError("K.lossAndGrads: T = 3 is too short: conv1d_1 (line 4) needs T ≥ 5"));
+  });
+  it("accept the minimum itself", () => {
+    expect(k.forward(at(5), { batch: 1, T: 5 }).y).toHaveLength(3);
+    expect(typeof k.lossAndGrads!(at(5, 2), { batch: 2, T: 5 })).toBe("number");
+  });
+  it("generate rejects a short symbol before decoding", () => {
+    const G = compileModel(`model G {
+  input src: i32[S]
+  input prev: i32[T]
+  target next: i32[T]
+  memory = src -> embedding(7, 8) -> conv1d(8, kernel: 3)
+  h = prev -> embedding(7, 8)
+  logits = attention(h, memory, heads: 2) -> dense(7)
+  output logits
+  loss cross_entropy(logits, next)
+  generate prev from logits(start: 1)
+}`);
+    const g = new G();
+    expect(() => g.generate!({ src: new Int32Array(2) }, { batch: 1, S: 2, T: 4 })).toThrow(new RangeError("generate: S = 2 is too short: conv1d_1 (line 5) needs S ≥ 3"));
+    expect(g.generate!({ src: new Int32Array(3) }, { batch: 1, S: 3, T: 4 })).toHaveLength(4);
+  });
+  it("--specialize below the minimum is a compile-time error at the layer", () => {
+    const src = "model K {\n  input x: f32[T, 2]\n  y = x -> conv1d(3, kernel: 5) -> max(axis: 0)\n  output y\n}";
+    const short = generate(check(src, { filename: "k.nn" }), { specialize: { T: 3 } });
+    expect(short.code).toBeUndefined();
+    expect(short.diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.column} ${d.message}`)).toEqual(["NN5002 3:12 --specialize T=3 is too short for K: conv1d_1 needs T ≥ 5"]);
+    const S = compileModel(src, undefined, { T: 5 });
+    expect(new S().forward({ x: new Float32Array(10) }, { batch: 1, T: 5 }).y).toHaveLength(3);
   });
 });

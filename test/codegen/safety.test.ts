@@ -34,6 +34,15 @@ describe("generated identifiers", () => {
     expect(Number.isFinite(m.lossAndGrads!(withTarget, { batch: 1 }))).toBe(true);
   });
 
+  it("a symbol named __proto__ keeps its smallest legal value and is checked against it", () => {
+    const M = compileModel("model M {\n  input x: f32[__proto__, 2]\n  output y = x -> conv1d(2, kernel: 3) -> max(axis: 0)\n}");
+    expect(Object.getPrototypeOf(M.minDims)).toBe(Object.prototype);
+    expect(own(M.minDims, "__proto__")).toEqual({ min: 3, layer: "conv1d_1", line: 3 });
+    const dims = { batch: 1 } as { batch: number; [s: string]: number };
+    Object.defineProperty(dims, "__proto__", { value: 2, enumerable: true });
+    expect(() => new M().forward({ x: new Float32Array(4) }, dims)).toThrow("M.forward: __proto__ = 2 is too short: conv1d_1 (line 3) needs __proto__ ≥ 3");
+  });
+
   it("an input named like an Object.prototype member is still required", () => {
     const M = compileModel("model M {\n  input constructor: f32[2]\n  output y = constructor -> dense(1)\n}");
     expect(() => new M().forward({}, { batch: 1 })).toThrow("missing input 'constructor'");

@@ -39,7 +39,7 @@ describe("specialize", () => {
     const r = compileNnModule(path, { specialize: { batch: "x" as unknown as number } });
     expect(r.js).toBeUndefined();
     expect(r.errors).toEqual(["nnc plugin option specialize: 'batch' must be a positive integer, got 'x'"]);
-    expect(compileNnModule(path, { specialize: { batch: 4 } }).js).toContain("class M");
+    expect(compileNnModule(path, { specialize: { batch: 4 } }).js).toContain("class m0_M");
   });
 
   it("specializeProblem accepts what it should", () => {

@@ -72,6 +72,11 @@ describe("NN1002 unclosed block comment", () => {
     expect(loc(d.span)).toBe("1:22-1:24");
   });
 
+  it("is reported instead of the '{' whose '}' it swallowed; an unclosed '(' is still reported", () => {
+    expect(diags("model A {\n  input x: f32\n  /* output x\n}\n")).toEqual([["NN1002", "3:3-3:5", "unclosed block comment: '/*' has no matching '*/'"]]);
+    expect(diags("model A {\n  y = x -> dense(3, /* units\n}\n").map((d) => d[0] + " " + d[1])).toEqual(["NN1002 2:21-2:23", "NN1005 2:17-2:18"]);
+  });
+
   it("swallows the rest of the file but keeps what came before", () => {
     const r = parse("const A = 1\n/* model B {}", "err.nn");
     expect(r.ast.consts.map((c) => c.name.name)).toEqual(["A"]);
