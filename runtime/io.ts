@@ -11,6 +11,15 @@ export interface TensorSpec {
 export type Dims = { batch: number; [symbol: string]: number };
 
 /**
+ * For inputs whose dims are expressions (`f32[2 * T]`, shape "T·2"): the
+ * symbols a call must give, and each expression's size from their values.
+ */
+export interface DerivedDims {
+  symbols: readonly string[];
+  sizes: Readonly<Record<string, (D: Readonly<Record<string, number>>) => number>>;
+}
+
+/**
  * Each symbol's smallest legal value, as a model class's `static minDims`
  * holds it: the least value for which no layer's output axis is empty or
  * negative (`conv1d(…, kernel: 5)` needs T ≥ 5), and the layer that imposes it.
@@ -46,6 +55,7 @@ export function readInputs(
   withTargets: boolean,
   fixed: Readonly<Record<string, number>> = {},
   minDims: MinDims = {},
+  derived?: DerivedDims,
 ): { B: number; D: Record<string, number> } {
   const where = `${model}.${withTargets ? "lossAndGrads" : "forward"}`;
   if (typeof given !== "object" || given === null) throw new TypeError(`${where}: expected an object of input arrays, got ${given === null ? "null" : typeof given}`);
@@ -53,8 +63,8 @@ export function readInputs(
   if (!positiveInt(dims.batch)) throw new RangeError(`${where}: dims.batch must be a positive integer, got ${String(dims.batch)}`);
   const B = dims.batch;
 
-  const symbols = new Set<string>();
-  for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
+  const symbols = new Set<string>(derived?.symbols);
+  if (!derived) for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
   // No prototype: a symbol named `__proto__` is stored as a value like any other.
   const D: Record<string, number> = Object.create(null);
   for (const s of symbols) {
@@ -74,6 +84,7 @@ export function readInputs(
     if (actual !== value) throw new RangeError(`${where}: this module was compiled for ${name} = ${value}, got ${actual}`);
   }
   checkMinDims(where, minDims, D);
+  const size = (d: number | string) => (typeof d === "number" ? d : derived && Object.hasOwn(derived.sizes, d) ? derived.sizes[d]!(D) : D[d]!);
 
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(inputs, key) && !Object.hasOwn(targets, key)) {
@@ -88,10 +99,10 @@ export function readInputs(
     const want = spec.dtype === "i32" ? Int32Array : Float32Array;
     if (!(a instanceof want)) throw new TypeError(`${where}: ${role} '${name}' must be a ${want.name} (${spec.dtype}), got ${describe(a)}`);
     let perExample = 1;
-    for (const d of spec.shape) perExample *= typeof d === "number" ? d : D[d]!;
+    for (const d of spec.shape) perExample *= size(d);
     const expected = B * perExample;
     if (a.length !== expected) {
-      const shape = `[${[B, ...spec.shape.map((d) => (typeof d === "number" ? d : `${d}=${D[d]}`))].join(", ")}]`;
+      const shape = `[${[B, ...spec.shape.map((d) => (typeof d === "number" ? d : `${d}=${size(d)}`))].join(", ")}]`;
       throw new RangeError(`${where}: ${role} '${name}' has ${a.length} elements, expected ${expected} (shape ${shape})`);
     }
     if (spec.dtype === "f32") {

@@ -147,7 +147,7 @@ export function modelTypes(p: IRProgram, spec: Record<string, number> = {}) {
   const specs = (role: "input" | "target") => record(of(role).map((t) => `readonly ${q(t.label)}: { readonly dtype: ${q(t.dtype)}; readonly shape: readonly [${shapeOf(t).join(", ")}] }`));
   const arrays = (role: "input" | "target", optional: boolean) => of(role).map((t) => `${q(t.label)}${optional ? "?" : ""}: ${array(t.dtype)}`);
   // The symbols rt.readInputs asks for: those in the shapes of inputs and targets.
-  const symbols = [...new Set(p.inputs.flatMap((t) => t.shape.filter((d) => d.value === undefined).map((d) => d.toString())))];
+  const symbols = inputSymbols(p);
   const dims = record(["batch", ...symbols].map((s) => `${q(s)}: ${Object.hasOwn(spec, s) ? spec[s] : "number"}`));
   const paramRecord = (type: (shape: number[]) => string) => record(p.params.map((prm) => `readonly ${q(prm.name)}: ${type(prm.shape)}`));
   return {
@@ -173,6 +173,28 @@ function generationInfo(p: IRProgram, inputs: string) {
   return { spec, inputs, options: "{ prompt?: Int32Array; temperature?: number; seed?: number }" };
 }
 
+/** The symbols in the shapes of inputs and targets, also those only inside an expression (`f32[2 * T]`). */
+function inputSymbols(p: IRProgram): string[] {
+  return [...new Set(p.inputs.flatMap((t) => t.shape.flatMap((d) => [...d.symbols()])))];
+}
+
+/**
+ * rt.readInputs' argument for inputs whose dims are expressions (`f32[2 * T]`,
+ * whose shape reads "T·2"): the symbols to read from `dims`, and each
+ * expression's size as a function of them. Empty when every dim is a number
+ * or a symbol.
+ */
+function derivedDims(p: IRProgram): string {
+  const sizes = new Map<string, string>();
+  for (const t of p.inputs)
+    for (const d of t.shape) {
+      const text = d.toString();
+      if (d.value !== undefined || d.symbols().has(text)) continue;
+      sizes.set(text, `[${JSON.stringify(text)}]: (D: Readonly<Record<string, number>>) => ${d.toJs((s) => `D[${JSON.stringify(s)}]!`)}`);
+    }
+  return sizes.size ? `, { symbols: ${JSON.stringify(inputSymbols(p))}, sizes: { ${[...sizes.values()].join(", ")} } }` : "";
+}
+
 /** The symbols left to run time (not fixed by `--specialize`). */
 function freeSymbols(p: IRProgram, spec: Record<string, number>): string[] {
   return p.symbols.filter((s) => !Object.hasOwn(spec, s));
@@ -192,7 +214,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
   const free = freeSymbols(p, spec);
   const locals = free.map(symbolLocal);
   // rt.readInputs' last arguments: the dims --specialize baked in, and each symbol's smallest legal value.
-  const fixed = `, ${q(spec)}, ${className}.minDims`;
+  const fixed = `, ${q(spec)}, ${className}.minDims${derivedDims(p)}`;
   const wsKey = ["B", ...locals];
 
   const workspace = (plan: Plan, field: string, typeName: string) => {

@@ -58,3 +58,25 @@ describe("a layer that shrinks a symbolic axis", () => {
     expect(Array.from(inBatch.subarray(5 * 3, 6 * 3))).toEqual(Array.from(alone));
   });
 });
+
+describe("inputs whose dims are expressions of a symbol", () => {
+  const source = `model E {
+  input x: f32[2 * T, 3]
+  input z: f32[T - 1, 3]
+  output y = concat(x, z, axis: 0) -> dense(2) -> mean(axis: 0)
+}`;
+
+  it("are sized from the symbols given in dims, which name only real symbols", () => {
+    const M = compileModel(source);
+    expect(M.inputs.x!.shape).toEqual(["T·2", 3]);
+    const T = 5;
+    const x = Float32Array.from({ length: 2 * 2 * T * 3 }, (_, i) => Math.sin(i));
+    const z = Float32Array.from({ length: 2 * (T - 1) * 3 }, (_, i) => Math.cos(i));
+    const symbolic = new M({ seed: 1 }).forward({ x, z }, { batch: 2, T }).y!;
+    const fixed = new (compileModel(source, "E", { T }))({ seed: 1 }).forward({ x, z }, { batch: 2, T }).y!;
+    expect(symbolic.every(Number.isFinite)).toBe(true);
+    expect(Array.from(symbolic)).toEqual(Array.from(fixed));
+    expect(() => new M().forward({ x: x.subarray(3), z }, { batch: 2, T })).toThrow("input 'x' has 57 elements, expected 60 (shape [2, T·2=10, 3])");
+    expect(() => new M().forward({ x, z }, { batch: 2, T, "T·2": 10 } as { batch: number })).toThrow("unknown dim 'T·2' (its symbols are T)");
+  });
+});
