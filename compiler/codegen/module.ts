@@ -198,6 +198,9 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
     const fields = plan.slots.map((s) => `${s.name}: ${s.dtype === "i32" ? "Int32Array" : "Float32Array"}`).join("; ");
     const allocs = plan.slots.map((s) => `${s.name}: rt.${s.dtype}(${s.sizes.length === 1 ? s.sizes[0] : `Math.max(${s.sizes.join(", ")})`})`).join(", ");
     const same = wsKey.map((k) => `w.${k} === ${k}`).join(" && ");
+    // Checked up front, so a batch too large fails with its sizes before anything is allocated (runtime/workspace.ts).
+    const dimNames = ["batch", ...p.symbols.filter((s) => spec[s] === undefined)];
+    const reserve = `rt.reserveWorkspace(${q(`${model.name}.${field === "inference" ? "forward" : "lossAndGrads"}`)}, { ${wsKey.map((k, i) => `${q(dimNames[i])}: ${k}`).join(", ")} }, [${plan.slots.map((s) => (s.sizes.length === 1 ? s.sizes[0] : `Math.max(${s.sizes.join(", ")})`)).join(", ")}]);`;
     return {
       type: `{ ${wsKey.map((k) => `${k}: number`).join("; ")}${fields ? "; " + fields : ""} }`,
       method: `
@@ -205,6 +208,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
   #${field}Workspace(${wsKey.map((k) => `${k}: number`).join(", ")}): ${typeName} {
     const w = this.#${field};
     if (w !== undefined && ${same}) return w;
+    ${reserve}
     return (this.#${field} = { ${wsKey.join(", ")}${allocs ? ", " + allocs : ""} });
   }`,
     };
