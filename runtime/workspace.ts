@@ -15,14 +15,12 @@ export const MAX_WORKSPACE_BYTES = 2 ** 32;
 
 /**
  * Throws a RangeError naming the call, its dims and the sizes where buffers
- * of `sizes` elements (4 bytes each) cannot be allocated: more than
- * MAX_WORKSPACE_BYTES, or, with the WebAssembly kernels, more than their
+ * of `elements` elements in all (4 bytes each) cannot be allocated: more
+ * than MAX_WORKSPACE_BYTES, or, with the WebAssembly kernels, more than their
  * memory can still take. Generated classes call it before allocating a
  * workspace; `where` is `Model.method`.
  */
-export function reserveWorkspace(where: string, dims: Readonly<Record<string, number>>, sizes: readonly number[]): void {
-  let elements = 0;
-  for (const n of sizes) elements += n;
+export function reserveWorkspace(where: string, dims: Readonly<Record<string, number>>, elements: number): void {
   const bytes = elements * 4;
   if (bytes <= MAX_WORKSPACE_BYTES) {
     const kernels = activeKernels();

@@ -200,7 +200,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
     const same = wsKey.map((k) => `w.${k} === ${k}`).join(" && ");
     // Checked up front, so a batch too large fails with its sizes before anything is allocated (runtime/workspace.ts).
     const dimNames = ["batch", ...p.symbols.filter((s) => spec[s] === undefined)];
-    const reserve = `rt.reserveWorkspace(${q(`${model.name}.${field === "inference" ? "forward" : "lossAndGrads"}`)}, { ${wsKey.map((k, i) => `${q(dimNames[i])}: ${k}`).join(", ")} }, [${plan.slots.map((s) => (s.sizes.length === 1 ? s.sizes[0] : `Math.max(${s.sizes.join(", ")})`)).join(", ")}]);`;
+    const reserve = `rt.reserveWorkspace(${q(`${model.name}.${field === "inference" ? "forward" : "lossAndGrads"}`)}, { ${wsKey.map((k, i) => `${q(dimNames[i])}: ${k}`).join(", ")} }, ${workspaceElements(plan)});`;
     return {
       type: `{ ${wsKey.map((k) => `${k}: number`).join("; ")}${fields ? "; " + fields : ""} }`,
       method: `
@@ -346,6 +346,16 @@ ${types.generation ? `
 `;
 }
 
+
+/** JavaScript for the elements of a workspace's slots in all: equal sizes counted once (`100 * (B * 8)`). */
+function workspaceElements(plan: Plan): string {
+  const counts = new Map<string, number>();
+  for (const s of plan.slots) {
+    const size = s.sizes.length === 1 ? s.sizes[0]! : `Math.max(${s.sizes.join(", ")})`;
+    counts.set(size, (counts.get(size) ?? 0) + 1);
+  }
+  return [...counts].map(([size, n]) => (n === 1 ? size : `${n} * (${size})`)).join(" + ") || "0";
+}
 
 function lossInfo(p: IRProgram): string {
   if (!p.loss) return "null";
