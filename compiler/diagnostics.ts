@@ -3,6 +3,7 @@
 // (one place, so codes stay unique and documented); call sites pass only the
 // values that fill the message.
 import type { Span } from "./source.ts";
+import { MAX_NODES, MAX_PARAMS, formatCount } from "./limits.ts";
 
 export type Severity = "error" | "warning";
 
@@ -106,6 +107,9 @@ export const Diagnostics = {
   GenerateSource: error<{ name: string; feed: string; steps: string; got: string }>("NN3023", (a) => `generate reads '${a.name}' as scores [${a.steps}, classes], one row per step of '${a.feed}'; got ${a.got}`),
   GenerateNotOutput: error<Named>("NN3024", (a) => `generate reads '${a.name}', which is not an output of the model`),
   LooksAhead: error<{ layer: string; source: string; feed: string }>("NN3025", (a) => `generate: ${a.layer} lets step t of '${a.source}' see steps of '${a.feed}' after t, so it cannot be decoded one step at a time`),
+  // The limits (compiler/limits.ts) are part of the messages, so docs/diagnostics.md states them.
+  TooManyNodes: error<{ what: string; count: string }>("NN3026", (a) => `${a.what} makes ${a.count} instances of layers and blocks; a model may have at most ${formatCount(MAX_NODES)}`),
+  TooManyParameters: error<{ name: string; count: string }>("NN3027", (a) => `model ${a.name} has ${a.count} parameters; a model may have at most ${formatCount(MAX_PARAMS)} (2^28, 1 GiB as f32)`),
   DtypeConflict: error<{ what: string; left: string; right: string }>("NN3019", (a) => `${a.what}: dtypes ${a.left} and ${a.right} differ`),
 
   // ── files, imports and blocks ──

@@ -10,6 +10,7 @@ export * from "./safetensors.ts";
 export * from "./data.ts";
 export { Act } from "./matmul.ts";
 export * from "./kernels.ts";
+export * from "./workspace.ts";
 export * from "./io.ts";
 export * from "./train.ts";
 export * from "./generate.ts";

@@ -124,9 +124,15 @@ export function checkProgram(path: string, host: CompilerHost, text?: string): C
     if (!unit) {
       return { diagnostics: [fileNotFound(path)], models: [], sources: program.sources, ast: undefined };
     }
-    models = [...unit.models.values()].map((decl) => new ModelEvaluator(program.bag, decl, unit!).checkModel(decl));
     // Blocks no model uses are still checked: fully when their parameters all have defaults.
-    const used = new Set(models.flatMap((m) => m.instances.map((i) => i.block)));
+    // A block a model calls counts as used even where its instance was refused for its size (NN3026).
+    const used = new Set<string>();
+    models = [...unit.models.values()].map((decl) => {
+      const evaluator = new ModelEvaluator(program.bag, decl, unit!);
+      const model = evaluator.checkModel(decl);
+      for (const b of [...model.instances.map((i) => i.block), ...evaluator.blocksReached]) used.add(b);
+      return model;
+    });
     for (const b of unit.ast.blocks) {
       const ref = unit.blocks.get(b.name.name);
       if (!ref || ref.decl !== b || used.has(b.name.name)) continue;

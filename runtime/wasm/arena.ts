@@ -12,6 +12,8 @@
 
 const PAGE = 65536;
 const ALIGN = 16;
+/** The most pages a (32-bit) WebAssembly memory can have: 4 GiB. */
+export const MAX_PAGES = 65536;
 
 interface Block {
   at: number;
@@ -28,10 +30,14 @@ export class Arena {
   /** Free blocks, sorted by address, never adjacent (they are merged). */
   private readonly free: Block[] = [];
   private readonly registry = new FinalizationRegistry<Block>((b) => this.release(b.at, b.bytes));
+  /** The most bytes the memory can grow to: its maximum. */
+  readonly maxBytes: number;
 
-  constructor(memory: WebAssembly.Memory, shared: boolean) {
+  /** `maxPages`: the memory's maximum (what it was created with; a memory does not tell). */
+  constructor(memory: WebAssembly.Memory, shared: boolean, maxPages = MAX_PAGES) {
     this.memory = memory;
     this.shared = shared;
+    this.maxBytes = maxPages * PAGE;
     this.current = memory.buffer;
     this.buffers.add(this.current);
   }
@@ -47,7 +53,12 @@ export class Arena {
     return buf === this.current || this.buffers.has(buf) ? a.byteOffset : -1;
   }
 
-  /** Reserves `bytes` (16-byte aligned), growing the memory if needed; returns the address. */
+  /**
+   * Reserves `bytes` (16-byte aligned), growing the memory if needed; returns
+   * the address. Where the memory cannot hold them, throws a RangeError that
+   * states the sizes, and leaves the arena as it was: later allocations that
+   * fit still succeed.
+   */
   alloc(bytes: number): number {
     bytes = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     for (let i = 0; i < this.free.length; i++) {
@@ -62,16 +73,35 @@ export class Arena {
       return at;
     }
     const at = this.top;
-    this.top += bytes;
-    const need = this.top - this.current.byteLength;
+    const top = at + bytes;
+    const need = top - this.current.byteLength;
     if (need > 0) {
-      // Grow by at least half again, so a run of allocations grows the memory a few times, not once each.
-      const pages = Math.max(Math.ceil(need / PAGE), Math.ceil(this.current.byteLength / PAGE / 2), 16);
-      this.memory.grow(pages);
+      if (top > this.maxBytes) throw new RangeError(`cannot allocate ${formatBytes(bytes)} in the WebAssembly memory: ${formatBytes(this.used)} of its ${formatBytes(this.maxBytes)} are in use`);
+      const needed = Math.ceil(need / PAGE);
+      // Grow by at least half again, so a run of allocations grows the memory a few times, not once each (never past the maximum).
+      const room = this.maxBytes / PAGE - this.current.byteLength / PAGE;
+      const pages = Math.min(Math.max(needed, Math.ceil(this.current.byteLength / PAGE / 2), 16), room);
+      try {
+        this.memory.grow(pages);
+      } catch {
+        // The generous step may be more than the system grants where the exact need is not.
+        try {
+          this.memory.grow(needed);
+        } catch (e) {
+          throw new RangeError(`cannot allocate ${formatBytes(bytes)} in the WebAssembly memory: growing it from ${formatBytes(this.current.byteLength)} to ${formatBytes(this.current.byteLength + needed * PAGE)} failed (${(e as Error).message})`, { cause: e });
+        }
+      }
       this.current = this.memory.buffer;
       this.buffers.add(this.current);
     }
+    // Moved only once the bytes exist: a failed allocation leaves the arena usable.
+    this.top = top;
     return at;
+  }
+
+  /** Bytes that can still be allocated (free blocks, and the memory up to its maximum), however fragmented. */
+  get room(): number {
+    return this.maxBytes - ALIGN - this.used;
   }
 
   /** Returns a block to the free list, merging it with free neighbours. */
@@ -125,15 +155,22 @@ export class Arena {
  * A shared memory where the platform allows one (its maximum is reserved as
  * address space up front, so the largest that succeeds is taken), else null.
  */
-export function sharedMemory(): WebAssembly.Memory | null {
+export function sharedMemory(): { memory: WebAssembly.Memory; maxPages: number } | null {
   if (typeof SharedArrayBuffer === "undefined") return null;
-  for (const maximum of [65536, 16384, 4096]) {
+  for (const maximum of [MAX_PAGES, 16384, 4096]) {
     try {
       const memory = new WebAssembly.Memory({ initial: 16, maximum, shared: true });
-      if (memory.buffer instanceof SharedArrayBuffer) return memory;
+      if (memory.buffer instanceof SharedArrayBuffer) return { memory, maxPages: maximum };
     } catch {
       // Too large a reservation for this platform, or no shared memory at all: try smaller, then give up.
     }
   }
   return null;
+}
+
+/** A size for a message: MiB (or KiB) and the exact bytes. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const size = bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toLocaleString("en-US", { maximumFractionDigits: 1 })} MiB` : `${(bytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 1 })} KiB`;
+  return `${size} (${bytes.toLocaleString("en-US")} bytes)`;
 }

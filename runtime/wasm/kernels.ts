@@ -108,8 +108,8 @@ export class WasmKernels implements Kernels {
    */
   constructor(options: { shared?: boolean; fma?: boolean } = {}) {
     const shared = options.shared === false ? null : sharedMemory();
-    const memory = shared ?? new WebAssembly.Memory({ initial: 16 });
-    this.arena = new Arena(memory, shared !== null);
+    const memory = shared?.memory ?? new WebAssembly.Memory({ initial: 16 });
+    this.arena = new Arena(memory, shared !== null, shared?.maxPages);
     const relaxed = relaxedSimdSupported();
     if (options.fma && !relaxed) throw new Error("relaxed SIMD (FMA) kernels requested, but this engine does not validate them (Node 20: --experimental-wasm-relaxed-simd)");
     this.fma = options.fma ?? relaxed;

@@ -61,6 +61,8 @@ const triggers: Record<string, string | Record<string, string>> = {
   NN3023: m("  input p: i32[T]\n  output y = p -> embedding(4, 4) -> mean(0)\n  generate p from y"),
   NN3024: m("  input p: i32[T]\n  y = p -> embedding(4, 4)\n  output z = y -> relu\n  generate p from y"),
   NN3025: m("  input p: i32[T]\n  output y = p -> embedding(4, 4) -> attention\n  generate p from y"),
+  NN3026: m("  input x: f32[4]\n  output y = x -> relu * 20000"),
+  NN3027: m("  input x: f32[20000]\n  output y = x -> dense(20000)"),
   NN4001: { "main.nn": 'import { A } from "./missing.nn"\n' },
   NN4002: { "main.nn": 'import { A } from "./a.nn"\n', "a.nn": 'import { B } from "./main.nn"\nblock A() {\n  input x: f32[4]\n  output x\n}\n' },
   NN4003: { "main.nn": 'import { Nope } from "./lib.nn"\n', "lib.nn": "const K = 1\n" },

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { check } from "../../compiler/index.ts";
 import { MAX_NESTING, parse } from "../../grammar/index.ts";
 import { checkWellFormed } from "./invariants.ts";
+import { MAX_NODES } from "../../compiler/limits.ts";
 
 const big = { maxMs: Infinity, exactPositions: false } as const;
 const codes = (r: ReturnType<typeof check>) => [...new Set(r.diagnostics.map((d) => d.code))].sort();
@@ -108,18 +109,21 @@ describe("huge inputs", () => {
     ]);
   }, 20_000);
 
+  // Parsed whole; checked up to the 10,000 layers a model may have (NN3026 at the next one).
   it("a 20,000-stage pipeline on one line inside a model", () => {
     const n = 20_000;
     const text = model(`  x = a${" -> relu".repeat(n)}\n  output x`);
     const r = checkWellFormed(text, big);
-    expect(errors(r)).toEqual([]);
+    expect(errors(r).map((d) => [d.code, d.span.line, d.span.column])).toEqual([["NN3026", 3, 12 + 8 * MAX_NODES]]);
+    expect(r.models[0]!.nodes).toHaveLength(MAX_NODES);
   }, 40_000);
 
   it("a 20,000-stage pipeline, one stage per line", () => {
     const n = 20_000;
     const text = model(`  x = a${"\n    -> relu".repeat(n)}\n  output x`);
     const r = checkWellFormed(text, big);
-    expect(errors(r)).toEqual([]);
+    expect(errors(r).map((d) => [d.code, d.span.line, d.span.column])).toEqual([["NN3026", 3 + MAX_NODES + 1, 8]]);
+    expect(r.models[0]!.nodes).toHaveLength(MAX_NODES);
   }, 40_000);
 
   it("1 MB tokens: an identifier, a comment, an unclosed comment, an unclosed string, junk", () => {
