@@ -4,7 +4,11 @@
 
 export interface TensorSpec {
   dtype: "f32" | "i32";
-  /** Per-example dims: numbers, or symbol names bound by `dims`. */
+  /**
+   * Per-example dims: numbers, symbol names bound by `dims`, or expressions
+   * over symbols as declared (`"2 * T"`, `"T - 4"`: integers, symbols, + - *
+   * and parentheses).
+   */
   shape: readonly (number | string)[];
 }
 
@@ -35,7 +39,7 @@ export function readInputs(
   const B = dims.batch;
 
   const symbols = new Set<string>();
-  for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
+  for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") for (const s of dimSymbols(d)) symbols.add(s);
   const D: Record<string, number> = {};
   for (const s of symbols) {
     const v = Object.hasOwn(dims, s) ? dims[s] : undefined;
@@ -66,11 +70,13 @@ export function readInputs(
     if (a === undefined) throw new RangeError(`${where}: missing ${role} '${name}'`);
     const want = spec.dtype === "i32" ? Int32Array : Float32Array;
     if (!(a instanceof want)) throw new TypeError(`${where}: ${role} '${name}' must be a ${want.name} (${spec.dtype}), got ${describe(a)}`);
-    let perExample = 1;
-    for (const d of spec.shape) perExample *= typeof d === "number" ? d : D[d]!;
-    const expected = B * perExample;
+    const sizes = spec.shape.map((d) => (typeof d === "number" ? d : evaluateDim(d, D)));
+    sizes.forEach((v, i) => {
+      if (v < 1) throw new RangeError(`${where}: ${role} '${name}' has dim ${spec.shape[i]} = ${v} for ${[...dimSymbols(spec.shape[i] as string)].map((s) => `${s} = ${D[s]}`).join(", ")}; dims must be positive`);
+    });
+    const expected = B * sizes.reduce((p, v) => p * v, 1);
     if (a.length !== expected) {
-      const shape = `[${[B, ...spec.shape.map((d) => (typeof d === "number" ? d : `${d}=${D[d]}`))].join(", ")}]`;
+      const shape = `[${[B, ...spec.shape.map((d, i) => (typeof d === "number" ? d : `${d}=${sizes[i]}`))].join(", ")}]`;
       throw new RangeError(`${where}: ${role} '${name}' has ${a.length} elements, expected ${expected} (shape ${shape})`);
     }
     if (spec.dtype === "f32") {
@@ -83,6 +89,53 @@ export function readInputs(
   for (const [name, spec] of Object.entries(inputs)) check(name, spec, "input");
   if (withTargets) for (const [name, spec] of Object.entries(targets)) check(name, spec, "target");
   return { B, D };
+}
+
+const identifier = /[\p{L}_][\p{L}\p{N}_]*/gu;
+
+/** The symbols a dim of a spec's shape reads: a symbol's name, or those in an expression. */
+function dimSymbols(dim: string): Set<string> {
+  return new Set(dim.match(identifier) ?? []);
+}
+
+/**
+ * The value of a dim of a spec's shape under the symbols' values: a symbol's
+ * name, or an expression of integers, symbols, `+ - *` and parentheses.
+ */
+export function evaluateDim(dim: string, values: Readonly<Record<string, number>>): number {
+  if (Object.hasOwn(values, dim)) return values[dim]!;
+  const tokens = dim.match(/\d+|[\p{L}_][\p{L}\p{N}_]*|\S/gu) ?? [];
+  let at = 0;
+  const fail = (): never => {
+    throw new RangeError(`cannot evaluate the dim '${dim}'`);
+  };
+  const factor = (): number => {
+    const t = tokens[at++] ?? fail();
+    if (t === "-") return -factor();
+    if (t === "(") {
+      const v = sum();
+      if (tokens[at++] !== ")") fail();
+      return v;
+    }
+    if (/^\d+$/.test(t)) return Number(t);
+    return Object.hasOwn(values, t) ? values[t]! : fail();
+  };
+  const product = (): number => {
+    let v = factor();
+    while (tokens[at] === "*") {
+      at++;
+      v *= factor();
+    }
+    return v;
+  };
+  const sum = (): number => {
+    let v = product();
+    while (tokens[at] === "+" || tokens[at] === "-") v = tokens[at++] === "+" ? v + product() : v - product();
+    return v;
+  };
+  const v = sum();
+  if (at !== tokens.length) fail();
+  return v;
 }
 
 function describe(a: unknown): string {

@@ -142,12 +142,12 @@ export function modelTypes(p: IRProgram, spec: Record<string, number> = {}) {
   const q = JSON.stringify;
   const record = (entries: string[]) => (entries.length ? `{ ${entries.join("; ")} }` : "{}");
   const array = (dtype: string) => (dtype === "i32" ? "Int32Array" : "Float32Array");
-  const shapeOf = (t: Tensor) => t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toString())));
+  const shapeOf = (t: Tensor) => t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toSource())));
   const of = (role: "input" | "target") => p.inputs.filter((t) => t.role === role);
   const specs = (role: "input" | "target") => record(of(role).map((t) => `readonly ${q(t.label)}: { readonly dtype: ${q(t.dtype)}; readonly shape: readonly [${shapeOf(t).join(", ")}] }`));
   const arrays = (role: "input" | "target", optional: boolean) => of(role).map((t) => `${q(t.label)}${optional ? "?" : ""}: ${array(t.dtype)}`);
   // The symbols rt.readInputs asks for: those in the shapes of inputs and targets.
-  const symbols = [...new Set(p.inputs.flatMap((t) => t.shape.filter((d) => d.value === undefined).map((d) => d.toString())))];
+  const symbols = [...new Set(p.inputs.flatMap((t) => t.shape.flatMap((d) => [...d.symbols()])))];
   const dims = record(["batch", ...symbols].map((s) => `${q(s)}: ${Object.hasOwn(spec, s) ? spec[s] : "number"}`));
   const paramRecord = (type: (shape: number[]) => string) => record(p.params.map((prm) => `readonly ${q(prm.name)}: ${type(prm.shape)}`));
   return {
@@ -185,7 +185,7 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
   const specEntries = (role: "input" | "target") =>
     p.inputs
       .filter((t) => t.role === role)
-      .map((t) => `[${q(t.label)}]: { dtype: ${q(t.dtype)}, shape: [${t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toString()))).join(", ")}] }`)
+      .map((t) => `[${q(t.label)}]: { dtype: ${q(t.dtype)}, shape: [${t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toSource()))).join(", ")}] }`)
       .join(", ");
   // Computed keys throughout: a name such as `__proto__` must become a property, never a prototype.
   const paramShapes = p.params.map((prm) => `[${q(prm.name)}]: [${prm.shape.join(", ")}]`).join(", ");
