@@ -152,6 +152,12 @@ export function geluGrad(x: number): number {
   return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
 }
 
+/** Throws the error for sizes too small for a layer that shrinks an axis (generated code checks each symbolic dim). */
+export function dimTooSmall(where: string, layer: string, dim: string, value: number, symbols: Readonly<Record<string, number>>): never {
+  const at = Object.entries(symbols).map(([s, v]) => `${s} = ${v}`).join(", ");
+  throw new RangeError(`${where}: ${layer} gives an axis of ${dim} = ${value} at ${at}; the sizes are too small for it (every axis needs at least 1)`);
+}
+
 /** Throws the error for a per-example length outside [1, T] (generated code calls it where a length is read). */
 export function badLength(layer: string, input: string, value: number, example: number, steps: number): never {
   throw new RangeError(`${layer}: lengths '${input}' is ${value} for example ${example}, outside [1, ${steps}]`);

@@ -7,7 +7,7 @@ import type { Span } from "../source.ts";
 import { typeToString } from "../types.ts";
 import { defaultInit } from "../layers/layer.ts";
 import { backwardOps, type IRProgram, type Op, type Tensor } from "../ir/program.ts";
-import { KernelBuilder, mangle, rowsJs, symbolLocal, type AuxRequest } from "./kernel.ts";
+import { KernelBuilder, mangle, rowsJs, sizeChecks, symbolLocal, type AuxRequest } from "./kernel.ts";
 import { bufferKey, planBuffers, type BufferUse, type Plan } from "./plan.ts";
 
 export interface CodegenOptions {
@@ -236,7 +236,8 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
 
   const readDims = (withTargets: boolean) => `
     const { B, D } = rt.readInputs(${q(model.name)}, ${className}.inputs, ${className}.targets, inputs, dims, ${withTargets}${fixed});
-    ${locals.length ? `const ${locals.map((l, i) => `${l} = D[${q(free[i])}]!`).join(", ")};` : "void D;"}`;
+    ${locals.length ? `const ${locals.map((l, i) => `${l} = D[${q(free[i])}]!`).join(", ")};` : "void D;"}
+    ${sizeChecks(p, spec, `${model.name}.${withTargets ? "lossAndGrads" : "forward"}`)}`;
 
   const infer = workspace(inferPlan, "inference", `${prefix}_InferenceWorkspace`);
   const outputs = p.outputs

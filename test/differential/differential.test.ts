@@ -28,9 +28,11 @@ interface Coverage {
   features: Set<string>;
   dropout: number;
   configurations: number;
+  /** Symbols run one below their smallest legal value (an error). */
+  belowSmallest: number;
 }
 
-const coverage: Coverage = { models: 0, batches: new Set(), classes: new Set(), specialised: new Set(), layers: new Set(), features: new Set(), dropout: 0, configurations: 0 };
+const coverage: Coverage = { models: 0, batches: new Set(), classes: new Set(), specialised: new Set(), layers: new Set(), features: new Set(), dropout: 0, configurations: 0, belowSmallest: 0 };
 
 function fillsOf(g: GeneratedModel): Record<string, Fill> {
   return Object.fromEntries(g.inputs.map((i) => [i.name, { fill: i.fill, ...(i.range ? { range: i.range } : {}), ...(i.symbol ? { symbol: i.symbol } : {}) }]));
@@ -88,6 +90,15 @@ function run(g: GeneratedModel, rotation: number, pick: number): void {
     }
   }
 
+  // One below a symbol's smallest legal value is an error naming the layer (or the input) that it leaves without steps.
+  for (const s of g.symbols) {
+    if (g.minimum[s]! === 1) continue;
+    const sizes: Sizes = { batch: 2, ...g.minimum, [s]: g.minimum[s]! - 1 };
+    const inputs = inputsOnly(Symbolic, makeArrays(Symbolic, fills, sizes, pick));
+    expect(() => new Symbolic({ seed: 5 }).forward(inputs, sizes), `${JSON.stringify(sizes)}\n${g.source}`).toThrow(/too small for it|dims must be positive/);
+    coverage.belowSmallest++;
+  }
+
   // Example b of a batch of 33 is what it is alone.
   const sizes = sizesOf(g, "odd", 33, pick);
   const m = new Symbolic({ seed: 5 });
@@ -140,6 +151,6 @@ describe("random models: symbolic and specialised builds agree", () => {
 afterAll(() => {
   // For the report: what the property exercised.
   console.log(
-    `differential (${process.env.NNC_KERNELS ?? "default"} kernels): ${coverage.models} models, ${coverage.configurations} configurations, ${coverage.dropout} with dropout; worst relative difference ${observed.worst.toExponential(2)}${observed.worst ? ` (${observed.where})` : ""}\n  layers: ${[...coverage.layers].sort().join(" ")}\n  features: ${[...coverage.features].sort().join(" ")}`,
+    `differential (${process.env.NNC_KERNELS ?? "default"} kernels): ${coverage.models} models, ${coverage.configurations} configurations, ${coverage.dropout} with dropout, ${coverage.belowSmallest} sizes below the smallest legal one rejected; worst relative difference ${observed.worst.toExponential(2)}${observed.worst ? ` (${observed.where})` : ""}\n  layers: ${[...coverage.layers].sort().join(" ")}\n  features: ${[...coverage.features].sort().join(" ")}`,
   );
 });

@@ -79,6 +79,19 @@ for (const file of files) {
         }
         console.log(`examples/${file} ${name} (${process.env.NNC_KERNELS ?? "default"} kernels): ${ran.join("; ")}`);
 
+        // Sizes just outside the legal ones are errors: one below the smallest (textcnn.nn's T = 4 leaves conv1d(kernel: 5) no steps), one above the largest (a learned positional table's max).
+        const min = smallestSizes(p);
+        for (const s of p.symbols) {
+          const largest = largestSize(p, s, min, 200);
+          const outside: [number, RegExp][] = [];
+          if (min[s]! > 1) outside.push([min[s]! - 1, /too small for it/]);
+          if (largest < 200) outside.push([largest + 1, /longer than max/]);
+          for (const [v, error] of outside) {
+            const at: Sizes = { batch: 2, ...min, [s]: v };
+            expect(() => new Symbolic().forward(inputsOnly(Symbolic, makeArrays(Symbolic, fills, at, 1)), at), JSON.stringify(at)).toThrow(error);
+          }
+        }
+
         // Example b of a batch of 33 (fewer where 33 is too slow) is the example alone.
         const sizes = affordable(p, sizesFor(p, "odd", 33));
         const m = new Symbolic({ seed: 11 });

@@ -354,7 +354,9 @@ class Body {
         const layer = d.pick(["rnn", "lstm", "gru"]);
         const dir = d.pick(["", "", "reverse", "bidirectional"]);
         const sequences = preserve || d.bool(0.5);
-        let units = d.int(1, 5);
+        // Sometimes as wide as a vector in the pool, to start from it (`initial:`).
+        const h0 = dir !== "bidirectional" && !preserve && d.bool(0.5) ? this.pickValue((w) => w.dtype === "f32" && w.shape.length === 1 && w.shape[0]!.value !== undefined && w.shape[0]!.value <= 8) : undefined;
+        let units = h0 ? h0.shape[0]!.value! : d.int(1, 5);
         if (preserve) {
           if (dir === "bidirectional" && last % 2) return undefined;
           units = dir === "bidirectional" ? last / 2 : last;
@@ -368,12 +370,9 @@ class Body {
           opts.push(`lengths: ${this.lengths!.name}`);
           this.file.feature("lengths");
         }
-        if (dir !== "bidirectional" && d.bool(0.5)) {
-          const h0 = this.pickValue((w) => w.dtype === "f32" && w.shape.length === 1 && w.shape[0]!.value === units);
-          if (h0) {
-            opts.push(`initial: ${h0.name}`);
-            this.file.feature("initial-state");
-          }
+        if (h0) {
+          opts.push(`initial: ${h0.name}`);
+          this.file.feature("initial-state");
         }
         const width = Dim.const(dir === "bidirectional" ? 2 * units : units);
         return { text: `${layer}(${opts.join(", ")})`, out: f32(sequences ? [v.shape[0]!, width] : [width]) };
@@ -724,7 +723,7 @@ export function generateModel(d: Draw): GeneratedModel {
   }
   const stepInput = pool.some((v) => v.shape[0]?.equals(sym(T)));
   let lengths: { name: string; symbol: string } | undefined;
-  if (stepInput && d.bool(0.35)) {
+  if (stepInput && d.bool(0.5)) {
     lengths = { name: "n", symbol: T };
     declare.push(`  input n: i32`);
     inputs.push({ name: "n", role: "input", dtype: "i32", fill: "lengths", symbol: T, shape: [] });

@@ -143,7 +143,8 @@ export function makeArrays(M: ModelClass, fills: Record<string, Fill>, sizes: Si
   const out: Arrays = {};
   for (const [name, spec] of Object.entries({ ...M.inputs, ...M.targets })) {
     const perExample = spec.shape.reduce<number>((a, d) => a * (typeof d === "number" ? d : runtime.evaluateDim(d, sizes)), 1);
-    const n = sizes.batch * perExample;
+    // Sizes too small for a declared expression give empty arrays: the model must reject them, not this helper.
+    const n = sizes.batch * Math.max(0, perExample);
     const f = fills[name] ?? { fill: spec.dtype === "f32" ? "float" : "index", range: Dim.const(1) };
     if (spec.dtype === "f32") out[name] = Float32Array.from({ length: n }, () => (f.fill === "unit" ? rng.uniform() : rng.uniform() * 2 - 1));
     else if (f.fill === "lengths") {
