@@ -8,12 +8,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { ModelClass } from "../../compiler/codegen/load.ts";
-import { check } from "../../compiler/index.ts";
+import type { IRProgram, Tensor } from "../../compiler/ir/program.ts";
+import { check, layers } from "../../compiler/index.ts";
 import { modelArbitrary, MAX_SIZE, type GeneratedModel } from "./generator.ts";
-import { agree, compileOne, cost, example, type Fill, inputsOnly, makeArrays, observed, oddIn, programs, row, sameOutputs, sameParams, sameTraining, smallestSizes, type Sizes } from "./support.ts";
+import { agree, compileOne, cost, example, type Fill, inputsOnly, isLegal, makeArrays, observed, oddIn, programs, row, sameOutputs, sameParams, sameTraining, smallestSizes, type Sizes } from "./support.ts";
 
-/** Random models per kernel set: about a minute on two cores. */
-const RUNS = Number(process.env.NNC_DIFFERENTIAL_RUNS ?? 60);
+/** Random models per kernel set: 20–60 s on two cores, depending on their load. */
+const RUNS = Number(process.env.NNC_DIFFERENTIAL_RUNS ?? 100);
 const BATCHES = [1, 2, 33, 64] as const;
 const CLASSES = ["smallest", "odd", "large"] as const;
 /** Floats touched per pass above which a configuration takes a smaller batch (then smaller sizes). */
@@ -30,9 +31,12 @@ interface Coverage {
   configurations: number;
   /** Symbols run one below their smallest legal value (an error). */
   belowSmallest: number;
+  /** Configurations with a dropout before the loss, and those where another seed gave another loss. */
+  dropoutTried: number;
+  dropoutChecked: number;
 }
 
-const coverage: Coverage = { models: 0, batches: new Set(), classes: new Set(), specialised: new Set(), layers: new Set(), features: new Set(), dropout: 0, configurations: 0, belowSmallest: 0 };
+const coverage: Coverage = { models: 0, batches: new Set(), classes: new Set(), specialised: new Set(), layers: new Set(), features: new Set(), dropout: 0, configurations: 0, belowSmallest: 0, dropoutTried: 0, dropoutChecked: 0 };
 
 function fillsOf(g: GeneratedModel): Record<string, Fill> {
   return Object.fromEntries(g.inputs.map((i) => [i.name, { fill: i.fill, ...(i.range ? { range: i.range } : {}), ...(i.symbol ? { symbol: i.symbol } : {}) }]));
@@ -79,24 +83,31 @@ function run(g: GeneratedModel, rotation: number, pick: number): void {
     coverage.batches.add(batch);
     if (g.symbols.length) coverage.classes.add(cls);
     coverage.configurations++;
-    const mode = g.symbols.length ? (["everything", "everything", "symbols", "batch"] as const)[(pick + j) % 4]! : "batch";
+    // What --specialize fixes: batch and every symbol, the symbols, the batch, or (several symbols) the batch and the first symbol.
+    const mode = g.symbols.length ? (["everything", "everything", "symbols", "batch", "some"] as const)[(pick + j) % 5]! : "batch";
     coverage.specialised.add(mode);
-    const specialize = Object.fromEntries(Object.entries(sizes).filter(([k]) => (k === "batch" ? mode !== "symbols" : mode !== "batch")));
+    const fixes = (k: string) => (k === "batch" ? mode !== "symbols" : mode === "some" ? k === g.symbols[0] : mode !== "batch");
+    const specialize = Object.fromEntries(Object.entries(sizes).filter(([k]) => fixes(k)));
     const where = `${JSON.stringify(sizes)}, specialised ${JSON.stringify(specialize)}\n${g.source}`;
     try {
-      compare(g, Symbolic, compileOne(g.source, g.model, specialize), reused, fills, sizes, pick + j);
+      compare(g, Symbolic, compileOne(g.source, g.model, specialize), reused, fills, sizes, pick + j, dropoutReachesLoss(p!));
     } catch (e) {
       throw new Error(`${(e as Error).message}\nat ${where}`);
     }
   }
 
-  // One below a symbol's smallest legal value is an error naming the layer (or the input) that it leaves without steps.
+  // One below a symbol's smallest legal value: an error naming the layer (or input) it leaves without steps where
+  // the IR says a dim is below 1, else (symbols coupled, as in a flattened [T, C]) a run.
   for (const s of g.symbols) {
     if (g.minimum[s]! === 1) continue;
     const sizes: Sizes = { batch: 2, ...g.minimum, [s]: g.minimum[s]! - 1 };
     const inputs = inputsOnly(Symbolic, makeArrays(Symbolic, fills, sizes, pick));
-    expect(() => new Symbolic({ seed: 5 }).forward(inputs, sizes), `${JSON.stringify(sizes)}\n${g.source}`).toThrow(/too small for it|dims must be positive/);
-    coverage.belowSmallest++;
+    const forward = () => new Symbolic({ seed: 5 }).forward(inputs, sizes);
+    if (isLegal(p!, sizes)) expect(forward, `${JSON.stringify(sizes)}\n${g.source}`).not.toThrow();
+    else {
+      expect(forward, `${JSON.stringify(sizes)}\n${g.source}`).toThrow(/too small for it|dims must be positive/);
+      coverage.belowSmallest++;
+    }
   }
 
   // Example b of a batch of 33 is what it is alone.
@@ -116,8 +127,16 @@ function run(g: GeneratedModel, rotation: number, pick: number): void {
   }
 }
 
+/** Whether a dropout's output leads to the loss (so its mask changes the loss). */
+function dropoutReachesLoss(p: IRProgram): boolean {
+  if (!p.loss) return false;
+  const reaches = new Set<Tensor>([p.loss.output]);
+  for (const op of [...p.ops].reverse()) if (reaches.has(op.output)) for (const t of op.inputs) reaches.add(t);
+  return p.ops.some((o) => o.def.name === "dropout" && reaches.has(o.output));
+}
+
 /** Forward, loss and every gradient of the symbolic and the specialised build, on the same inputs and seeds. */
-function compare(g: GeneratedModel, Symbolic: ModelClass, Specialised: ModelClass, reused: InstanceType<ModelClass>, fills: Record<string, Fill>, sizes: Sizes, seed: number): void {
+function compare(g: GeneratedModel, Symbolic: ModelClass, Specialised: ModelClass, reused: InstanceType<ModelClass>, fills: Record<string, Fill>, sizes: Sizes, seed: number, dropoutReachesLoss: boolean): void {
   const a = new Symbolic({ seed: 5 });
   const b = new Specialised({ seed: 5 });
   sameParams(a, b);
@@ -130,6 +149,14 @@ function compare(g: GeneratedModel, Symbolic: ModelClass, Specialised: ModelClas
   const loss = a.lossAndGrads!(all, sizes);
   // With dropout, equal seeds draw equal masks: the builds must agree exactly as without.
   sameTraining("lossAndGrads", loss, a, b.lossAndGrads!(all, sizes), b);
+  if (dropoutReachesLoss) {
+    // And the masks come from the seed: another seed, same parameters, another loss (unless the dropped values are
+    // all zero, as in dropout(x - x): the suite asserts that most configurations show it).
+    const c = new Symbolic({ seed: 6 });
+    for (const [k, v] of Object.entries(a.params)) c.params[k]!.set(v);
+    coverage.dropoutTried++;
+    if (c.lossAndGrads!(all, sizes) !== loss) coverage.dropoutChecked++;
+  }
   // The reused instance has drawn other masks before; without dropout it must agree too.
   if (!g.hasDropout) sameTraining("lossAndGrads (reused instance)", loss, a, reused.lossAndGrads!(all, sizes), reused);
 }
@@ -144,13 +171,20 @@ describe("random models: symbolic and specialised builds agree", () => {
     // Every listed size ran somewhere in the suite.
     expect([...coverage.batches].sort((x, y) => x - y)).toEqual([1, 2, 33, 64]);
     expect([...coverage.classes].sort()).toEqual(["large", "odd", "smallest"]);
-    expect([...coverage.specialised].sort()).toEqual(["batch", "everything", "symbols"]);
+    expect([...coverage.specialised].sort()).toEqual(["batch", "everything", "some", "symbols"]);
+    // Every layer of the language (and each arithmetic operator) ran in some model.
+    expect([...layers.keys(), "add", "sub", "mul", "neg"].filter((l) => !coverage.layers.has(l))).toEqual([]);
+    // And every construction the generator knows.
+    const constructs = ["block", "repeat-block", "repeat-layer", "residual", "broadcast", "fused-activation", "concat-symbolic-axis", "reshape-symbolic-axis", "shrinks-symbolic-axis", "shrinks-axis", "reduce-symbolic-axis", "symbolic-channels", "symbolic-classes", "expression-dim", "cross-attention", "causal", "heads", "lengths", "initial-state", "reverse", "bidirectional", "sequences", "learned-positional", "strided", "dilated", "conv-padding-valid", "conv-padding-same", "conv-padding-int", "pool-padding-valid", "pool-padding-same", "pool-padding-int"];
+    expect(constructs.filter((f) => !coverage.features.has(f))).toEqual([]);
+    // Dropout draws its masks from the instance's seed (the builds agreeing with them is checked above).
+    expect(coverage.dropoutChecked).toBeGreaterThan(coverage.dropoutTried / 2);
   }, 900_000);
 });
 
 afterAll(() => {
   // For the report: what the property exercised.
   console.log(
-    `differential (${process.env.NNC_KERNELS ?? "default"} kernels): ${coverage.models} models, ${coverage.configurations} configurations, ${coverage.dropout} with dropout, ${coverage.belowSmallest} sizes below the smallest legal one rejected; worst relative difference ${observed.worst.toExponential(2)}${observed.worst ? ` (${observed.where})` : ""}\n  layers: ${[...coverage.layers].sort().join(" ")}\n  features: ${[...coverage.features].sort().join(" ")}`,
+    `differential (${process.env.NNC_KERNELS ?? "default"} kernels): ${coverage.models} models, ${coverage.configurations} configurations, ${coverage.dropout} with dropout (another seed, another loss in ${coverage.dropoutChecked} of ${coverage.dropoutTried} configurations), ${coverage.belowSmallest} sizes below the smallest legal one rejected; worst relative difference ${observed.worst.toExponential(2)}${observed.worst ? ` (${observed.where})` : ""}\n  layers: ${[...coverage.layers].sort().join(" ")}\n  features: ${[...coverage.features].sort().join(" ")}`,
   );
 });

@@ -84,7 +84,7 @@ for (const file of files) {
         for (const s of p.symbols) {
           const largest = largestSize(p, s, min, 200);
           const outside: [number, RegExp][] = [];
-          if (min[s]! > 1) outside.push([min[s]! - 1, /too small for it/]);
+          if (min[s]! > 1 && !isLegal(p, { ...min, [s]: min[s]! - 1 })) outside.push([min[s]! - 1, /too small for it/]);
           if (largest < 200) outside.push([largest + 1, /longer than max/]);
           for (const [v, error] of outside) {
             const at: Sizes = { batch: 2, ...min, [s]: v };

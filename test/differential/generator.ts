@@ -84,7 +84,7 @@ export const MAX_SIZE = 72;
 /** A model whose smallest legal size exceeds this is not generated (tests need room above it for an odd size). */
 const MIN_CAP = 24;
 /** Elements per example of one value at the largest sizes (keeps batch 64 at T ≥ 64 affordable). */
-const ELEMENT_CAP = 12_000;
+const ELEMENT_CAP = 20_000;
 
 interface Value {
   /** A name that refers to it, when it has one (pool values do). */
@@ -119,8 +119,12 @@ export function smallestLegal(dims: readonly Dim[], symbols: readonly string[], 
     if (found === undefined) return undefined;
     min[s] = found;
   }
-  // Jointly: raise every symbol together until all hold (only coupled dims such as T + S - 6 need it).
-  for (let i = 0; i < cap && !legal(min); i++) for (const s of symbols) min[s]!++;
+  // Jointly (only coupled dims such as T + S - 6 or a flattened T·C need it): raise one symbol where that is enough, else all.
+  for (let i = 0; i < cap && !legal(min); i++) {
+    const one = symbols.find((s) => legal({ ...min, [s]: min[s]! + 1 }));
+    if (one) min[one]!++;
+    else for (const s of symbols) min[s]!++;
+  }
   return legal(min) ? min : undefined;
 }
 
@@ -225,11 +229,13 @@ class Body {
   // ---- stages: `x -> stage` ------------------------------------------------
 
   stage(v: Value, preserve = false): Stage | undefined {
-    const kinds = v.dtype === "i32"
+    const kinds: string[] = v.dtype === "i32"
       ? ["embedding", "embedding", "embedding", "reshape", "flatten"]
       : preserve
         ? ["activation", "activation", "dropout", "dense", "dense", "layernorm", "attention", "attention", "recurrent", "recurrent", "positional", "conv", "conv", "pool", "repeat", "block"]
         : ["activation", "activation", "activation", "dropout", "dense", "dense", "dense", "layernorm", "conv", "conv", "pool", "pool", "flatten", "reshape", "reshape", "reduce", "reduce", "last", "recurrent", "recurrent", "attention", "attention", "positional", "repeat", "block", "block"];
+    // Volumes have few layers that take them: windows more often.
+    if (v.shape.length === 4 && v.dtype === "f32") kinds.push("pool", "pool", "conv");
     for (let tries = 0; tries < 12; tries++) {
       const kind = this.d.pick(kinds);
       const m = this.mark();
@@ -286,6 +292,9 @@ class Body {
         const text = `conv${r}d(${widthText(filters)}, kernel: ${tuple(d, kernel)}${opt("stride", stride, 1)}${opt("dilation", dilation, 1)}${pad}${d.bool(0.15) ? ", bias: false" : ""})`;
         const act = d.bool(0.4) ? ` -> ${d.pick(["relu", "tanh", "sigmoid", "leaky_relu"])}` : "";
         if (act) this.file.feature("fused-activation");
+        this.file.feature(`conv-padding-${padding}`);
+        if (stride.some((x) => x > 1)) this.file.feature("strided");
+        if (dilation.some((x) => x > 1)) this.file.feature("dilated");
         if (out.some((o, a) => !o.equals(v.shape[a]!))) this.file.feature(out.some((o) => o.value === undefined) ? "shrinks-symbolic-axis" : "shrinks-axis");
         return { text: text + act, out: f32([...out, Dim.const(filters)]) };
       }
@@ -308,6 +317,7 @@ class Body {
         const pad = padding === "int" ? `, padding: ${tuple(d, pads)}` : padding === "valid" ? "" : `, padding: ${padding}`;
         const text = `${kind2}pool${r}d(${tuple(d, size)}${explicitStride ? `, stride: ${tuple(d, stride)}` : ""}${pad})`;
         if (lastDim!.value === undefined) this.file.feature("symbolic-channels");
+        this.file.feature(`pool-padding-${padding}`);
         return { text, out: { ...v, name: "", dtype: v.dtype, shape: [...out, lastDim!] } };
       }
       case "flatten":
@@ -355,7 +365,7 @@ class Body {
         const dir = d.pick(["", "", "reverse", "bidirectional"]);
         const sequences = preserve || d.bool(0.5);
         // Sometimes as wide as a vector in the pool, to start from it (`initial:`).
-        const h0 = dir !== "bidirectional" && !preserve && d.bool(0.5) ? this.pickValue((w) => w.dtype === "f32" && w.shape.length === 1 && w.shape[0]!.value !== undefined && w.shape[0]!.value <= 8) : undefined;
+        const h0 = dir !== "bidirectional" && !preserve && d.bool(0.8) ? this.pickValue((w) => w.dtype === "f32" && w.shape.length === 1 && w.shape[0]!.value !== undefined && w.shape[0]!.value <= 8) : undefined;
         let units = h0 ? h0.shape[0]!.value! : d.int(1, 5);
         if (preserve) {
           if (dir === "bidirectional" && last % 2) return undefined;
@@ -364,7 +374,11 @@ class Body {
         const opts: string[] = [String(units)];
         if (sequences) opts.push("sequences: true");
         else if (d.bool(0.2)) opts.push("sequences: false");
-        if (dir) opts.push(`${dir}: true`);
+        if (dir) {
+          opts.push(`${dir}: true`);
+          this.file.feature(dir);
+        }
+        if (sequences) this.file.feature("sequences");
         if (layer === "rnn" && d.bool(0.4)) opts.push(`activation: ${d.pick(["relu", "tanh"])}`);
         if (this.isLengthsAxis(v.shape[0]) && d.bool(0.6)) {
           opts.push(`lengths: ${this.lengths!.name}`);
@@ -385,7 +399,11 @@ class Body {
         // Cross-attention as a stage: `q -> attention(kv, …)`.
         const kv = d.bool(0.35) ? this.pickValue((w) => w.dtype === "f32" && w.shape.length === 2 && w.shape[1]!.value === last) : undefined;
         const keys = kv ? kv.shape[0]! : v.shape[0]!;
-        if (!kv && d.bool(0.4)) opts.push("causal: true");
+        if (!kv && d.bool(0.4)) {
+          opts.push("causal: true");
+          this.file.feature("causal");
+        }
+        if (heads > 1) this.file.feature("heads");
         if (this.isLengthsAxis(keys) && d.bool(0.5)) {
           opts.push(`lengths: ${this.lengths!.name}`);
           this.file.feature("lengths");
@@ -398,6 +416,7 @@ class Body {
         if (rank !== 2 || last === undefined) return undefined;
         if (this.block || d.bool(0.5)) return { text: d.bool(0.5) ? "positional" : "positional(kind: sinusoidal)", out: f32(v.shape) };
         const steps = v.shape[0]!.evaluate(this.maxEnv)!;
+        this.file.feature("learned-positional");
         return { text: `positional(kind: learned, max: ${steps + d.int(0, 3)})`, out: f32(v.shape) };
       }
       case "embedding":
@@ -514,20 +533,20 @@ class Body {
   }
 
   /** One statement: a named value or a combination, then stages. */
-  statement(output = false): Value | undefined {
+  statement(output = false, from?: Value): Value | undefined {
     const m = this.mark();
-    const v = this.tryStatement(output);
+    const v = this.tryStatement(output, from);
     if (!v) this.rollback(m);
     return v;
   }
 
-  private tryStatement(output: boolean): Value | undefined {
+  private tryStatement(output: boolean, from?: Value): Value | undefined {
     const d = this.d;
     let head: { text: string; out: Value } | undefined;
     let needStage = false;
-    if (d.bool(0.35)) head = this.combine();
+    if (!from && d.bool(0.35)) head = this.combine();
     if (!head) {
-      const v = this.pickValue();
+      const v = from ?? this.pickValue();
       if (!v) return undefined;
       head = { text: v.name, out: v };
       needStage = true;
@@ -684,7 +703,7 @@ export function generateModel(d: Draw): GeneratedModel {
   const stat = (min: number, max: number) => Dim.const(d.int(min, max));
   const kinds = d.int(1, 3);
   for (let i = 0; i < kinds; i++) {
-    const kind = d.pick(["seq", "seq", "seq", "tokens", "tokens", "grid", "volume", "vector", "second", "channels", "expr"]);
+    const kind = d.pick(["seq", "seq", "seq", "tokens", "tokens", "grid", "grid", "volume", "volume", "vector", "vector", "second", "channels", "expr"]);
     const n = inputs.length + 1;
     switch (kind) {
       case "seq":
@@ -721,6 +740,9 @@ export function generateModel(d: Draw): GeneratedModel {
       }
     }
   }
+  // A vector beside sequences: a recurrent layer may start from it (`initial:`).
+  if (pool.some((v) => v.shape.length === 2 || v.dtype === "i32") && !pool.some((v) => v.shape.length === 1 && v.dtype === "f32" && v.shape[0]!.value !== undefined) && d.bool(0.4))
+    addInput(`vec${inputs.length + 1}`, "f32", [stat(1, 5)], "float");
   const stepInput = pool.some((v) => v.shape[0]?.equals(sym(T)));
   let lengths: { name: string; symbol: string } | undefined;
   if (stepInput && d.bool(0.5)) {
@@ -734,7 +756,9 @@ export function generateModel(d: Draw): GeneratedModel {
     body.pool.push(v);
     body.record(v.shape);
   }
-  const statements = d.int(2, 7);
+  // Every input feeds a statement, then any values do.
+  for (const v of pool) body.statement(d.bool(0.15), v);
+  const statements = d.int(1, 6);
   for (let i = 0; i < statements; i++) body.statement(d.bool(0.15));
 
   // Outputs and the loss.
