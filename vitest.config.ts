@@ -2,8 +2,9 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The suites that exercise the product kernels through whole models: every
- * oracle comparison against TF.js, the finite-difference gradient checks and
- * the learning tests. The full suite runs on the WebAssembly SIMD kernels
+ * oracle comparison against TF.js, the finite-difference gradient checks,
+ * the learning tests and the differential tests (symbolic against
+ * specialised builds). The full suite runs on the WebAssembly SIMD kernels
  * (the default wherever SIMD validates); these run again on the plain-JS
  * kernels, the fallback, so both sets pass the same oracle, gradient and
  * learning tests without running the whole suite twice (parsing, checking,
@@ -19,6 +20,8 @@ const kernelSuites = [
   "test/tasks/sentiment.test.ts",
   "test/tasks/tagger.test.ts",
   "test/tasks/decoding.test.ts",
+  // Symbolic and specialised builds agree on random models and on every example.
+  "test/differential/**/*.test.ts",
 ];
 
 /**

@@ -4,20 +4,16 @@
 
 export interface TensorSpec {
   dtype: "f32" | "i32";
-  /** Per-example dims: numbers, or symbol names bound by `dims`. */
+  /**
+   * Per-example dims: numbers, symbol names bound by `dims`, or expressions
+   * over symbols as declared (`"2 * T"`, `"T - 4"`: integers, symbols, + - *
+   * and parentheses).
+   */
   shape: readonly (number | string)[];
 }
 
 export type Dims = { batch: number; [symbol: string]: number };
 
-/**
- * For inputs whose dims are expressions (`f32[2 * T]`, shape "T·2"): the
- * symbols a call must give, and each expression's size from their values.
- */
-export interface DerivedDims {
-  symbols: readonly string[];
-  sizes: Readonly<Record<string, (D: Readonly<Record<string, number>>) => number>>;
-}
 
 /**
  * Each symbol's smallest legal value, as a model class's `static minDims`
@@ -55,7 +51,6 @@ export function readInputs(
   withTargets: boolean,
   fixed: Readonly<Record<string, number>> = {},
   minDims: MinDims = {},
-  derived?: DerivedDims,
 ): { B: number; D: Record<string, number> } {
   const where = `${model}.${withTargets ? "lossAndGrads" : "forward"}`;
   if (typeof given !== "object" || given === null) throw new TypeError(`${where}: expected an object of input arrays, got ${given === null ? "null" : typeof given}`);
@@ -63,8 +58,8 @@ export function readInputs(
   if (!positiveInt(dims.batch)) throw new RangeError(`${where}: dims.batch must be a positive integer, got ${String(dims.batch)}`);
   const B = dims.batch;
 
-  const symbols = new Set<string>(derived?.symbols);
-  if (!derived) for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") symbols.add(d);
+  const symbols = new Set<string>();
+  for (const spec of [...Object.values(inputs), ...Object.values(targets)]) for (const d of spec.shape) if (typeof d === "string") for (const s of dimSymbols(d)) symbols.add(s);
   // No prototype: a symbol named `__proto__` is stored as a value like any other.
   const D: Record<string, number> = Object.create(null);
   for (const s of symbols) {
@@ -84,7 +79,6 @@ export function readInputs(
     if (actual !== value) throw new RangeError(`${where}: this module was compiled for ${name} = ${value}, got ${actual}`);
   }
   checkMinDims(where, minDims, D);
-  const size = (d: number | string) => (typeof d === "number" ? d : derived && Object.hasOwn(derived.sizes, d) ? derived.sizes[d]!(D) : D[d]!);
 
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(inputs, key) && !Object.hasOwn(targets, key)) {
@@ -98,11 +92,13 @@ export function readInputs(
     if (a === undefined) throw new RangeError(`${where}: missing ${role} '${name}'`);
     const want = spec.dtype === "i32" ? Int32Array : Float32Array;
     if (!(a instanceof want)) throw new TypeError(`${where}: ${role} '${name}' must be a ${want.name} (${spec.dtype}), got ${describe(a)}`);
-    let perExample = 1;
-    for (const d of spec.shape) perExample *= size(d);
-    const expected = B * perExample;
+    const sizes = spec.shape.map((d) => (typeof d === "number" ? d : evaluateDim(d, D)));
+    sizes.forEach((v, i) => {
+      if (v < 1) throw new RangeError(`${where}: ${role} '${name}' has dim ${spec.shape[i]} = ${v} for ${[...dimSymbols(spec.shape[i] as string)].map((s) => `${s} = ${D[s]}`).join(", ")}; dims must be positive`);
+    });
+    const expected = B * sizes.reduce((p, v) => p * v, 1);
     if (a.length !== expected) {
-      const shape = `[${[B, ...spec.shape.map((d) => (typeof d === "number" ? d : `${d}=${size(d)}`))].join(", ")}]`;
+      const shape = `[${[B, ...spec.shape.map((d, i) => (typeof d === "number" ? d : `${d}=${sizes[i]}`))].join(", ")}]`;
       throw new RangeError(`${where}: ${role} '${name}' has ${a.length} elements, expected ${expected} (shape ${shape})`);
     }
     if (spec.dtype === "f32") {
@@ -117,6 +113,53 @@ export function readInputs(
   return { B, D };
 }
 
+const identifier = /[\p{L}_][\p{L}\p{N}_]*/gu;
+
+/** The symbols a dim of a spec's shape reads: a symbol's name, or those in an expression. */
+function dimSymbols(dim: string): Set<string> {
+  return new Set(dim.match(identifier) ?? []);
+}
+
+/**
+ * The value of a dim of a spec's shape under the symbols' values: a symbol's
+ * name, or an expression of integers, symbols, `+ - *` and parentheses.
+ */
+export function evaluateDim(dim: string, values: Readonly<Record<string, number>>): number {
+  if (Object.hasOwn(values, dim)) return values[dim]!;
+  const tokens = dim.match(/\d+|[\p{L}_][\p{L}\p{N}_]*|\S/gu) ?? [];
+  let at = 0;
+  const fail = (): never => {
+    throw new RangeError(`cannot evaluate the dim '${dim}'`);
+  };
+  const factor = (): number => {
+    const t = tokens[at++] ?? fail();
+    if (t === "-") return -factor();
+    if (t === "(") {
+      const v = sum();
+      if (tokens[at++] !== ")") fail();
+      return v;
+    }
+    if (/^\d+$/.test(t)) return Number(t);
+    return Object.hasOwn(values, t) ? values[t]! : fail();
+  };
+  const product = (): number => {
+    let v = factor();
+    while (tokens[at] === "*") {
+      at++;
+      v *= factor();
+    }
+    return v;
+  };
+  const sum = (): number => {
+    let v = product();
+    while (tokens[at] === "+" || tokens[at] === "-") v = tokens[at++] === "+" ? v + product() : v - product();
+    return v;
+  };
+  const v = sum();
+  if (at !== tokens.length) fail();
+  return v;
+}
+
 function describe(a: unknown): string {
   if (a === null) return "null";
   if (typeof a === "object") return (a as object).constructor?.name ?? "an object";
@@ -129,6 +172,12 @@ export function geluGrad(x: number): number {
   const inner = c * (x + 0.044715 * x * x * x);
   const t = Math.tanh(inner);
   return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+}
+
+/** Throws the error for sizes too small for a layer that shrinks an axis (generated code checks each symbolic dim). */
+export function dimTooSmall(where: string, layer: string, dim: string, value: number, symbols: Readonly<Record<string, number>>): never {
+  const at = Object.entries(symbols).map(([s, v]) => `${s} = ${v}`).join(", ");
+  throw new RangeError(`${where}: ${layer} gives an axis of ${dim} = ${value} at ${at}; the sizes are too small for it (every axis needs at least 1)`);
 }
 
 /** Throws the error for a per-example length outside [1, T] (generated code calls it where a length is read). */

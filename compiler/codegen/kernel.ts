@@ -4,7 +4,7 @@
 // writes loops; the builder collects the parameters the function needs.
 import { Dim, product } from "../shapes/dim.ts";
 import type { Dtype } from "../types.ts";
-import type { Epilogue, Op, Tensor } from "../ir/program.ts";
+import type { Epilogue, IRProgram, Op, Tensor } from "../ir/program.ts";
 import type { OptionValue } from "../layers/layer.ts";
 
 export interface BufferRef {
@@ -264,4 +264,26 @@ export function rowsJs(specialized: Record<string, number>, shape: Dim[], batch:
   if (inner === "1") return b;
   if (/^\d+$/.test(b) && /^\d+$/.test(inner)) return String(Number(b) * Number(inner));
   return `(${b} * ${inner})`;
+}
+
+/**
+ * Statements that reject sizes too small for the layers that shrink an axis
+ * (a symbol below its smallest legal value): every symbolic dim of an op's
+ * output must be at least 1 (else a valid convolution on too few steps gave
+ * an empty axis, and a max over it −∞). `where` names the method in the error.
+ */
+export function sizeChecks(p: IRProgram, specialized: Record<string, number>, where: string): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const op of p.ops)
+    for (const d of op.output.shape) {
+      const text = d.toString();
+      const symbols = [...d.symbols()];
+      // Constants were checked by the checker, and symbols by rt.readInputs.
+      if (d.value !== undefined || (symbols.length === 1 && text === symbols[0]) || seen.has(text)) continue;
+      seen.add(text);
+      const js = dimJs(specialized, d);
+      lines.push(`if (!(${js} >= 1)) rt.dimTooSmall(${JSON.stringify(where)}, ${JSON.stringify(op.node.name)}, ${JSON.stringify(text)}, ${js}, D);`);
+    }
+  return lines.join("\n    ");
 }

@@ -7,7 +7,7 @@ import type { Span } from "../source.ts";
 import { typeToString } from "../types.ts";
 import { defaultInit } from "../layers/layer.ts";
 import { backwardOps, type IRProgram, type Op, type Tensor } from "../ir/program.ts";
-import { KernelBuilder, mangle, rowsJs, symbolLocal, type AuxRequest } from "./kernel.ts";
+import { KernelBuilder, mangle, rowsJs, sizeChecks, symbolLocal, type AuxRequest } from "./kernel.ts";
 import { bufferKey, planBuffers, type BufferUse, type Plan } from "./plan.ts";
 
 export interface CodegenOptions {
@@ -145,7 +145,7 @@ export function modelTypes(p: IRProgram, spec: Record<string, number> = {}) {
   const q = JSON.stringify;
   const record = (entries: string[]) => (entries.length ? `{ ${entries.join("; ")} }` : "{}");
   const array = (dtype: string) => (dtype === "i32" ? "Int32Array" : "Float32Array");
-  const shapeOf = (t: Tensor) => t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toString())));
+  const shapeOf = (t: Tensor) => t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toSource())));
   const of = (role: "input" | "target") => p.inputs.filter((t) => t.role === role);
   const specs = (role: "input" | "target") => record(of(role).map((t) => `readonly ${q(t.label)}: { readonly dtype: ${q(t.dtype)}; readonly shape: readonly [${shapeOf(t).join(", ")}] }`));
   const arrays = (role: "input" | "target", optional: boolean) => of(role).map((t) => `${q(t.label)}${optional ? "?" : ""}: ${array(t.dtype)}`);
@@ -181,22 +181,6 @@ function inputSymbols(p: IRProgram): string[] {
   return [...new Set(p.inputs.flatMap((t) => t.shape.flatMap((d) => [...d.symbols()])))];
 }
 
-/**
- * rt.readInputs' argument for inputs whose dims are expressions (`f32[2 * T]`,
- * whose shape reads "T·2"): the symbols to read from `dims`, and each
- * expression's size as a function of them. Empty when every dim is a number
- * or a symbol.
- */
-function derivedDims(p: IRProgram): string {
-  const sizes = new Map<string, string>();
-  for (const t of p.inputs)
-    for (const d of t.shape) {
-      const text = d.toString();
-      if (d.value !== undefined || d.symbols().has(text)) continue;
-      sizes.set(text, `[${JSON.stringify(text)}]: (D: Readonly<Record<string, number>>) => ${d.toJs((s) => `D[${JSON.stringify(s)}]!`)}`);
-    }
-  return sizes.size ? `, { symbols: ${JSON.stringify(inputSymbols(p))}, sizes: { ${[...sizes.values()].join(", ")} } }` : "";
-}
 
 /** The symbols left to run time (not fixed by `--specialize`). */
 function freeSymbols(p: IRProgram, spec: Record<string, number>): string[] {
@@ -210,14 +194,14 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
   const specEntries = (role: "input" | "target") =>
     p.inputs
       .filter((t) => t.role === role)
-      .map((t) => `[${q(t.label)}]: { dtype: ${q(t.dtype)}, shape: [${t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toString()))).join(", ")}] }`)
+      .map((t) => `[${q(t.label)}]: { dtype: ${q(t.dtype)}, shape: [${t.shape.map((d) => (d.value !== undefined ? String(d.value) : q(d.toSource()))).join(", ")}] }`)
       .join(", ");
   // Computed keys throughout: a name such as `__proto__` must become a property, never a prototype.
   const paramShapes = p.params.map((prm) => `[${q(prm.name)}]: [${prm.shape.join(", ")}]`).join(", ");
   const free = freeSymbols(p, spec);
   const locals = free.map(symbolLocal);
   // rt.readInputs' last arguments: the dims --specialize baked in, and each symbol's smallest legal value.
-  const fixed = `, ${q(spec)}, ${className}.minDims${derivedDims(p)}`;
+  const fixed = `, ${q(spec)}, ${className}.minDims`;
   const wsKey = ["B", ...locals];
 
   const workspace = (plan: Plan, field: string, typeName: string) => {
@@ -266,7 +250,8 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
 
   const readDims = (withTargets: boolean) => `
     const { B, D } = rt.readInputs(${q(model.name)}, ${className}.inputs, ${className}.targets, inputs, dims, ${withTargets}${fixed});
-    ${locals.length ? `const ${locals.map((l, i) => `${l} = D[${q(free[i])}]!`).join(", ")};` : "void D;"}`;
+    ${locals.length ? `const ${locals.map((l, i) => `${l} = D[${q(free[i])}]!`).join(", ")};` : "void D;"}
+    ${sizeChecks(p, spec, `${model.name}.${withTargets ? "lossAndGrads" : "forward"}`)}`;
 
   const infer = workspace(inferPlan, "inference", `${prefix}_InferenceWorkspace`);
   const outputs = p.outputs

@@ -6,7 +6,9 @@ import { actCode, biasGradLoop, guard, leakyEpilogueLoop, optionPerAxis, preActi
 
 /** The window geometry of a conv op, from its checked options. */
 function geometry(k: KernelBuilder, rank: number) {
-  const { kernel, axes, channels } = windowGeometry(k, rank, "kernel", optionPerAxis(k, "dilation", rank));
+  const { kernel, axes } = windowGeometry(k, rank, "kernel", optionPerAxis(k, "dilation", rank));
+  // The checker requires a static channel axis (the kernel's shape holds it).
+  const channels = k.static(k.op.inputs[0]!.shape[rank]!);
   const patch = kernel.reduce((a, b) => a * b, 1) * channels;
   const rows = k.rows(k.outShape.slice(0, rank));
   return { axes, channels, patch, rows, filters: k.options.filters as number };

@@ -48,13 +48,13 @@ export function optionPerAxis(k: KernelBuilder, name: string, rank: number, fall
   return Array.isArray(v) ? v : Array(rank).fill(v as number);
 }
 
-/** The window geometry of a conv or pool op: axes, channels, and the (per-axis) kernel size. */
+/** The window geometry of a conv or pool op: axes, channels (as JavaScript: pooling keeps a symbolic channel axis), and the (per-axis) kernel size. */
 export function windowGeometry(k: KernelBuilder, rank: number, sizeOption: "kernel" | "size", dilation: number[]) {
   const x = k.op.inputs[0]!;
   const kernel = optionPerAxis(k, sizeOption, rank);
   const padding = k.options.padding === "valid" || k.options.padding === "same" ? (k.options.padding as "valid" | "same") : optionPerAxis(k, "padding", rank);
   const stride = optionPerAxis(k, "stride", rank, k.options[sizeOption]);
-  return { kernel, axes: windowAxes(k, x.shape, k.outShape, kernel, stride, dilation, padding), channels: k.static(x.shape[rank]!) };
+  return { kernel, axes: windowAxes(k, x.shape, k.outShape, kernel, stride, dilation, padding), channels: k.dim(x.shape[rank]!) };
 }
 
 /** Layers that only reinterpret the shape (flatten, reshape): copy forward, copy the gradient back. */
@@ -76,7 +76,7 @@ export const copyEmit: LayerEmit = {
  * lengths, outputs, kernel, stride, dilation and padding per axis, outer axes
  * padded with 1s (0 for padding).
  */
-export function windowArgs(k: KernelBuilder, axes: WindowAxis[], channels: number): string {
+export function windowArgs(k: KernelBuilder, axes: WindowAxis[], channels: number | string): string {
   const pad = (f: (a: WindowAxis) => string | number, fill: string) => [...Array(3 - axes.length).fill(fill), ...axes.map(f)];
   return [k.B, channels, ...pad((a) => a.len, "1"), ...pad((a) => a.out, "1"), ...pad((a) => a.k, "1"), ...pad((a) => a.s, "1"), ...pad((a) => a.d, "1"), ...pad((a) => a.before, "0")].join(", ");
 }
@@ -119,7 +119,7 @@ export function windowAxes(k: KernelBuilder, inShape: import("../shapes/dim.ts")
  * window cell index, `inside` whether the cell lies in the input, `at` the
  * input offset of channel 0 (valid only when inside).
  */
-export function windowLoops(k: KernelBuilder, axes: WindowAxis[], channels: number, body: { perRow?: (row: string) => string; perCell: (v: { row: string; inside: string; at: string }) => string; afterRow?: (row: string) => string }): void {
+export function windowLoops(k: KernelBuilder, axes: WindowAxis[], channels: number | string, body: { perRow?: (row: string) => string; perCell: (v: { row: string; inside: string; at: string }) => string; afterRow?: (row: string) => string }): void {
   const r = axes.length;
   k.line(`for (let b = 0, row = 0; b < ${k.B}; b++) {`);
   const outLoops: string[] = [];
@@ -138,7 +138,7 @@ export function windowLoops(k: KernelBuilder, axes: WindowAxis[], channels: numb
   axes.forEach((ax, i) => (at = `${i === 0 ? at : `(${at})`} * ${ax.len} + i${i}`));
   const pad = "  ".repeat(r + 2);
   // `| 0` keeps the offset a small integer for V8.
-  k.line(`${pad}const at = ${channels === 1 ? `(${at}) | 0` : `((${at}) * ${channels}) | 0`};`);
+  k.line(`${pad}const at = ${String(channels) === "1" ? `(${at}) | 0` : `((${at}) * ${channels}) | 0`};`);
   const last = lastChecked(axes, r);
   k.line(`${pad}${body.perCell({ row: "row", inside: last >= 0 ? `in${last}` : "true", at: "at" })}`);
   for (let i = r - 1; i >= 0; i--) k.line(`${"  ".repeat(i + 2)}}`);

@@ -38,7 +38,7 @@ const crossEntropyEmit: LayerEmit = {
   forward(k) {
     const x = k.input(0).name;
     const label = k.input(1).name;
-    const classes = k.static(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
+    const classes = k.dim(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
     const who = JSON.stringify(k.op.inputs[1]!.label);
     const real = realRows(k);
     k.code(`
@@ -47,7 +47,7 @@ const crossEntropyEmit: LayerEmit = {
       for (let r = 0; r < ${count(k, 1)}; r++) {
         ${real.skip.replace("PADDED ", "")}
         const l = ${label}[r];
-        if (!(l >= 0 && l < ${classes})) throw new RangeError("cross_entropy: label '" + ${who} + "' is " + l + " at position " + r + ", outside [0, ${classes})");
+        if (!(l >= 0 && l < ${classes})) throw new RangeError("cross_entropy: label '" + ${who} + "' is " + l + " at position " + r + ", outside [0, " + ${classes} + ")");
         const o = r * ${classes};
         let m = -Infinity;
         for (let j = 0; j < ${classes}; j++) if (${x}[o + j] > m) m = ${x}[o + j];
@@ -64,7 +64,7 @@ const crossEntropyEmit: LayerEmit = {
     if (!dx) return;
     const x = k.input(0).name;
     const label = k.input(1).name;
-    const classes = k.static(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
+    const classes = k.dim(k.op.inputs[0]!.shape[k.op.inputs[0]!.shape.length - 1]!);
     const op = k.assign(0);
     const real = realRows(k);
     // A padded row's gradient is zero: written as such when this is the first write.

@@ -1,3 +1,4 @@
+import { Diagnostics } from "../diagnostics.ts";
 import { Dim, expectRank, paddingOption, perAxis, windowOutput } from "./common.ts";
 
 import type { LayerDef, LayerEmit } from "./layer.ts";
@@ -80,6 +81,12 @@ function pool(kind: "max" | "avg", rank: 1 | 2 | 3): LayerDef {
       const stride = ctx.options.stride === undefined ? size : perAxis(ctx, "stride", rank);
       const padding = paddingOption(ctx, rank);
       if (!size || !stride || !padding) return undefined;
+      // A window must hold a cell of the input: with padding p ≥ size, the first and last ones lie in the padding alone.
+      if (Array.isArray(padding)) {
+        const a = padding.findIndex((p, i) => p >= size[i]!);
+        if (a >= 0)
+          return ctx.error(Diagnostics.BadOptionValue, { layer: ctx.layer, option: "padding", expected: `at most size - 1 = ${size[a]! - 1} on axis ${a} (a window in the padding alone has no cell to pool)`, got: String(padding[a]) }, ctx.optionSpan("padding"));
+      }
       const spatial: Dim[] = [];
       for (let a = 0; a < rank; a++) {
         const out = windowOutput(ctx, x.shape[a]!, size[a]!, stride[a]!, 1, padding, a);

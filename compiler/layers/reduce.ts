@@ -68,7 +68,7 @@ const lastEmit: LayerEmit = {
   forward(k) {
     const [T, n] = k.op.inputs[0]!.shape;
     const t = k.dim(T!);
-    const w = k.static(n!);
+    const w = k.dim(n!);
     const step = lastStep(k, t);
     k.line(`for (let b = 0; b < ${k.B}; b++) { const t = ${step}; ${k.output.name}.set(${k.input(0).name}.subarray((b * ${t} + t) * ${w}, (b * ${t} + t + 1) * ${w}), b * ${w}); }`);
   },
@@ -77,7 +77,7 @@ const lastEmit: LayerEmit = {
     if (!dx) return;
     const [T, n] = k.op.inputs[0]!.shape;
     const t = k.dim(T!);
-    const w = k.static(n!);
+    const w = k.dim(n!);
     if (k.assign(0) === "=") k.line(`${dx}.fill(0, 0, ${k.rows(k.op.inputs[0]!.shape)});`);
     k.line(`for (let b = 0; b < ${k.B}; b++) { const t = ${lastStep(k, t)}; for (let j = 0; j < ${w}; j++) ${dx}[(b * ${t} + t) * ${w} + j] += ${k.outputGrad}[b * ${w} + j]; }`);
   },

@@ -186,6 +186,15 @@ export class Dim {
     return /^(\d+|[A-Za-z_$][\w$]*)$/.test(js) ? js : `(${js})`;
   }
 
+  /**
+   * The dim as source text over its symbols' names, as a declaration writes
+   * it: `T`, `2 * T + 2`, `T - 4` (the run time reads it back, runtime/io.ts).
+   */
+  toSource(): string {
+    const js = this.toJs((s) => s);
+    return js.startsWith("(") && js.endsWith(")") ? js.slice(1, -1) : js;
+  }
+
   private cached?: string;
 
   /** Canonical text: highest degree first, then alphabetical; constant last. */
