@@ -6,7 +6,7 @@ import type * as A from "../ast.ts";
 import { Diagnostics, type DiagnosticBag, type DiagnosticEntry, type Related } from "../diagnostics.ts";
 import { joinSpans, type Span } from "../source.ts";
 import { Dim, dimsToString } from "../shapes/dim.ts";
-import { typeToString, describeConst, constToString, type ConstValue, type TensorType } from "../types.ts";
+import { typeToString, describeConst, type ConstValue, type TensorType } from "../types.ts";
 import type { CheckedModel, GraphNode } from "../graph.ts";
 import { inputArity, type LayerContext, type LayerDef, type OptionValue } from "../layers/layer.ts";
 import { layers, operators, isLayerName } from "../layers/registry.ts";
@@ -16,21 +16,9 @@ import { closest, didYouMean } from "./suggest.ts";
 import { MAX_NODES, MAX_PARAMS, formatCount } from "../limits.ts";
 import type { ScopeEntry, TensorValue, Value } from "./values.ts";
 import type { BlockRef, FileUnit } from "./units.ts";
+import { declaredName, MAX_BLOCK_DEPTH, type Frame } from "./frame.ts";
+import { InstanceCounter } from "./instance-count.ts";
 
-/** A model body or one block instance being evaluated. */
-interface Frame {
-  unit: FileUnit;
-  scope: Map<string, ScopeEntry>;
-  /** Names this body declares, so a use before the declaration gets its own message. */
-  declared: Map<string, Span>;
-  counters: Map<string, number>;
-  /** Enclosing block instances, outermost first. */
-  prefix: string[];
-  /** Call sites of the enclosing instances, attached to every diagnostic inside. */
-  trail: Related[];
-  /** For a block instance: its symbolic dims bound to the caller's. */
-  symbols?: Map<string, Dim>;
-}
 
 interface Args {
   inputs: TensorValue[];
@@ -41,9 +29,6 @@ interface Args {
   ok: boolean;
 }
 
-const MAX_BLOCK_DEPTH = 32;
-/** The most block bodies one model's counts may walk (distinct blocks and parameter values): far more than MAX_NODES allows. */
-const COUNT_BUDGET = 100_000;
 /** The most elements a typed array may hold: 2^31 − 1. */
 const MAX_ELEMENTS = 2 ** 31 - 1;
 
@@ -53,12 +38,8 @@ export class ModelEvaluator {
   private readonly blockStack: string[] = [];
   /** Set once the model reached MAX_NODES (reported once): nothing more is added or instantiated. */
   private full = false;
-  /** Nodes one instance of a block adds, by its parameters' values (countBlock); its keys are every block the model reaches. */
-  private readonly blockCounts = new Map<A.BlockDecl, Map<string, number>>();
-  /** Blocks being counted, against recursion (reported when evaluated). */
-  private readonly counting = new Set<A.BlockDecl>();
-  /** Block bodies counted (memo misses): past COUNT_BUDGET, counts give up as "too many". */
-  private countWork = 0;
+  /** Counts what repeats and block calls would add before they are expanded (resource limits). */
+  private readonly counter = new InstanceCounter((e, frame) => this.quietly(() => this.evaluate(e, frame)));
   /** While positive, diagnostics are dropped: counting evaluates constants that evaluation proper reports on. */
   private quiet = 0;
 
@@ -437,7 +418,7 @@ export class ModelEvaluator {
           const times = stage.repeat ? this.repeatCount(frame, stage.repeat) : 1;
           if (times === undefined) return undefined;
           // Counted before anything is expanded: `dense(4) * 1e9` is an error, not a billion nodes.
-          if (times > 1 && !this.fitsNodeLimit(frame, this.countCall(stage, frame) * times, `${stage.callee.name} * ${times}`, joinSpans(stage.span, stage.repeat!.span))) return undefined;
+          if (times > 1 && !this.fitsNodeLimit(frame, this.counter.countCall(stage, frame) * times, `${stage.callee.name} * ${times}`, joinSpans(stage.span, stage.repeat!.span))) return undefined;
           // A repeated stage is applied `times` times; `as name` then names the copies name_1 … name_n.
           for (let i = 1; i <= times && v; i++) {
             const copy: A.Call = stage.alias && times > 1 ? { ...stage, alias: { ...stage.alias, name: `${stage.alias.name}_${i}` } } : stage;
@@ -761,7 +742,7 @@ export class ModelEvaluator {
     }
     if (!args.ok) return undefined;
     // Counted before the body is expanded (blocks that call blocks multiply).
-    const count = this.countBlock(ref, args.positional, new Map(args.named.map((n) => [n.key.name, n.value])));
+    const count = this.counter.countBlock(ref, args.positional, new Map(args.named.map((n) => [n.key.name, n.value])));
     if (!this.fitsNodeLimit(frame, count, `block ${blockName}`, call.span)) return undefined;
     return this.instantiateWith(ref, call, frame, args);
   }
@@ -770,7 +751,7 @@ export class ModelEvaluator {
 
   /** The names of the blocks this model calls, directly or through others, instantiated or not (refused for its size). */
   get blocksReached(): Set<string> {
-    return new Set([...this.blockCounts.keys()].map((d) => d.name.name));
+    return this.counter.blocksReached();
   }
 
   /** Nodes and block instances so far: what MAX_NODES bounds. */
@@ -812,124 +793,6 @@ export class ModelEvaluator {
     } finally {
       this.quiet--;
     }
-  }
-
-  /** Whether an expression denotes a tensor (as far as can be told without evaluating it). */
-  private isTensorExpr(e: A.Expr, frame: Frame): boolean {
-    switch (e.kind) {
-      case "Name": {
-        const entry = frame.scope.get(e.name);
-        return entry ? entry.kind !== "const" : frame.declared.has(e.name);
-      }
-      case "Pipeline":
-      case "Call":
-        return true;
-      case "Unary":
-        return this.isTensorExpr(e.operand, frame);
-      case "Binary":
-        return this.isTensorExpr(e.left, frame) || this.isTensorExpr(e.right, frame);
-      case "Tuple":
-        // Never evaluated while counting if anything in it makes nodes.
-        return e.items.some((item) => this.isTensorExpr(item, frame));
-      default:
-        return false;
-    }
-  }
-
-  /**
-   * How many nodes evaluating `e` would add, without adding any: layers,
-   * operators, and the contents of block instances, repeats multiplied.
-   * Errors are left to evaluation, which follows.
-   */
-  private countExpr(e: A.Expr, frame: Frame): number {
-    switch (e.kind) {
-      case "Unary":
-        return this.countExpr(e.operand, frame) + (this.isTensorExpr(e.operand, frame) ? 1 : 0);
-      case "Binary":
-        return this.countExpr(e.left, frame) + this.countExpr(e.right, frame) + (this.isTensorExpr(e.left, frame) && this.isTensorExpr(e.right, frame) ? 1 : 0);
-      case "Tuple":
-        return e.items.reduce((n, item) => n + this.countExpr(item, frame), 0);
-      case "Pipeline": {
-        let n = this.countExpr(e.head, frame);
-        for (const stage of e.stages) {
-          const times = stage.repeat ? this.quietly(() => this.evaluate(stage.repeat!, frame)) : undefined;
-          n += this.countCall(stage, frame) * (times?.kind === "number" && Number.isInteger(times.value) && times.value > 1 ? times.value : 1);
-        }
-        return n;
-      }
-      case "Call":
-        // `x as name` names a value; it adds nothing.
-        if (e.bare && !layers.has(e.callee.name) && !frame.unit.blocks.has(e.callee.name)) return 0;
-        return this.countCall(e, frame);
-      default:
-        return 0;
-    }
-  }
-
-  /** The nodes one application of a call adds: its tensor arguments', then its own (one, or a block instance's). */
-  private countCall(call: A.Call, frame: Frame): number {
-    let n = 0;
-    const positional: ConstValue[] = [];
-    const named = new Map<string, ConstValue>();
-    const block = frame.unit.blocks.get(call.callee.name);
-    for (const arg of call.args) {
-      if (this.isTensorExpr(arg.value, frame)) n += this.countExpr(arg.value, frame);
-      else if (block) {
-        // A block's parameters are the arguments that are not tensors.
-        const v = this.quietly(() => this.evaluate(arg.value, frame));
-        if (v && v.kind !== "tensor") {
-          if (arg.key) named.set(arg.key.name, v);
-          else positional.push(v);
-        }
-      }
-    }
-    if (!block) return n + (layers.has(call.callee.name) ? 1 : 0);
-    return n + this.countBlock(block, positional, named);
-  }
-
-  /** The nodes and instances one instance of a block adds (itself included), given its parameters; memoised by their values. */
-  private countBlock(ref: BlockRef, positional: ConstValue[], named: Map<string, ConstValue>): number {
-    const decl = ref.decl;
-    // Recursion is reported when the block is evaluated.
-    if (this.counting.has(decl) || this.counting.size >= MAX_BLOCK_DEPTH) return 1;
-    const frame: Frame = { unit: ref.unit, scope: new Map(), declared: new Map(), counters: new Map(), prefix: [], trail: [] };
-    const key: string[] = [];
-    decl.params.forEach((p, i) => {
-      let v = named.get(p.name.name) ?? positional[i];
-      if (!v && p.default) {
-        const d = this.quietly(() => this.evaluate(p.default!, frame));
-        if (d && d.kind !== "tensor") v = d;
-      }
-      if (v) frame.scope.set(p.name.name, { kind: "const", value: v, declared: p.name.span });
-      key.push(v ? constToString(v) : "?");
-    });
-    const memo = this.blockCounts.get(decl) ?? this.blockCounts.set(decl, new Map()).get(decl)!;
-    const known = memo.get(key.join(","));
-    if (known !== undefined) return known;
-    // Parameters that differ at every call can make the distinct instances exponential in number: then stop counting.
-    if (++this.countWork > COUNT_BUDGET) return Infinity;
-    this.counting.add(decl);
-    let n = 1;
-    try {
-      for (const st of decl.body) {
-        const value = st.kind === "Const" || st.kind === "Binding" || st.kind === "Output" ? st.value : undefined;
-        const name = declaredName(st);
-        if (st.kind === "Input") frame.scope.set(st.name.name, { kind: "failed", declared: st.name.span });
-        if (!value || !name) continue;
-        if (this.isTensorExpr(value, frame)) {
-          n += this.countExpr(value, frame);
-          // A tensor: enough for isTensorExpr, and never evaluated here.
-          frame.scope.set(name.name, { kind: "failed", declared: name.span });
-        } else {
-          const v = this.quietly(() => this.evaluate(value, frame));
-          if (v && v.kind !== "tensor" && v.kind !== "enum") frame.scope.set(name.name, { kind: "const", value: v, declared: name.span });
-        }
-      }
-    } finally {
-      this.counting.delete(decl);
-    }
-    memo.set(key.join(","), n);
-    return n;
   }
 
   /**
@@ -1033,10 +896,6 @@ export class ModelEvaluator {
   }
 }
 
-/** The name a statement defines, if any. */
-function declaredName(st: A.Statement): A.Identifier | undefined {
-  return st.kind === "Input" || st.kind === "Binding" || st.kind === "Const" || (st.kind === "Output" && st.value) ? st.name : undefined;
-}
 
 export function snakeCase(name: string): string {
   return name
