@@ -120,6 +120,9 @@ export function train(model: Trainable, trainSplit: Split, testSplit: Split | un
   }
 }
 
+/** Milliseconds, where `performance` is missing too. */
+const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
 /** Runs the next macrotask: a signal or timer queued meanwhile gets handled. */
 const { setImmediate: immediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
 const nextTask: () => Promise<void> = typeof immediate === "function" ? () => new Promise((done) => immediate(done)) : () => new Promise((done) => setTimeout(done, 0));
@@ -132,7 +135,6 @@ const nextTask: () => Promise<void> = typeof immediate === "function" ? () => ne
  */
 export async function trainAsync(model: Trainable, trainSplit: Split, testSplit: Split | undefined, options: TrainOptions & { yieldMs?: number }): Promise<TrainResult> {
   const steps = trainSteps(model, trainSplit, testSplit, options);
-  const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
   const every = options.yieldMs ?? 10;
   let last = now();
   for (;;) {
@@ -158,7 +160,6 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
   const totalSteps = stepsPerEpoch * options.epochs;
   const baseLr = options.optimizer.lr;
   let stepsTaken = 0;
-  const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
   const restore = () => {
     for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
   };

@@ -267,10 +267,13 @@ export function rowsJs(specialized: Record<string, number>, shape: Dim[], batch:
 }
 
 /**
- * Statements that reject sizes too small for the layers that shrink an axis
- * (a symbol below its smallest legal value): every symbolic dim of an op's
- * output must be at least 1 (else a valid convolution on too few steps gave
- * an empty axis, and a max over it −∞). `where` names the method in the error.
+ * Statements that reject sizes too small for the layers that shrink an axis,
+ * where the symbols' smallest values (`minDims`, checked by rt.readInputs)
+ * do not settle it: a dim over several symbols (`S - T`) must still be
+ * at least 1 (else a valid convolution on too few steps gave an empty axis,
+ * and a max over it −∞). Constants were checked by the checker, and dims in
+ * one symbol by minDims, which is exact for them. `where` names the method
+ * in the error.
  */
 export function sizeChecks(p: IRProgram, specialized: Record<string, number>, where: string): string {
   const seen = new Set<string>();
@@ -279,8 +282,7 @@ export function sizeChecks(p: IRProgram, specialized: Record<string, number>, wh
     for (const d of op.output.shape) {
       const text = d.toString();
       const symbols = [...d.symbols()];
-      // Constants were checked by the checker, and symbols by rt.readInputs.
-      if (d.value !== undefined || (symbols.length === 1 && text === symbols[0]) || seen.has(text)) continue;
+      if (symbols.length < 2 || seen.has(text)) continue;
       seen.add(text);
       const js = dimJs(specialized, d);
       lines.push(`if (!(${js} >= 1)) rt.dimTooSmall(${JSON.stringify(where)}, ${JSON.stringify(op.node.name)}, ${JSON.stringify(text)}, ${js}, D);`);
