@@ -5,6 +5,7 @@ import { checkProgram } from "../compiler/check/program.ts";
 import { sortDiagnostics } from "../compiler/diagnostics.ts";
 import { formatSummary, summarize } from "../compiler/summary.ts";
 import { fsHost } from "./fs-host.ts";
+import { packageVersion } from "./package-file.ts";
 import { diagnosticToJson, formatDiagnostic } from "./report.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS } from "./train-defaults.ts";
 import { hostedTasks, tasks } from "../runtime/tasks/index.ts";
@@ -68,7 +69,7 @@ const program = new Command();
 program
   .name("nnc")
   .description("The .nn neural-network compiler")
-  .version("0.1.0")
+  .version(packageVersion())
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

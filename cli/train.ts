@@ -5,20 +5,20 @@
 // new one is whole.
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
 import { createOptimizer, describeNonFinite, encodeSafetensors, evaluateAccuracy, evaluateLoss, findNonFinite, loadParams, NonFiniteParamsError, trainAsync, type Split } from "../runtime/index.ts";
-import { loadMnist, MNIST_CLASSES, MNIST_IMAGE_SIZE } from "../runtime/mnist-node.ts";
+import { loadMnist as loadMnistDigits, MNIST_CLASSES, MNIST_IMAGE_SIZE, MnistNotInstalledError } from "../runtime/mnist-node.ts";
 import { activeKernels, wasmKernels } from "../runtime/kernels.ts";
 import { useThreads } from "../runtime/threads-node.ts";
 import { hostedTasks, tasks, type TaskData } from "../runtime/tasks/index.ts";
 import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM, defaultThreads } from "./train-defaults.ts";
+import { packageFile } from "./package-file.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../compiler/source.ts";
@@ -46,7 +46,7 @@ export interface TrainCommandOptions {
 }
 
 /** The text of `--data charlm`, shipped with the package. */
-const CORPUS = fileURLToPath(new URL("../examples/data/moby-dick.txt", import.meta.url));
+const CORPUS = "examples/data/moby-dick.txt";
 
 export { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM };
 
@@ -98,6 +98,15 @@ interface LoadedData {
   task?: TaskData;
 }
 
+/** The MNIST digits, or a UserError saying how to install them. */
+function loadMnist(): ReturnType<typeof loadMnistDigits> {
+  try {
+    return loadMnistDigits();
+  } catch (e) {
+    throw e instanceof MnistNotInstalledError ? new UserError(e.message) : e;
+  }
+}
+
 /** MNIST, or a generated task whose arrays the model declares by name. */
 function loadData(dataName: string, M: ModelClass, name: string, seed: number): LoadedData {
   if (dataName === "mnist") {
@@ -107,7 +116,7 @@ function loadData(dataName: string, M: ModelClass, name: string, seed: number): 
   const generated = tasks[dataName];
   const hosted = hostedTasks[dataName];
   if (!generated && !hosted) throw new UserError(`unknown data set '${dataName}'; available: ${["mnist", ...Object.keys(tasks), ...Object.keys(hostedTasks)].join(", ")}`);
-  const data: TaskData = generated ? generated(seed) : hosted!.make({ mnist: () => loadMnist(), corpus: () => readFileSync(CORPUS, "utf8") });
+  const data: TaskData = generated ? generated(seed) : hosted!.make({ mnist: () => loadMnist(), corpus: () => readFileSync(packageFile(CORPUS) ?? CORPUS, "utf8") });
   const problems: string[] = [];
   for (const [array, spec] of Object.entries(data.arrays)) {
     const declared = M.inputs[array] ?? M.targets[array];

@@ -29,7 +29,7 @@ export default defineConfig({
   server: { headers: isolationHeaders, fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
   preview: { headers: isolationHeaders },
   build: {
-    outDir: fileURLToPath(new URL("../dist/playground", import.meta.url)),
+    outDir: fileURLToPath(new URL("../out/playground", import.meta.url)),
     emptyOutDir: true,
     // ts-morph (code generation, in the training worker) is large by nature; the page itself stays small.
     chunkSizeWarningLimit: 12_000,

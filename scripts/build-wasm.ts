@@ -67,7 +67,7 @@ export async function buildBinaryModule(): Promise<string> {
   ];
   for (const [name, args] of Object.entries(variants)) {
     const bytes = await compile(args);
-    lines.push("", `/** asc ${args.slice(1).join(" ")} (${bytes.length} bytes) */`, `export const ${name} = ${JSON.stringify(Buffer.from(bytes).toString("base64"))};`);
+    lines.push("", `/** asc ${args.slice(1).join(" ")} (${bytes.length} bytes) */`, `export const ${name}: string = ${JSON.stringify(Buffer.from(bytes).toString("base64"))};`);
   }
   return lines.join("\n") + "\n";
 }

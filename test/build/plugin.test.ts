@@ -1,14 +1,17 @@
 // The bundler plugin (build/plugin.ts) as a consumer uses it: esbuild, Vite
 // (build and dev server) and Rollup compile `import … from "./x.nn"` while
 // bundling, errors fail the build with nnc's file:line:col message and code
-// frame, and the package entries (`nnc/esbuild`, …) load in plain Node.
+// frame. The generated modules import `nnc/runtime`, resolved here to its
+// TypeScript sources through the `nnc-source` export condition; the packed
+// package, its entries (`nnc/esbuild`, …) in plain Node and these bundlers on
+// its compiled JavaScript are tested in test/package/.
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { rollup } from "rollup";
-import { build as viteBuild, createServer } from "vite";
+import { build as viteBuild, createServer, defaultClientConditions, defaultServerConditions } from "vite";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileNnModule, nnc } from "../../build/plugin.ts";
 
@@ -35,6 +38,10 @@ function expectAppOutput(stdout: string): void {
   expect(predicted.filter((p, i) => p === actual[i]).length).toBeGreaterThanOrEqual(6);
 }
 
+/** Inside this repository, `nnc/…` resolves to the TypeScript sources. */
+const source = "nnc-source";
+const viteResolve = { resolve: { conditions: [source, ...defaultClientConditions] }, ssr: { resolve: { conditions: [source, ...defaultServerConditions] } } };
+
 const tmp = mkdtempSync(join(tmpdir(), "nnc-plugin-"));
 function file(name: string, text: string): string {
   const path = join(tmp, name);
@@ -47,7 +54,7 @@ const bad = () => file("bad.nn", "model M {\n  input x: f32[T, 4]\n  y = x -> de
 describe("esbuild", () => {
   it("bundles the example app, whose model trains and classifies digits", async () => {
     const outfile = join(dist, "esbuild.js");
-    const result = await esbuild.build({ entryPoints: [join(app, "src/main.ts")], outfile, bundle: true, platform: "node", format: "esm", logLevel: "silent", metafile: true, plugins: [nnc.esbuild()] });
+    const result = await esbuild.build({ entryPoints: [join(app, "src/main.ts")], outfile, bundle: true, platform: "node", format: "esm", logLevel: "silent", metafile: true, conditions: [source], plugins: [nnc.esbuild()] });
     expect(result.errors).toEqual([]);
     // The .nn file and the .nn file it imports are both inputs of the build (esbuild watches them).
     expect(Object.keys(result.metafile!.inputs).some((f) => f.endsWith("src/digits.nn"))).toBe(true);
@@ -88,29 +95,10 @@ describe("esbuild", () => {
   });
 });
 
-describe("the package entries in plain Node", () => {
-  it("node examples/app/build.mjs bundles through `nnc/esbuild`", async () => {
-    const r = await run("node", [join(app, "build.mjs")]);
-    expect(r.code).toBe(0);
-    const out = await run("node", [join(app, "dist/main.js")], { TRAIN_COUNT: "500" });
-    expect(out.stdout).toContain("Digits: image -> logits");
-    expect(out.stdout).toMatch(/predicted: \d( \d){7}/);
-  });
-
-  it("nnc/vite, nnc/rollup and nnc/webpack import without a TypeScript loader", async () => {
-    const script = 'import vite from "nnc/vite"; import rollup from "nnc/rollup"; import webpack from "nnc/webpack"; import esbuild from "nnc/esbuild";' + 'console.log(vite().name, rollup().name, typeof webpack().apply, esbuild().name);';
-    const entry = join(dist, "entries.mjs");
-    writeFileSync(entry, script);
-    const r = await run("node", [entry]);
-    expect(r.stderr).toBe("");
-    expect(r.stdout.trim()).toBe("nnc nnc function nnc");
-  });
-});
-
 describe("vite", () => {
   it("builds the example app (SSR build) and the bundle runs", async () => {
     const outDir = join(dist, "vite");
-    await viteBuild({ root: app, configFile: false, logLevel: "silent", plugins: [nnc.vite()], ssr: { noExternal: true }, build: { ssr: "src/main.ts", outDir, emptyOutDir: true, minify: false } });
+    await viteBuild({ root: app, configFile: false, logLevel: "silent", plugins: [nnc.vite()], ...viteResolve, ssr: { ...viteResolve.ssr, noExternal: true }, build: { ssr: "src/main.ts", outDir, emptyOutDir: true, minify: false } });
     const r = await run("node", [join(outDir, "main.js")]);
     expect(r.stderr).toBe("");
     expectAppOutput(r.stdout);
@@ -129,7 +117,7 @@ describe("vite", () => {
     mkdirSync(root, { recursive: true });
     for (const f of ["digits.nn", "layers.nn"]) cpSync(join(app, "src", f), join(root, f));
     writeFileSync(join(root, "main.js"), 'import { Digits } from "./digits.nn";\nconsole.log(new Digits());\n');
-    const server = await createServer({ root, configFile: false, logLevel: "silent", plugins: [nnc.vite()], server: { middlewareMode: true }, appType: "custom" });
+    const server = await createServer({ root, configFile: false, logLevel: "silent", plugins: [nnc.vite()], ...viteResolve, server: { middlewareMode: true }, appType: "custom" });
     try {
       const sent: { type: string; triggeredBy?: string }[] = [];
       const hot = server.environments.client.hot;
