@@ -5,7 +5,6 @@
 // and code frame. The emitted TypeScript is transpiled to JavaScript here,
 // because some bundlers (Vite in dev) do not treat a loaded module as TypeScript.
 import { isAbsolute, relative, resolve } from "node:path";
-import { ts } from "ts-morph";
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
@@ -13,12 +12,15 @@ import { sortDiagnostics } from "../compiler/diagnostics.ts";
 import { specializeProblem } from "../compiler/specialize.ts";
 import { fsHost } from "../cli/fs-host.ts";
 import { formatDiagnostic } from "../cli/report.ts";
+import { toJavaScript } from "./transpile.ts";
 
 export interface NncPluginOptions {
   /** Dims baked into the code, as `nnc compile --specialize`: `{ batch: 64 }`. */
   specialize?: Record<string, number>;
   /** Where the generated modules import the runtime from (default `nnc/runtime`). */
   runtimeModule?: string;
+  /** Leave out training, as `nnc compile --inference`: no `lossAndGrads`, `grads` or backward code. */
+  inference?: boolean;
 }
 
 export interface CompiledNnModule {
@@ -43,16 +45,16 @@ export function compileNnModule(file: string, options: NncPluginOptions = {}): C
   // Values only: the option applies to every .nn file of the build, not all of which use every dim.
   const wrong = specializeProblem(options.specialize);
   if (wrong) return { errors: [`nnc plugin option ${wrong}`], warnings: [], files };
-  const result = generate(checked, { ...(options.specialize ? { specialize: options.specialize } : {}), ...(options.runtimeModule ? { runtimeModule: options.runtimeModule } : {}) });
+  const result = generate(checked, {
+    ...(options.specialize ? { specialize: options.specialize } : {}),
+    ...(options.runtimeModule ? { runtimeModule: options.runtimeModule } : {}),
+    ...(options.inference ? { inference: true } : {}),
+  });
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const d of sortDiagnostics(result.diagnostics)) (d.severity === "error" ? errors : warnings).push(formatDiagnostic(d, checked.sources));
   if (errors.length || result.code === undefined) return { errors, warnings, files };
-  const js = ts.transpileModule(result.code, {
-    fileName: `${file}.ts`,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, removeComments: false, sourceMap: false },
-  }).outputText;
-  return { js, errors, warnings, files };
+  return { js: toJavaScript(result.code, `${file}.ts`), errors, warnings, files };
 }
 
 export const unpluginFactory: UnpluginFactory<NncPluginOptions | undefined, false> = (options = {}) => ({

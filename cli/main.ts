@@ -113,13 +113,15 @@ program
 
 program
   .command("compile")
-  .description("compile .nn files to TypeScript modules (<name>.nn.ts)")
+  .description("compile .nn files to TypeScript modules (<name>.nn.ts), or with --js to JavaScript (<name>.nn.js and <name>.nn.d.ts)")
   .argument("<files...>", ".nn files")
   .requiredOption("-o, --out <dir>", "output folder")
   .option("--specialize <dims>", "bake sizes into the code, e.g. batch=64,T=20")
   .option("--dts", "also write <name>.d.nn.ts: exact types for `import … from \"./<name>.nn\"`")
+  .option("--inference", "leave out training (backward code, grads, lossAndGrads): smaller modules for deployment")
+  .option("--js", "write JavaScript (<name>.nn.js) and its declarations (<name>.nn.d.ts) instead of TypeScript")
   .option("-w, --watch", "recompile when a .nn file (or one it imports) changes; keep running after errors")
-  .action(async (files: string[], opts: { out: string; specialize?: string; dts?: boolean; watch?: boolean }) => {
+  .action(async (files: string[], opts: { out: string; specialize?: string; dts?: boolean; inference?: boolean; js?: boolean; watch?: boolean }) => {
     // Loaded on use, here and in train: code generation (ts-morph, Prettier) takes longer to load than a check takes.
     const { compileFile, outputCollisions, parseSpecialize, writeCompiled } = await import("./compile.ts");
     const { specializeProblem } = await import("../compiler/specialize.ts");
@@ -133,14 +135,15 @@ program
     } catch (e) {
       return usage((e as Error).message);
     }
+    const flags = { specialize, dts: !!opts.dts, inference: !!opts.inference, js: !!opts.js };
     // Outputs go flat into --out: two inputs of one name would overwrite each other.
-    const clashes = outputCollisions(files, opts.out, !!opts.dts);
+    const clashes = outputCollisions(files, opts.out, flags);
     if (clashes.length) return usage(`${clashes.join("\n     ")}\n     (outputs go flat into the -o folder: compile such files into separate folders, or rename one); nothing written`);
-    if (opts.watch) return (await import("./watch.ts")).watchCompile(files, { out: opts.out, specialize, dts: !!opts.dts, color });
+    if (opts.watch) return (await import("./watch.ts")).watchCompile(files, { ...flags, out: opts.out, color });
     const compiled = [];
     let errors = 0;
     for (const f of [...new Set(files)]) {
-      const c = await compileFile(f, specialize, !!opts.dts);
+      const c = await compileFile(f, flags);
       errors += printDiagnostics(c.diagnostics, c.sources);
       compiled.push(c);
     }
@@ -152,7 +155,7 @@ program
     const unknown = specializeProblem(specialize, compiled.flatMap((c) => c.symbols));
     if (unknown) return usage(`--${unknown}; nothing written`);
     try {
-      for (const c of compiled) for (const path of writeCompiled([c], opts.out)) process.stdout.write(`wrote ${path}\n`);
+      for (const c of compiled) for (const path of writeCompiled([c], opts.out, flags)) process.stdout.write(`wrote ${path}\n`);
     } catch (e) {
       process.stderr.write(`nnc: ${(e as Error).message}\n`);
       process.exitCode = 1;

@@ -6,13 +6,11 @@ import { resolve } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import pc from "picocolors";
 import { sortDiagnostics } from "../compiler/diagnostics.ts";
-import { compileFile, writeCompiled } from "./compile.ts";
+import { compileFile, writeCompiled, type CompileFlags } from "./compile.ts";
 import { formatDiagnostic } from "./report.ts";
 
-export interface WatchOptions {
+export interface WatchOptions extends CompileFlags {
   out: string;
-  specialize: Record<string, number>;
-  dts: boolean;
   color: boolean;
   /** Called once the first build is done and the files are watched (tests wait for it). */
   onReady?(watcher: FSWatcher): void;
@@ -29,7 +27,7 @@ export async function watchCompile(files: string[], options: WatchOptions): Prom
 
   const build = async (file: string): Promise<void> => {
     const started = performance.now();
-    const c = await compileFile(file, options.specialize, options.dts);
+    const c = await compileFile(file, options);
     deps.set(file, new Set([resolve(file), ...[...c.sources.keys()].map((f) => resolve(f))]));
     let errors = 0;
     for (const d of sortDiagnostics(c.diagnostics)) {
@@ -37,14 +35,14 @@ export async function watchCompile(files: string[], options: WatchOptions): Prom
       process.stderr.write(formatDiagnostic(d, c.sources, options.color) + "\n\n");
     }
     const ms = Math.round(performance.now() - started);
-    if (errors || c.code === undefined) {
+    if (errors || c.outputs === undefined) {
       const n = `${errors} error${errors === 1 ? "" : "s"}`;
       process.stderr.write(`[${time()}] ${file}: ${paint(pc.red, n)}; kept the previous output (${ms} ms)\n`);
       return;
     }
     let written: string[];
     try {
-      written = writeCompiled([c], options.out);
+      written = writeCompiled([c], options.out, options);
     } catch (e) {
       process.stderr.write(`[${time()}] ${file}: ${paint(pc.red, (e as Error).message)}\n`);
       return;

@@ -40,7 +40,8 @@ function positiveInt(v: unknown): v is number {
 /**
  * Checks dims and input arrays against the model's specs; returns the batch
  * size and the symbols' values. `fixed` holds dims baked in by `--specialize`;
- * `minDims` each symbol's smallest legal value.
+ * `minDims` each symbol's smallest legal value; `method` names the call in
+ * errors (by default `lossAndGrads` with targets, else `forward`).
  */
 export function readInputs(
   model: string,
@@ -51,8 +52,9 @@ export function readInputs(
   withTargets: boolean,
   fixed: Readonly<Record<string, number>> = {},
   minDims: MinDims = {},
+  method: string = withTargets ? "lossAndGrads" : "forward",
 ): { B: number; D: Record<string, number> } {
-  const where = `${model}.${withTargets ? "lossAndGrads" : "forward"}`;
+  const where = `${model}.${method}`;
   if (typeof given !== "object" || given === null) throw new TypeError(`${where}: expected an object of input arrays, got ${given === null ? "null" : typeof given}`);
   if (typeof dims !== "object" || dims === null) throw new TypeError(`${where}: expected dims such as { batch: 32 }, got ${dims === null ? "null" : typeof dims}`);
   if (!positiveInt(dims.batch)) throw new RangeError(`${where}: dims.batch must be a positive integer, got ${String(dims.batch)}`);

@@ -22,11 +22,13 @@ declare module "*.nn" {
   interface NnModel {
     /** Parameters by name, row-major. Never replaced: write into them to change the model. */
     readonly params: Record<string, Float32Array>;
-    /** Gradients of the last lossAndGrads call (models with a loss only). */
+    /** Gradients of the last lossAndGrads call (models with a loss, not compiled for inference). */
     readonly grads?: Record<string, Float32Array>;
     /** Runs the model on a batch; the returned arrays belong to the caller. */
     forward(inputs: NnArrays, dims: NnDims): Record<string, Float32Array>;
-    /** Mean loss over the batch; fills `grads` (models with a loss only). */
+    /** Mean loss over the batch, computed as `forward` computes, without gradients (models with a loss only). */
+    loss?(inputsAndTargets: NnArrays, dims: NnDims): number;
+    /** Mean loss over the batch; fills `grads` (models with a loss, not compiled for inference). */
     lossAndGrads?(inputsAndTargets: NnArrays, dims: NnDims): number;
   }
   /** A model class as a .nn module exports it, one per model, under the model's name. */

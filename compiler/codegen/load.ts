@@ -9,6 +9,9 @@ export interface ModelInstance {
   params: Record<string, Float32Array>;
   grads?: Record<string, Float32Array>;
   forward(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }): Record<string, Float32Array>;
+  /** Present where the model has a loss: its value without gradients. */
+  loss?(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }): number;
+  /** Absent where the model has no loss, or was compiled for inference. */
   lossAndGrads?(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }): number;
   /** Present where the model declares `generate`. */
   generate?(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }, options?: runtime.GenerateOptions): Int32Array;

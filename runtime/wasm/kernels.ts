@@ -3,8 +3,9 @@
 // that live in the arena's memory are passed by address; any other array
 // (a caller's input, or every array where memory cannot be shared) is copied
 // into scratch space first, and a foreign C copied back after.
-import { Arena, sharedMemory } from "./arena.ts";
+import { Arena, MAX_PAGES, sharedMemory } from "./arena.ts";
 import * as binary from "./binary.ts";
+import { withSharedMemory } from "./shared-import.ts";
 import { batchCut, Kind, productCut, type ProductExports, type SecondCore } from "./second-core.ts";
 import type { Kernels, PackedB, WindowArgs } from "../kernel-types.ts";
 
@@ -47,9 +48,21 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 }
 
+let plainBytes: Uint8Array<ArrayBuffer> | undefined;
+let relaxedBytes: Uint8Array<ArrayBuffer> | undefined;
+
+/**
+ * The kernels' module importing a plain memory: the relaxed-SIMD build or
+ * the plain SIMD one. Each embedded build is named once in the runtime, so
+ * a minifier that inlines constants (Vite's) cannot copy its 56 kB of base64.
+ */
+function moduleBytes(fma: boolean): Uint8Array<ArrayBuffer> {
+  return fma ? (relaxedBytes ??= decode(binary.plainRelaxed)) : (plainBytes ??= decode(binary.plain));
+}
+
 /** Whether this engine runs WebAssembly SIMD (the kernels' module validates). */
 export function simdSupported(): boolean {
-  return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plain));
+  return typeof WebAssembly === "object" && WebAssembly.validate(moduleBytes(false));
 }
 
 /**
@@ -58,7 +71,7 @@ export function simdSupported(): boolean {
  * default, Node 20 only with --experimental-wasm-relaxed-simd.
  */
 export function relaxedSimdSupported(): boolean {
-  return typeof WebAssembly === "object" && WebAssembly.validate(decode(binary.plainRelaxed));
+  return typeof WebAssembly === "object" && WebAssembly.validate(moduleBytes(true));
 }
 
 export class WasmKernels implements Kernels {
@@ -113,8 +126,9 @@ export class WasmKernels implements Kernels {
     const relaxed = relaxedSimdSupported();
     if (options.fma && !relaxed) throw new Error("relaxed SIMD (FMA) kernels requested, but this engine does not validate them (Node 20: --experimental-wasm-relaxed-simd)");
     this.fma = options.fma ?? relaxed;
-    const bytes = shared ? (this.fma ? binary.sharedRelaxed : binary.shared) : this.fma ? binary.plainRelaxed : binary.plain;
-    const module = new WebAssembly.Module(decode(bytes));
+    // The shared-memory module is the plain one importing a shared memory of the builds' maximum (scripts/build-wasm.ts).
+    const bytes = shared ? withSharedMemory(moduleBytes(this.fma), MAX_PAGES) : moduleBytes(this.fma);
+    const module = new WebAssembly.Module(bytes);
     this.module = module;
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.instance = instance;

@@ -93,6 +93,14 @@ describe("esbuild", () => {
     expect(c.files).toEqual([join(app, "src/digits.nn"), join(app, "src/layers.nn")]);
     expect(compileNnModule(join(app, "src/digits.nn"), { runtimeModule: "/rt.js", specialize: { batch: 8 } }).js).toContain('from "/rt.js"');
   });
+
+  it("inference: true leaves out training, as nnc compile --inference", () => {
+    const full = compileNnModule(join(app, "src/digits.nn")).js!;
+    const lean = compileNnModule(join(app, "src/digits.nn"), { inference: true }).js!;
+    expect(full).toContain("lossAndGrads(");
+    expect(lean).not.toMatch(/lossAndGrads|_backward\b/);
+    expect(lean).toContain("forward(");
+  });
 });
 
 describe("vite", () => {
