@@ -223,6 +223,23 @@ describe("the installed nnc command", () => {
     expect(readFileSync(join(project, "compiled/lenet.nn.ts"), "utf8")).toContain('from "nnc/runtime"');
   });
 
+  it("compile --js --inference: a plain JavaScript project imports the compiled model and runs it", async () => {
+    const dir = folder("js-model", "module", {
+      "main.mjs": `import { LeNet5 } from "./models/lenet.nn.js";
+const batch = 2;
+const net = new LeNet5({ seed: 1 });
+const { logits } = net.forward({ image: new Float32Array(batch * 784).fill(0.5) }, { batch });
+console.log(JSON.stringify({ logits: logits.length, finite: logits.every(Number.isFinite), training: typeof net.lossAndGrads }));
+`,
+    });
+    const compiled = await nnc(["compile", "--js", "--inference", join(installed, "examples/lenet.nn"), "-o", "models"], dir);
+    expect(compiled.code, compiled.stderr).toBe(0);
+    expect(existsSync(join(dir, "models/lenet.nn.d.ts"))).toBe(true);
+    const r = await ok("node", ["main.mjs"], dir);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ logits: 20, finite: true, training: "undefined" });
+  });
+
   it("train without the optional mnist package: a clear error", async () => {
     const missing = await nnc(["train", join(installed, "examples/lenet.nn"), "--data", "mnist"]);
     expect(missing.code).toBe(1);
