@@ -1,10 +1,10 @@
 // Names and their types, per model or block body: which declaration a name
 // refers to at a place, and the inferred type of each binding (per block
 // instance, since one block body has one type per instance).
-import type * as A from "../../../compiler/ast.ts";
-import type { CheckedModel, GraphNode } from "../../../compiler/graph.ts";
-import type { Span } from "../../../compiler/source.ts";
-import type { TensorType } from "../../../compiler/types.ts";
+import type * as A from "../ast.ts";
+import type { CheckedModel, GraphNode } from "../graph.ts";
+import type { Span } from "../source.ts";
+import type { TensorType } from "../types.ts";
 import type { Analysis } from "./analysis.ts";
 import { contains } from "./positions.ts";
 
@@ -21,7 +21,7 @@ export interface Declared {
 /** The model or block whose braces hold `offset`. */
 export function enclosingDecl(ast: A.FileNode | undefined, offset: number): Decl | undefined {
   if (!ast) return undefined;
-  return [...ast.models, ...ast.blocks].find((d) => contains(d.span, offset));
+  return ast.models.find((d) => contains(d.span, offset)) ?? ast.blocks.find((d) => contains(d.span, offset));
 }
 
 /** Names declared inside a model or block body (and a block's parameters), in source order. */
@@ -43,6 +43,7 @@ export function localNames(decl: Decl): Declared[] {
         out.push({ name: st.name.name, kind: "const", span: st.name.span, statement: st });
         break;
       case "Loss":
+      case "Generate":
         break;
     }
   }
@@ -60,11 +61,59 @@ export function fileNames(ast: A.FileNode | undefined): Declared[] {
   ];
 }
 
-/** What `name` refers to at `offset`: the innermost declaration in scope. */
+// Name tables, built once per body and per file: semantic tokens and references resolve every identifier of a file.
+const localTables = new WeakMap<Decl, Map<string, Declared>>();
+const fileTables = new WeakMap<A.FileNode, Map<string, Declared>>();
+function table(names: Declared[]): Map<string, Declared> {
+  const out = new Map<string, Declared>();
+  for (const d of names) if (!out.has(d.name)) out.set(d.name, d);
+  return out;
+}
+function cached<K extends object>(cache: WeakMap<K, Map<string, Declared>>, key: K, build: () => Declared[]): Map<string, Declared> {
+  let t = cache.get(key);
+  if (!t) cache.set(key, (t = table(build())));
+  return t;
+}
+
+/** What `name` refers to at `offset` in a file's syntax tree: the innermost declaration in scope. */
+export function resolveIn(ast: A.FileNode | undefined, name: string, offset: number): Declared | undefined {
+  if (!ast) return undefined;
+  const decl = enclosingDecl(ast, offset);
+  return (decl && cached(localTables, decl, () => localNames(decl)).get(name)) ?? cached(fileTables, ast, () => fileNames(ast)).get(name);
+}
+
+/** What `name` refers to at `offset` in the edited file. */
 export function resolveName(analysis: Analysis, name: string, offset: number): Declared | undefined {
-  const decl = enclosingDecl(analysis.result.ast, offset);
-  const local = decl ? localNames(decl).find((d) => d.name === name) : undefined;
-  return local ?? fileNames(analysis.result.ast).find((d) => d.name === name);
+  return resolveIn(analysis.result.ast, name, offset);
+}
+
+/** A declaration and the file that holds it. */
+export type Located = Declared & { file: string };
+
+/**
+ * Follows an imported name to the block or const it names, in the file that
+ * declares it (through files that import it in turn). Stays at the import
+ * when the imported file was not read or does not declare the name.
+ */
+export function followImports(analysis: Analysis, file: string, declared: Declared): Located {
+  let at: Located = { ...declared, file };
+  for (let hops = 0; at.kind === "import" && hops < 64; hops++) {
+    const ast = analysis.result.asts.get(at.file);
+    const imp = ast?.imports.find((i) => i.names.some((n) => n.span.start === at.span.start));
+    if (!imp) break;
+    const path = analysis.host.resolve(at.file, imp.path);
+    const there = analysis.result.asts.get(path);
+    const found = there && fileNames(there).find((d) => d.name === at.name && d.kind !== "model");
+    if (!found) break;
+    at = { ...found, file: path };
+  }
+  return at;
+}
+
+/** The declaration that `name` at `offset` of `file` (one the check read) finally refers to. */
+export function declarationOf(analysis: Analysis, file: string, name: string, offset: number): Located | undefined {
+  const declared = resolveIn(analysis.result.asts.get(file) ?? (file === analysis.filename ? analysis.result.ast : undefined), name, offset);
+  return declared && followImports(analysis, file, declared);
 }
 
 /** One evaluation of a body: the model itself, or one block instance inside a model. */
@@ -84,7 +133,7 @@ export function framesOf(analysis: Analysis, decl: Decl): Frame[] {
 }
 
 const sameSpan = (a: Span, b: Span) => a.file === b.file && a.start === b.start && a.end === b.end;
-const pathOf = (n: GraphNode) => n.instancePath.join(".");
+export const pathOf = (n: GraphNode) => n.instancePath.join(".");
 
 /** The nodes evaluated directly in this frame (not in nested instances). */
 export function frameNodes(frame: Frame): GraphNode[] {
@@ -92,7 +141,7 @@ export function frameNodes(frame: Frame): GraphNode[] {
 }
 
 /** The last node produced by the call or operator written at `span` in this frame (a repeated stage: its last copy). */
-function nodeAt(frame: Frame, span: Span): GraphNode | undefined {
+export function nodeAt(frame: Frame, span: Span): GraphNode | undefined {
   const direct = frameNodes(frame).filter((n) => sameSpan(n.span, span)).pop();
   if (direct) return direct;
   // A block call: the instance's output is its last node.
@@ -143,4 +192,13 @@ export function typeOfStatement(frame: Frame, decl: Decl, st: A.Statement, depth
   if (st.kind === "Binding") return typeOfExpr(frame, decl, st.value, depth);
   if (st.kind === "Output" && st.value) return typeOfExpr(frame, decl, st.value, depth);
   return undefined;
+}
+
+/** The block that `name` at `offset` of the edited file calls (declared here or imported), with the text of its file. */
+export function blockNamed(analysis: Analysis, name: string, offset: number): { decl: A.BlockDecl; file: string; text: string } | undefined {
+  const at = declarationOf(analysis, analysis.filename, name, offset);
+  if (at?.kind !== "block") return undefined;
+  const decl = analysis.result.asts.get(at.file)?.blocks.find((b) => b.name.span.start === at.span.start);
+  const text = at.file === analysis.filename ? analysis.source : analysis.result.sources.get(at.file)?.text;
+  return decl && text !== undefined ? { decl, file: at.file, text } : undefined;
 }
