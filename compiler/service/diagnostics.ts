@@ -37,13 +37,19 @@ function importLeadingTo(analysis: Analysis, file: string): Span | undefined {
   return result.ast?.imports[0]?.pathSpan;
 }
 
+/** `file` as seen from the folder of `from` (the imported file's name as an import would write it, less `./`). */
+function relativeTo(from: string, file: string): string {
+  const dir = from.slice(0, from.lastIndexOf("/") + 1);
+  return dir && file.startsWith(dir) ? file.slice(dir.length) : file;
+}
+
 export function problems(analysis: Analysis): Problem[] {
   const { filename } = analysis;
   const start: Span = { file: filename, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
   return sortDiagnostics(analysis.result.diagnostics).map((d: Diagnostic): Problem => {
     const common = { severity: d.severity, code: d.code, ...(d.hint !== undefined ? { hint: d.hint } : {}) };
     if (d.span.file === filename) return { ...common, span: d.span, message: d.message, related: d.related };
-    const where = `${d.span.file}:${d.span.line}:${d.span.column}`;
+    const where = `${relativeTo(filename, d.span.file)}:${d.span.line}:${d.span.column}`;
     return { ...common, span: importLeadingTo(analysis, d.span.file) ?? start, message: `${where}: ${d.message}`, related: d.related, origin: d.span };
   });
 }

@@ -1,0 +1,69 @@
+// Publishing diagnostics: a changed document, and every open document whose
+// check read it, are re-checked shortly after the last change. Checks run
+// one document per turn of the event loop, so messages that arrive in
+// between (more keystrokes, a hover) are read before the next check, and a
+// document changed again meanwhile is checked once, at its latest text.
+import type { Connection } from "vscode-languageserver/node";
+import { problems } from "../compiler/service/diagnostics.ts";
+import { diagnostic } from "./convert.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** Keystrokes closer together than this are checked once. */
+const SETTLE_MS = 30;
+
+export class DiagnosticsPublisher {
+  private readonly pending = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly ws: Workspace,
+  ) {}
+
+  /** Checks these documents soon; the first listed (the one edited) first. */
+  schedule(uris: string[]): void {
+    for (const u of uris) this.pending.add(u);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drain();
+    }, SETTLE_MS);
+  }
+
+  /** A closed document's diagnostics are cleared. */
+  clear(uri: string): void {
+    this.pending.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private drain(): void {
+    if (this.running) return;
+    const next = this.pending.values().next();
+    if (next.done) return;
+    this.pending.delete(next.value);
+    this.running = true;
+    try {
+      this.publish(next.value);
+    } finally {
+      this.running = false;
+    }
+    if (this.pending.size) setImmediate(() => this.drain());
+  }
+
+  private publish(uri: string): void {
+    const doc = this.ws.document(uri);
+    if (!doc) return;
+    let diagnostics;
+    try {
+      const analysis = this.ws.analysisOf(uri);
+      const lines = this.ws.lines(this.ws.pathOf(uri));
+      diagnostics = analysis && lines ? problems(analysis).map((p) => diagnostic(this.ws, lines, p)) : [];
+    } catch (e) {
+      // A checker bug must not leave the editor silent: it becomes the one diagnostic.
+      const message = `internal error in the checker: ${e instanceof Error ? e.message : String(e)}`;
+      diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1 as const, source: "nnc", message }];
+    }
+    void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  }
+}
