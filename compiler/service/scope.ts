@@ -18,10 +18,26 @@ export interface Declared {
   statement?: A.Statement;
 }
 
-/** The model or block whose braces hold `offset`. */
+const declsBySpan = new WeakMap<A.FileNode, Decl[]>();
+
+/** The model or block whose braces hold `offset` (a binary search: a large file asks this for every identifier). */
 export function enclosingDecl(ast: A.FileNode | undefined, offset: number): Decl | undefined {
   if (!ast) return undefined;
-  return ast.models.find((d) => contains(d.span, offset)) ?? ast.blocks.find((d) => contains(d.span, offset));
+  let sorted = declsBySpan.get(ast);
+  if (!sorted) declsBySpan.set(ast, (sorted = [...ast.models, ...ast.blocks].sort((a, b) => a.span.start - b.span.start)));
+  // The last declaration starting at or before `offset`; declarations do not nest, but one may end where the next starts.
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.span.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let i = found; i >= 0 && i >= found - 1; i--) if (contains(sorted[i]!.span, offset)) return sorted[i];
+  return undefined;
 }
 
 /** Names declared inside a model or block body (and a block's parameters), in source order. */
