@@ -1,7 +1,7 @@
 // `nnc lsp` over stdio, driven by a JSON-RPC client: diagnostics published
 // on open and on every change, with related places; an edit to an imported
 // file re-checks the open files that import it; closing clears them.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LspClient, uriOf } from "./client.ts";
 import { LIB, MAIN, makeWorkspace, positionOf } from "./fixtures.ts";
@@ -51,16 +51,29 @@ describe("diagnostics", () => {
     expect(await client.diagnosticsOf(ws.main, 1)).toEqual([]);
     await client.open(ws.lib, LIB);
     const broken = LIB.replace("dense(hidden)", "dense(hidden, nope: 1)");
-    const reported = client.nextDiagnostics(ws.main);
+    // Opening lib.nn re-checks main.nn too (an empty list may come first).
+    const reported = client.nextDiagnostics(ws.main, (p) => p.diagnostics.length > 0);
     await client.change(ws.lib, broken);
     const [d] = await reported;
     // Shown at the import, naming the place in lib.nn, which is linked as related information.
     expect(d!.range.start).toEqual({ line: 0, character: 32 });
     expect(d!.message).toBe("lib.nn:4:38: dense has no option 'nope'\nhint: its options are units, bias");
     expect(d!.relatedInformation?.[0]).toMatchObject({ location: { uri: uriOf(ws.lib), range: { start: { line: 3, character: 37 } } }, message: "the problem is here" });
-    const cleared = client.nextDiagnostics(ws.main);
+    const cleared = client.nextDiagnostics(ws.main, (p) => p.diagnostics.length === 0);
     await client.change(ws.lib, LIB);
     expect(await cleared).toEqual([]);
+  });
+
+  it("of an importing file follow an imported file changed on disk, when the client reports the change", async () => {
+    await client.close(ws.lib);
+    const broken = client.nextDiagnostics(ws.main, (p) => p.diagnostics.length > 0);
+    writeFileSync(ws.lib, LIB.replace("dense(hidden)", "dense(hidden, nope: 1)"));
+    await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(ws.lib), type: 2 }] });
+    expect((await broken)[0]!.message).toMatch(/^lib\.nn:4:38: dense has no option .nope./);
+    const fixed = client.nextDiagnostics(ws.main, (p) => p.diagnostics.length === 0);
+    writeFileSync(ws.lib, LIB);
+    await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(ws.lib), type: 2 }] });
+    expect(await fixed).toEqual([]);
   });
 
   it("are cleared when a file closes", async () => {
