@@ -7,7 +7,8 @@ import { Dim, dimsToString } from "../shapes/dim.ts";
 import { textOf, type Analysis } from "./analysis.ts";
 import { paramCount } from "./params.ts";
 import { contains, identifierAt } from "./positions.ts";
-import { declarationOf, enclosingDecl, framesOf, frameNodes, resolveName, typeOfStatement, type Decl, type Frame } from "./scope.ts";
+import { framesOf, frameNodes, typeOfStatement, type Frame } from "./frames.ts";
+import { declarationOf, enclosingDecl, resolveName, type Decl } from "./scope.ts";
 
 export interface Hover {
   start: number;

@@ -6,7 +6,8 @@
 import type * as A from "../ast.ts";
 import { typeToString } from "../types.ts";
 import type { Analysis } from "./analysis.ts";
-import { framesOf, nodeAt, typeOfStatement, type Decl, type Frame } from "./scope.ts";
+import { framesOf, nodeAt, typeOfStatement, type Frame } from "./frames.ts";
+import type { Decl } from "./scope.ts";
 
 export interface InlayHint {
   /** Where the hint stands: just after this offset. */

@@ -6,7 +6,8 @@ import type * as A from "../ast.ts";
 import type { Span } from "../source.ts";
 import { typeToString } from "../types.ts";
 import type { Analysis } from "./analysis.ts";
-import { framesOf, frameNodes, typeOfStatement, type Decl, type Frame } from "./scope.ts";
+import { framesOf, frameNodes, typeOfStatement, type Frame } from "./frames.ts";
+import type { Decl } from "./scope.ts";
 
 export interface DocumentSymbol {
   name: string;
