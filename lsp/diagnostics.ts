@@ -55,6 +55,7 @@ export class DiagnosticsPublisher {
     const doc = this.ws.document(uri);
     if (!doc) return;
     let diagnostics;
+    const started = performance.now();
     try {
       const analysis = this.ws.analysisOf(uri);
       const lines = this.ws.lines(this.ws.pathOf(uri));
@@ -65,5 +66,7 @@ export class DiagnosticsPublisher {
       diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1 as const, source: "nnc", message }];
     }
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    // In the editor's log (VS Code: the nnc output channel), for anyone wondering where the time goes.
+    this.connection.console.log(`checked ${this.ws.pathOf(uri)} (version ${doc.version}) in ${(performance.now() - started).toFixed(0)} ms: ${diagnostics.length} diagnostic${diagnostics.length === 1 ? "" : "s"}`);
   }
 }

@@ -12,8 +12,10 @@ export class LspClient {
   private readonly published = new Map<string, PublishDiagnosticsParams[]>();
   private readonly waiters: { uri: string; test: (p: PublishDiagnosticsParams) => boolean; done: (p: PublishDiagnosticsParams) => void }[] = [];
   private readonly versions = new Map<string, number>();
-  /** What the server wrote to standard error (its logs), for failure messages. */
+  /** What the server wrote to standard error, for failure messages. */
   stderr = "";
+  /** The server's window/logMessage notifications. */
+  readonly logs: string[] = [];
   initialized!: InitializeResult;
 
   private constructor(
@@ -30,6 +32,7 @@ export class LspClient {
         }
       }
     });
+    connection.onNotification("window/logMessage", (p: { message: string }) => void this.logs.push(p.message));
     connection.onRequest("workspace/configuration", () => []);
     connection.onRequest("client/registerCapability", () => null);
     connection.listen();
