@@ -42,12 +42,16 @@ export class LspClient {
   static async start(root: string, command: string[] = [process.execPath, `${repo}bin/nnc.js`, "lsp", "--stdio"]): Promise<LspClient> {
     const child = spawn(command[0]!, command.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     const client = new LspClient(child, createProtocolConnection(child.stdout!, child.stdin!));
-    client.initialized = await client.connection.sendRequest("initialize", {
+    // A server that exits instead of answering fails the start at once, with what it printed.
+    const exited = new Promise<never>((_, fail) => child.once("exit", (code) => fail(new Error(`${command.join(" ")} exited with ${code} before answering initialize:\n${client.stderr}`))));
+    const initialize = client.connection.sendRequest("initialize", {
       processId: process.pid,
       rootUri: uriOf(root),
       workspaceFolders: [{ uri: uriOf(root), name: "test" }],
       capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true }, rename: { prepareSupport: true } } },
-    });
+    }) as Promise<InitializeResult>;
+    client.initialized = await Promise.race([initialize, exited]);
+    exited.catch(() => {}); // once initialized, an exit is stop()'s business
     await client.connection.sendNotification("initialized", {});
     return client;
   }
