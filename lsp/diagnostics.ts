@@ -15,15 +15,25 @@ export class DiagnosticsPublisher {
   private readonly pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
+  /** An edit changed documents other than itself (the files that import it): their views must be asked for again. */
+  private othersChanged = false;
 
+  /** `refresh` asks the client to request inlay hints and semantic tokens again (where it supports that). */
   constructor(
     private readonly connection: Connection,
     private readonly ws: Workspace,
+    private readonly refresh: () => void = () => {},
   ) {}
 
-  /** Checks these documents soon; the first listed (the one edited) first. */
-  schedule(uris: string[]): void {
+  /**
+   * Checks these documents soon, `edited` (the document whose text changed,
+   * if any) first. The others are files whose text did not change but
+   * whose imports did: their shapes may have changed all the same.
+   */
+  schedule(uris: string[], edited?: string): void {
+    if (edited && uris.includes(edited)) this.pending.add(edited);
     for (const u of uris) this.pending.add(u);
+    if (uris.some((u) => u !== edited)) this.othersChanged = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -49,6 +59,10 @@ export class DiagnosticsPublisher {
       this.running = false;
     }
     if (this.pending.size) setImmediate(() => this.drain());
+    else if (this.othersChanged) {
+      this.othersChanged = false;
+      this.refresh();
+    }
   }
 
   private publish(uri: string): void {

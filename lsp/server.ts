@@ -15,10 +15,16 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(" "));
   const documents = new TextDocuments(TextDocument);
   const ws = new Workspace();
-  const publisher = new DiagnosticsPublisher(connection, ws);
+  let canRefresh = { inlayHints: false, semanticTokens: false };
+  const publisher = new DiagnosticsPublisher(connection, ws, () => {
+    if (canRefresh.inlayHints) void connection.languages.inlayHint.refresh();
+    if (canRefresh.semanticTokens) void connection.languages.semanticTokens.refresh();
+  });
   registerFeatures(connection, ws);
 
   connection.onInitialize((params): InitializeResult => {
+    const workspaceCaps = params.capabilities.workspace;
+    canRefresh = { inlayHints: !!workspaceCaps?.inlayHint?.refreshSupport, semanticTokens: !!workspaceCaps?.semanticTokens?.refreshSupport };
     const roots = params.workspaceFolders ? params.workspaceFolders.map((f) => f.uri) : params.rootUri ? [params.rootUri] : [];
     ws.setRoots(roots.filter((u) => u.startsWith("file:")).map((u) => ws.pathOf(u)));
     return {
@@ -39,8 +45,8 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
     };
   });
 
-  documents.onDidOpen(({ document }) => publisher.schedule(ws.update(document)));
-  documents.onDidChangeContent(({ document }) => publisher.schedule(ws.update(document)));
+  documents.onDidOpen(({ document }) => publisher.schedule(ws.update(document), document.uri));
+  documents.onDidChangeContent(({ document }) => publisher.schedule(ws.update(document), document.uri));
   documents.onDidClose(({ document }) => {
     publisher.clear(document.uri);
     publisher.schedule(ws.close(document.uri));

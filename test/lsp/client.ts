@@ -16,6 +16,8 @@ export class LspClient {
   stderr = "";
   /** The server's window/logMessage notifications. */
   readonly logs: string[] = [];
+  /** The refresh requests the server sent (workspace/inlayHint/refresh, workspace/semanticTokens/refresh). */
+  readonly refreshes: string[] = [];
   initialized!: InitializeResult;
 
   private constructor(
@@ -33,6 +35,7 @@ export class LspClient {
       }
     });
     connection.onNotification("window/logMessage", (p: { message: string }) => void this.logs.push(p.message));
+    for (const method of ["workspace/inlayHint/refresh", "workspace/semanticTokens/refresh"]) connection.onRequest(method, () => void this.refreshes.push(method));
     connection.onRequest("workspace/configuration", () => []);
     connection.onRequest("client/registerCapability", () => null);
     connection.listen();
@@ -48,7 +51,10 @@ export class LspClient {
       processId: process.pid,
       rootUri: uriOf(root),
       workspaceFolders: [{ uri: uriOf(root), name: "test" }],
-      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true }, rename: { prepareSupport: true } } },
+      capabilities: {
+        textDocument: { publishDiagnostics: { relatedInformation: true }, rename: { prepareSupport: true } },
+        workspace: { inlayHint: { refreshSupport: true }, semanticTokens: { refreshSupport: true } },
+      },
     }) as Promise<InitializeResult>;
     client.initialized = await Promise.race([initialize, exited]);
     exited.catch(() => {}); // once initialized, an exit is stop()'s business

@@ -1,6 +1,7 @@
 // `nnc lsp` over stdio, driven by a JSON-RPC client: diagnostics published
 // on open and on every change, with related places; an edit to an imported
-// file re-checks the open files that import it; closing clears them.
+// file re-checks the open files that import it (and has the client refresh
+// their inlay hints and semantic tokens); closing clears them.
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LspClient, uriOf } from "./client.ts";
@@ -55,6 +56,8 @@ describe("diagnostics", () => {
     const reported = client.nextDiagnostics(ws.main, (p) => p.diagnostics.length > 0);
     await client.change(ws.lib, broken);
     const [d] = await reported;
+    // main.nn's text did not change, but its shapes may have: the client is asked to request its views again.
+    await expect.poll(() => client.refreshes).toEqual(expect.arrayContaining(["workspace/inlayHint/refresh", "workspace/semanticTokens/refresh"]));
     // Shown at the import, naming the place in lib.nn, which is linked as related information.
     expect(d!.range.start).toEqual({ line: 0, character: 32 });
     expect(d!.message).toBe("lib.nn:4:38: dense has no option 'nope'\nhint: its options are units, bias");
