@@ -8,7 +8,8 @@ import { textOf, type Analysis } from "./analysis.ts";
 import { paramCount } from "./params.ts";
 import { contains, identifierAt } from "./positions.ts";
 import { framesOf, frameNodes, typeOfStatement, type Frame } from "./frames.ts";
-import { declarationOf, enclosingDecl, resolveName, type Decl } from "./scope.ts";
+import { occurrenceAt, occurrences } from "./occurrences.ts";
+import { blockNamed, declarationOf, enclosingDecl, resolveName, type Decl } from "./scope.ts";
 
 export interface Hover {
   start: number;
@@ -30,6 +31,8 @@ export function hover(analysis: Analysis, offset: number): Hover | undefined {
   const decl = enclosingDecl(result.ast, offset);
   const constant = word && constHover(analysis, word.name, offset);
   if (word && constant) return { start: word.start, end: word.end, contents: constant };
+  const block = word && blockHover(analysis, word.name, offset);
+  if (word && block) return { start: word.start, end: word.end, contents: block };
   if (word && decl) {
     const named = bindingHover(analysis, decl, word.name, offset);
     if (named) return { start: word.start, end: word.end, contents: named };
@@ -50,6 +53,28 @@ function constHover(analysis: Analysis, name: string, offset: number): string[] 
   if (!decl || decl.kind !== "Const" || text === undefined) return undefined;
   const from = declared.file === analysis.filename ? "" : ` (from \`${declared.file}\`)`;
   return [`**${name}** — const${from}`, `\`const ${name} = ${text.slice(decl.value.span.start, decl.value.span.end)}\``];
+}
+
+/**
+ * A block's name where it is declared or imported shows its signature, its
+ * inputs as declared and how often this file's models call it (a call shows
+ * the instance instead: layerHover).
+ */
+function blockHover(analysis: Analysis, name: string, offset: number): string[] | undefined {
+  const ast = analysis.result.ast;
+  const occ = ast && occurrenceAt(occurrences(ast), offset);
+  if (!occ || (occ.role !== "declaration" && occ.role !== "import")) return undefined;
+  const block = blockNamed(analysis, name, offset);
+  if (!block) return undefined;
+  const text = (e: { span: { start: number; end: number } }) => block.text.slice(e.span.start, e.span.end);
+  const params = block.decl.params.map((p) => (p.default ? `${p.name.name} = ${text(p.default)}` : p.name.name)).join(", ");
+  const inputs = block.decl.body.flatMap((st) => (st.kind === "Input" ? [`\`${st.name.name}: ${text(st.type)}\``] : []));
+  const calls = analysis.result.models.reduce((n, m) => n + m.instances.filter((i) => i.block === name).length, 0);
+  return [
+    `**${name}** — block${block.file === analysis.filename ? "" : ` (from \`${block.file}\`)`}`,
+    `\`block ${name}(${params})\``,
+    `Input${inputs.length === 1 ? "" : "s"}: ${inputs.join(", ") || "none"}. ${calls === 1 ? "1 instance" : `${calls} instances`} in this file's models.`,
+  ];
 }
 
 function bindingHover(analysis: Analysis, decl: Decl, name: string, offset: number): string[] | undefined {

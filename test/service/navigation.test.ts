@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../compiler/service/analysis.ts";
 import { definition } from "../../compiler/service/definition.ts";
+import { hover } from "../../compiler/service/hover.ts";
 import { references, symbolAt } from "../../compiler/service/references.ts";
 import { prepareRename, rename } from "../../compiler/service/rename.ts";
 
@@ -103,5 +104,16 @@ describe("rename", () => {
 
   it("cannot start on a layer's name", () => {
     expect(prepareRename(libAnalysis, at(lib, "relu"))).toBeUndefined();
+  });
+});
+
+describe("hover on a block's name", () => {
+  it("shows its signature, inputs and instances where it is imported or declared", () => {
+    expect(hover(mainAnalysis, at(main, "Residual, WIDTH"))!.contents).toEqual(["**Residual** — block (from `lib.nn`)", "`block Residual(n, hidden = 16)`", "Input: `x: f32[n]`. 2 instances in this file's models."]);
+    expect(hover(libAnalysis, at(lib, "Residual"))!.contents[2]).toBe("Input: `x: f32[n]`. 0 instances in this file's models.");
+  });
+
+  it("shows the instance at a call", () => {
+    expect(hover(mainAnalysis, at(main, "Residual(WIDTH)"))!.contents[0]).toBe("**Residual** — block instance");
   });
 });
