@@ -9,13 +9,13 @@
 // per layer shows that compiling is linear in the number of layers.
 // Run: npm run bench:check  [-- --lines 10000 --runs 7]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { check, compile } from "../compiler/index.ts";
 import { parse } from "../grammar/index.ts";
-import { nnLexer } from "../grammar/tokens.ts";
+import { generateLargeFile } from "./large-file.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -26,66 +26,6 @@ function flag(name: string, fallback: number): number {
 }
 const targetLines = flag("lines", 10_000);
 const runs = flag("runs", 7);
-
-/** Renames every top-level declaration of `text` (models, blocks, consts) by appending `_<suffix>`, everywhere it is used. */
-function renamed(text: string, suffix: string): string {
-  const { ast } = parse(text);
-  const names = new Set([...ast.models, ...ast.blocks, ...ast.consts].map((d) => d.name.name));
-  let out = "";
-  let at = 0;
-  for (const t of nnLexer.tokenize(text).tokens) {
-    if (t.tokenType.name !== "Identifier" || !names.has(t.image)) continue;
-    out += text.slice(at, t.startOffset) + `${t.image}_${suffix}`;
-    at = t.endOffset! + 1;
-  }
-  return out + text.slice(at);
-}
-
-/** A deep MLP with a long pipeline, one stage per line, and a residual block. */
-function synthetic(i: number): string {
-  const width = 16 + (i % 4) * 16;
-  const stages: string[] = [];
-  for (let k = 0; k < 24; k++) stages.push(k % 3 === 2 ? "    -> relu" : k % 3 === 1 ? `    -> Residual_${i}(W_${i}, hidden: ${width * 2})` : `    -> dense(W_${i})`);
-  return `// synthetic ${i}: a deep residual MLP
-const W_${i} = ${width}
-block Residual_${i}(n, hidden = 64) {
-  input x: f32[n]
-  output y = x + (x -> dense(hidden) -> gelu -> dense(n)) -> layernorm
-}
-model Deep_${i} {
-  input features: f32[${width}]
-  target y: f32[1]
-  h = features
-${stages.join("\n")}
-  prediction = h -> dense(1) as head
-  output prediction
-  loss mse(prediction, y)
-}
-`;
-}
-
-function generate(lines: number): string {
-  const dir = new URL("../examples/", import.meta.url);
-  const examples = readdirSync(dir)
-    .filter((f) => f.endsWith(".nn"))
-    .sort()
-    .map((f) => readFileSync(new URL(f, dir), "utf8"));
-  const parts: string[] = [];
-  let count = 0;
-  for (let i = 1; count < lines; i++) {
-    for (const chunk of [...examples.map((e, k) => renamed(e, `${i}_${k + 1}`)), synthetic(i)]) {
-      const n = chunk.split("\n").length;
-      if (count + n > lines) break;
-      parts.push(chunk);
-      count += n;
-    }
-    if (count + 40 > lines) break;
-  }
-  let text = parts.join("\n");
-  const have = text.split("\n").length;
-  if (have < lines) text += "\n" + Array.from({ length: lines - have }, (_, k) => `// padding ${k + 1}`).join("\n");
-  return text;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -99,7 +39,7 @@ function time<T>(f: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t0, value };
 }
 
-const text = generate(targetLines);
+const text = generateLargeFile(targetLines);
 const lineCount = text.split("\n").length;
 const bytes = Buffer.byteLength(text);
 

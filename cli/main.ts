@@ -202,6 +202,19 @@ program
     process.exitCode = fmtExitCode(result, !!opts.check);
   });
 
+program
+  .command("lsp")
+  .description("run the language server over standard input and output (for editors: see docs/editors.md)")
+  .option("--stdio", "talk over standard input and output (the default and only transport; accepted because clients pass it)")
+  // Clients add options of their own (`--clientProcessId=<pid>`): they change nothing here.
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(async () => {
+    // Loaded on use: the protocol library and the language service are not needed by the other commands.
+    const { startServer } = await import("../lsp/server.ts");
+    startServer();
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -20,6 +20,8 @@ export interface CheckResult {
   sources: Map<string, SourceFile>;
   /** The root file's syntax tree. */
   ast: A.FileNode | undefined;
+  /** Every file's syntax tree, by path (the root's included): editors follow imports through them. */
+  asts: Map<string, A.FileNode>;
 }
 
 class Program {
@@ -122,7 +124,7 @@ export function checkProgram(path: string, host: CompilerHost, text?: string): C
   try {
     unit = program.load(path, text);
     if (!unit) {
-      return { diagnostics: [fileNotFound(path)], models: [], sources: program.sources, ast: undefined };
+      return { diagnostics: [fileNotFound(path)], models: [], sources: program.sources, ast: undefined, asts: new Map() };
     }
     // Blocks no model uses are still checked: fully when their parameters all have defaults.
     // A block a model calls counts as used even where its instance was refused for its size (NN3026).
@@ -150,7 +152,8 @@ export function checkProgram(path: string, host: CompilerHost, text?: string): C
   const items = program.bag.items;
   const damage = [...program.units.values()].map((u) => fileDamage(u.path, u.ast, program.sources.get(u.path)?.text ?? "", items));
   const nameAt = (s: { file: string; start: number; end: number }) => program.sources.get(s.file)?.text.slice(s.start, s.end) ?? "";
-  return { diagnostics: dropRecoveryCascades(items, damage, nameAt), models, sources: program.sources, ast: unit?.ast };
+  const asts = new Map([...program.units.values()].map((u) => [u.path, u.ast]));
+  return { diagnostics: dropRecoveryCascades(items, damage, nameAt), models, sources: program.sources, ast: unit?.ast, asts };
 }
 
 function fileNotFound(path: string): Diagnostic {

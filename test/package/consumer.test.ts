@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LspClient } from "../lsp/client.ts";
 
 const repo = resolve(".");
 const fromRepo = createRequire(join(repo, "package.json"));
@@ -238,6 +239,19 @@ console.log(JSON.stringify({ logits: logits.length, finite: logits.every(Number.
     const r = await ok("node", ["main.mjs"], dir);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ logits: 20, finite: true, training: "undefined" });
+  });
+
+  it("lsp: the language server answers initialize and publishes a file's diagnostics", async () => {
+    const client = await LspClient.start(project, [join(project, "node_modules", ".bin", "nnc"), "lsp", "--stdio"]);
+    try {
+      expect(client.initialized.serverInfo).toEqual({ name: "nnc", version: (JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { version: string }).version });
+      expect(client.initialized.capabilities.hoverProvider).toBe(true);
+      const file = join(project, "lsp.nn");
+      await client.open(file, "model M {\n  input x: f32[4]\n  y = x -> dense(10, kernal: 3)\n  output y\n}\n");
+      expect((await client.diagnosticsOf(file, 1)).map((d) => `${d.code} ${d.message}`)).toEqual(["NN2004 dense has no option 'kernal'\nhint: its options are units, bias"]);
+    } finally {
+      await client.stop();
+    }
   });
 
   it("train without the optional mnist package: a clear error", async () => {

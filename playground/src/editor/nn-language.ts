@@ -1,7 +1,7 @@
 // The `.nn` language for Monaco: Monarch tokens (keywords, layer names,
 // numbers, strings, comments), bracket matching and comment toggling.
 import { layers } from "../../../compiler/layers/registry.ts";
-import { KEYWORDS } from "../language/keywords.ts";
+import { KEYWORDS } from "../../../compiler/service/keywords.ts";
 import { monaco } from "./monaco.ts";
 
 export const NN = "nn";

@@ -1,9 +1,9 @@
 // Monaco providers for .nn that delegate to the language worker: hover,
 // completion, go to definition and formatting (the project's Prettier-based
 // formatter, loaded on first use), and markers from each analysis.
-import type { CompletionItem } from "../language/completion.ts";
-import type { Hover } from "../language/hover.ts";
-import type { Marker } from "../language/diagnostics.ts";
+import type { CompletionItem } from "../../../compiler/service/completion.ts";
+import type { Hover } from "../../../compiler/service/hover.ts";
+import type { Marker } from "../../../compiler/service/diagnostics.ts";
 import type { LanguageClient } from "./language-client.ts";
 import { monaco } from "./monaco.ts";
 import { NN } from "./nn-language.ts";

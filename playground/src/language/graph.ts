@@ -4,7 +4,7 @@
 // `attention`), and block instances as nested groups that can be collapsed.
 import type { CheckedModel } from "../../../compiler/graph.ts";
 import { typeToString } from "../../../compiler/types.ts";
-import { paramCount } from "./params.ts";
+import { paramCount } from "../../../compiler/service/params.ts";
 
 export interface GraphBox {
   id: string;

@@ -1,9 +1,9 @@
 // Messages between the page and its two workers. Offsets are UTF-16 offsets
 // into the source, as Monaco's model.getOffsetAt gives them.
-import type { CompletionItem } from "./completion.ts";
-import type { Marker } from "./diagnostics.ts";
+import type { CompletionItem } from "../../../compiler/service/completion.ts";
+import type { Marker } from "../../../compiler/service/diagnostics.ts";
 import type { ModelGraph } from "./graph.ts";
-import type { Hover } from "./hover.ts";
+import type { Hover } from "../../../compiler/service/hover.ts";
 import type { SliceReport } from "../training/session.ts";
 
 export type LanguageRequest =

@@ -1,12 +1,12 @@
 // The language worker: checks the editor's text off the main thread, so
 // typing never waits for the checker, and answers hover, completion and
 // definition requests against the latest check.
-import { analyze, type Analysis } from "../language/analysis.ts";
-import { complete } from "../language/completion.ts";
-import { definition } from "../language/definition.ts";
-import { markers } from "../language/diagnostics.ts";
+import { analyze, type Analysis } from "../../../compiler/service/analysis.ts";
+import { complete } from "../../../compiler/service/completion.ts";
+import { definition } from "../../../compiler/service/definition.ts";
+import { markers } from "../../../compiler/service/diagnostics.ts";
 import { modelGraph } from "../language/graph.ts";
-import { hover } from "../language/hover.ts";
+import { hover } from "../../../compiler/service/hover.ts";
 import { EDITED_FILE, examples } from "../language/examples.ts";
 import type { AnalysisMessage, LanguageRequest, LanguageResponse } from "../language/protocol.ts";
 import { formatSummary, summarize } from "../../../compiler/summary.ts";
@@ -37,7 +37,8 @@ function answer(req: Exclude<LanguageRequest, { type: "update" }>): Extract<Lang
       return complete(latest, req.offset);
     case "definition": {
       const span = definition(latest, req.offset);
-      return span && { start: span.start, end: span.end };
+      // The examples have no editor of their own: a definition in one of them is not shown.
+      return span && span.file === EDITED_FILE ? { start: span.start, end: span.end } : undefined;
     }
   }
 }

@@ -1,12 +1,13 @@
-// The playground's language service, in Node: what the editor shows for
-// hover, completion, definition and diagnostics, computed from check().
+// The language service (compiler/service/), in Node: what the playground's
+// editor and `nnc lsp` show for hover, completion, definition and
+// diagnostics, computed from check().
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../playground/src/language/analysis.ts";
-import { complete, openCall } from "../../playground/src/language/completion.ts";
-import { definition } from "../../playground/src/language/definition.ts";
-import { markers } from "../../playground/src/language/diagnostics.ts";
-import { hover } from "../../playground/src/language/hover.ts";
+import { analyze } from "../../compiler/service/analysis.ts";
+import { complete, openCall } from "../../compiler/service/completion.ts";
+import { definition } from "../../compiler/service/definition.ts";
+import { markers, problems } from "../../compiler/service/diagnostics.ts";
+import { hover } from "../../compiler/service/hover.ts";
 
 const example = (name: string) => readFileSync(`examples/${name}`, "utf8");
 /** Analysis of `source` and the offset of `needle`'s first occurrence (plus `delta`). */
@@ -31,10 +32,16 @@ describe("hover", () => {
     expect(h.contents[1]).toBe("`f32[28, 28, 1]` per example (batched: `[batch, 28, 28, 1]`)");
   });
 
-  it("shows a layer call's output type and parameter count", () => {
+  it("shows a layer call's output type, parameter count and cost", () => {
     const h = hover(a, at(lenet, "conv2d(16"))!;
     expect(lenet.slice(h.start, h.end)).toBe("conv2d(16, kernel: 5)");
-    expect(h.contents[1]).toBe("`conv2d_2` → `f32[10, 10, 16]` per example (batched: `[batch, 10, 10, 16]`) · 2,416 parameters");
+    expect(h.contents[1]).toBe("`conv2d_2` → `f32[10, 10, 16]` per example (batched: `[batch, 10, 10, 16]`) · 2,416 parameters · 240,000 MACs per example");
+  });
+
+  it("shows a cost that grows with a symbolic size as a formula of it", () => {
+    const tagger = example("tagger.nn");
+    const h = hover(analyze(tagger, "tagger.nn"), at(tagger, "lstm("))!;
+    expect(h.contents[1]).toMatch(/· 24,832 parameters · T·24576 MACs per example$/);
   });
 
   it("shows a symbolic dim's model and the inputs that use it", () => {
@@ -52,7 +59,7 @@ describe("hover", () => {
       "in `encoder_layer_2`: `f32[T, 64]` per example (batched: `[batch, T, 64]`)",
     ]);
     const call = hover(t, at(src, "EncoderLayer(D, heads"))!;
-    expect(call.contents).toEqual(["**EncoderLayer** — block instance", "`encoder_layer_2` → `f32[T, 64]` per example (batched: `[batch, T, 64]`) · 33,472 parameters in 8 layers"]);
+    expect(call.contents).toEqual(["**EncoderLayer** — block instance", "`encoder_layer_2` → `f32[T, 64]` per example (batched: `[batch, T, 64]`) · 33,472 parameters in 8 layers · T²·128 + T·32768 MACs per example"]);
   });
 
   it("says so when a binding has no type because of an error", () => {
@@ -76,21 +83,39 @@ describe("hover", () => {
 });
 
 describe("completion", () => {
-  it("offers a layer's remaining options with their defaults inside its call (positional ones given count)", () => {
+  it("offers a layer's remaining options with their types and defaults inside its call (positional ones given count)", () => {
     const src = "model M {\n  input x: f32[8, 8, 1]\n  y = x -> conv2d(4, kernel: 3, )\n  output y\n}\n";
     const items = complete(analyze(src, "m.nn"), at(src, "3, )", 3));
-    const options = items.filter((i) => i.kind === "option").map((i) => `${i.label} ${i.detail}`);
-    expect(options).toEqual(["stride = 1", "padding = valid", "dilation = 1", "bias = true"]);
+    const options = items.filter((i) => i.kind === "option").map((i) => `${i.label}: ${i.detail}`);
+    expect(options).toEqual(["stride: int | (int, …) = 1", "padding: valid | same | int | (int, …) = valid", "dilation: int | (int, …) = 1", "bias: bool = true"]);
     expect(items.find((i) => i.label === "x")?.kind).toBe("name");
   });
 
-  it("offers layers, blocks and the names defined above the cursor in a pipeline", () => {
+  it("offers layers and blocks after `->`, not tensors, consts or losses", () => {
     const src = example("transformer.nn");
-    const offset = at(src, "-> mean", 3);
-    const labels = complete(analyze(src, "t.nn"), offset).map((i) => i.label);
-    expect(labels).toEqual(expect.arrayContaining(["dense", "lstm", "EncoderLayer", "tokens", "D"]));
-    expect(labels).not.toContain("logits"); // defined below
+    const labels = complete(analyze(src, "t.nn"), at(src, "-> mean", 3)).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(["dense", "lstm", "EncoderLayer"]));
+    for (const absent of ["tokens", "D", "cross_entropy", "input"]) expect(labels).not.toContain(absent);
+  });
+
+  it("offers the names defined above the cursor, layers and blocks in an expression", () => {
+    const src = example("transformer.nn");
+    const labels = complete(analyze(src, "t.nn"), at(src, "logits = ", 9)).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(["tokens", "encoded", "D", "EncoderLayer", "dense"]));
+    expect(labels).not.toContain("logits"); // being defined
     expect(labels).not.toContain("input"); // not at a statement's start
+  });
+
+  it("offers the losses after `loss`", () => {
+    const src = "model M {\n  input x: f32[4]\n  target t: f32[4]\n  y = x -> dense(4)\n  loss \n}\n";
+    expect(complete(analyze(src, "m.nn"), at(src, "loss ", 5)).map((i) => i.label)).toEqual(["cross_entropy", "binary_cross_entropy", "mse"]);
+  });
+
+  it("offers an imported block's remaining parameters inside its call", () => {
+    const files = { "lib.nn": "block Scale(n, bias = true) {\n  input x: f32[4]\n  output y = x -> dense(n, bias: bias)\n}\n" };
+    const src = 'import { Scale } from "./lib.nn"\nmodel M {\n  input x: f32[4]\n  output y = x -> Scale(3, )\n}\n';
+    const items = complete(analyze(src, "main.nn", files), at(src, "3, )", 3)).filter((i) => i.kind === "option");
+    expect(items.map((i) => `${i.label} ${i.detail}`)).toEqual(["bias = true"]);
   });
 
   it("offers keywords at the start of a statement", () => {
@@ -99,7 +124,7 @@ describe("completion", () => {
   });
 
   it("finds the open call around the cursor, skipping closed ones", () => {
-    expect(openCall("x -> dense(relu(a), units: 3, ", 30)).toEqual({ callee: "dense", given: ["units"], positional: ["relu(a)"] });
+    expect(openCall("x -> dense(relu(a), units: 3, ", 30)).toEqual({ callee: "dense", given: ["units"], positional: ["relu(a)"], current: "" });
     expect(openCall("x -> dense(3) -> ", 17)).toBeUndefined();
   });
 });
@@ -135,5 +160,25 @@ describe("diagnostics as markers", () => {
     expect(ms.length).toBeGreaterThan(0);
     expect(src.slice(ms[0]!.start, ms[0]!.end)).toBe('"./lib.nn"');
     expect(ms[0]!.message).toMatch(/^lib\.nn:3:28: dense has no option 'nope'/);
+  });
+
+  it("places a problem of a file imported through another at the import that leads to it, with its own place kept", () => {
+    const files = {
+      "deep.nn": "block D() {\n  input x: f32[4]\n  output y = x -> dense(2, nope: 1)\n}\n",
+      "mid.nn": 'import { D } from "./deep.nn"\nblock B() {\n  input x: f32[4]\n  output y = x -> D()\n}\n',
+      "other.nn": "const K = 2\n",
+    };
+    const src = 'import { K } from "./other.nn"\nimport { B } from "./mid.nn"\nmodel M {\n  input x: f32[4]\n  output y = x -> B()\n}\n';
+    const [p] = problems(analyze(src, "main.nn", files));
+    expect(src.slice(p!.span.start, p!.span.end)).toBe('"./mid.nn"');
+    expect(p!.origin).toMatchObject({ file: "deep.nn", line: 3, column: 28 });
+    expect(p!.message).toBe("deep.nn:3:28: dense has no option 'nope'");
+  });
+
+  it("keeps related places as data ('T' is declared here)", () => {
+    const src = "model M {\n  input a: f32[T, 4]\n  input b: f32[S, 4]\n  output y = a + b\n}\n";
+    const [p] = problems(analyze(src, "m.nn"));
+    expect(p!.code).toBe("NN3001");
+    expect(p!.related.map((r) => `${r.span.line}: ${r.message}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^2: .*T/), expect.stringMatching(/^3: .*S/)]));
   });
 });

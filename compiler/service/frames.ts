@@ -1,71 +1,13 @@
-// Names and their types, per model or block body: which declaration a name
-// refers to at a place, and the inferred type of each binding (per block
-// instance, since one block body has one type per instance).
-import type * as A from "../../../compiler/ast.ts";
-import type { CheckedModel, GraphNode } from "../../../compiler/graph.ts";
-import type { Span } from "../../../compiler/source.ts";
-import type { TensorType } from "../../../compiler/types.ts";
+// The inferred types of a body's bindings. A model's body is evaluated
+// once; a block's once per instance, so it has one type per instance: each
+// evaluation is a frame, and a binding's type is read from the checked
+// model's nodes written at its value's span in that frame.
+import type * as A from "../ast.ts";
+import type { CheckedModel, GraphNode } from "../graph.ts";
+import type { Span } from "../source.ts";
+import type { TensorType } from "../types.ts";
 import type { Analysis } from "./analysis.ts";
-import { contains } from "./positions.ts";
-
-export type Decl = A.ModelDecl | A.BlockDecl;
-
-export interface Declared {
-  name: string;
-  kind: "input" | "target" | "binding" | "output" | "const" | "parameter" | "block" | "model" | "import";
-  span: Span;
-  /** The statement, for bindings and outputs: its value has the type. */
-  statement?: A.Statement;
-}
-
-/** The model or block whose braces hold `offset`. */
-export function enclosingDecl(ast: A.FileNode | undefined, offset: number): Decl | undefined {
-  if (!ast) return undefined;
-  return [...ast.models, ...ast.blocks].find((d) => contains(d.span, offset));
-}
-
-/** Names declared inside a model or block body (and a block's parameters), in source order. */
-export function localNames(decl: Decl): Declared[] {
-  const out: Declared[] = [];
-  if (decl.kind === "Block") for (const p of decl.params) out.push({ name: p.name.name, kind: "parameter", span: p.name.span });
-  for (const st of decl.body) {
-    switch (st.kind) {
-      case "Input":
-        out.push({ name: st.name.name, kind: st.role, span: st.name.span, statement: st });
-        break;
-      case "Binding":
-        out.push({ name: st.name.name, kind: "binding", span: st.name.span, statement: st });
-        break;
-      case "Output":
-        if (st.value) out.push({ name: st.name.name, kind: "output", span: st.name.span, statement: st });
-        break;
-      case "Const":
-        out.push({ name: st.name.name, kind: "const", span: st.name.span, statement: st });
-        break;
-      case "Loss":
-        break;
-    }
-  }
-  return out;
-}
-
-/** Blocks, models, consts and imported names of the file. */
-export function fileNames(ast: A.FileNode | undefined): Declared[] {
-  if (!ast) return [];
-  return [
-    ...ast.imports.flatMap((i) => i.names.map((n): Declared => ({ name: n.name, kind: "import", span: n.span }))),
-    ...ast.consts.map((c): Declared => ({ name: c.name.name, kind: "const", span: c.name.span })),
-    ...ast.blocks.map((b): Declared => ({ name: b.name.name, kind: "block", span: b.name.span })),
-    ...ast.models.map((m): Declared => ({ name: m.name.name, kind: "model", span: m.name.span })),
-  ];
-}
-
-/** What `name` refers to at `offset`: the innermost declaration in scope. */
-export function resolveName(analysis: Analysis, name: string, offset: number): Declared | undefined {
-  const decl = enclosingDecl(analysis.result.ast, offset);
-  const local = decl ? localNames(decl).find((d) => d.name === name) : undefined;
-  return local ?? fileNames(analysis.result.ast).find((d) => d.name === name);
-}
+import type { Decl } from "./scope.ts";
 
 /** One evaluation of a body: the model itself, or one block instance inside a model. */
 export interface Frame {
@@ -84,7 +26,7 @@ export function framesOf(analysis: Analysis, decl: Decl): Frame[] {
 }
 
 const sameSpan = (a: Span, b: Span) => a.file === b.file && a.start === b.start && a.end === b.end;
-const pathOf = (n: GraphNode) => n.instancePath.join(".");
+export const pathOf = (n: GraphNode) => n.instancePath.join(".");
 
 /** The nodes evaluated directly in this frame (not in nested instances). */
 export function frameNodes(frame: Frame): GraphNode[] {
@@ -92,7 +34,7 @@ export function frameNodes(frame: Frame): GraphNode[] {
 }
 
 /** The last node produced by the call or operator written at `span` in this frame (a repeated stage: its last copy). */
-function nodeAt(frame: Frame, span: Span): GraphNode | undefined {
+export function nodeAt(frame: Frame, span: Span): GraphNode | undefined {
   const direct = frameNodes(frame).filter((n) => sameSpan(n.span, span)).pop();
   if (direct) return direct;
   // A block call: the instance's output is its last node.
