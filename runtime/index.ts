@@ -14,3 +14,4 @@ export * from "./workspace.ts";
 export * from "./io.ts";
 export * from "./train.ts";
 export * from "./generate.ts";
+export * from "./datasets/index.ts";

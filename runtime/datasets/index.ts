@@ -1,0 +1,10 @@
+// The data readers that run in browsers too (runtime/datasets/node.ts adds
+// files, folders and image decoders for Node).
+export * from "./source.ts";
+export { csvRows, openCsv, type CsvRow } from "./csv.ts";
+export { openJsonl } from "./jsonl.ts";
+export { parseNpy, type NamedArray } from "./npy.ts";
+export { arraysSource, openNpy, openNpz, openSafetensorsData } from "./arrays.ts";
+export { openImageFolder, singleImage, pixelsToInput, imageShape, isImageName, IMAGE_EXTENSIONS, type ImageAccess } from "./images.ts";
+export { readText, buildVocabulary, encodeCharacters, decodeCharacters, textWindows } from "./text.ts";
+export { formatOf, openRecords, FORMAT_HELP } from "./formats.ts";
