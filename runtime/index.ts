@@ -15,3 +15,4 @@ export * from "./io.ts";
 export * from "./train.ts";
 export * from "./generate.ts";
 export * from "./datasets/index.ts";
+export * from "./fit.ts";
