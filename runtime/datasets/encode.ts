@@ -175,6 +175,11 @@ function pushRecord(sink: Sink, record: DataRecord, lengthOf: Map<string, number
     return 1;
   }
   if (isArrayValue(v)) {
+    const squeeze = (s: readonly (number | string)[]) => s.filter((d) => d !== 1).join(",");
+    if (v.shape.length !== shape.length && staticSize(feed.spec) === v.data.length && squeeze(v.shape) === squeeze(shape)) {
+      for (let i = 0; i < v.data.length; i++) sink.values.push(toNumber(v.data[i], sink, where, field)); // [] for [1], [k] for [k, 1]
+      return 1;
+    }
     if (v.shape.length !== shape.length) throw new DataError(where, `is an array of shape [${v.shape.join(", ")}] per example; ${describe} takes ${shape.length} ${shape.length === 1 ? "axis" : "axes"}`, field);
     shape.forEach((d, i) => {
       if (typeof d === "number" && d !== v.shape[i]) throw new DataError(where, `is an array of shape [${v.shape.join(", ")}] per example; ${describe} takes [${shape.join(", ")}]`, field);

@@ -1,0 +1,86 @@
+// What `nnc train --data <file>`, `nnc eval` and `nnc predict` share: open a
+// data path, map it to the model and read every example (a progress bar on a
+// terminal when the file is large), turning a data error into a message that
+// names the file, line and field; and print metrics.
+import cliProgress from "cli-progress";
+import { DataError } from "../runtime/datasets/source.ts";
+import { openData } from "../runtime/datasets/node.ts";
+import { describeFeeds, parseMap, type ModelDescription } from "../runtime/datasets/mapping.ts";
+import { prepareRecords, prepareText, type Prepared, type PrepareOptions } from "../runtime/datasets/prepare.ts";
+import { probeClasses, type Metrics } from "../runtime/datasets/metrics.ts";
+import type { ModelClass, ModelInstance } from "../compiler/codegen/load.ts";
+import { UserError } from "./train.ts";
+
+export function describeModel(name: string, M: ModelClass): ModelDescription {
+  return { name, inputs: M.inputs, targets: M.targets, loss: M.loss };
+}
+
+/** The class targets of a cross_entropy model and how many classes each has. */
+export function classTargets(model: ModelInstance, name: string, M: ModelClass): Record<string, number> {
+  const classes = probeClasses(model, { ...describeModel(name, M), minDims: M.minDims });
+  return classes !== undefined && M.loss?.target ? { [M.loss.target]: classes } : {};
+}
+
+/** Parses --map texts, as a usage problem reported like a data problem. */
+export function mapOption(texts: readonly string[] | undefined): Record<string, string[]> {
+  try {
+    return parseMap(texts ?? []);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+}
+
+const BAR_FROM_BYTES = 8 << 20;
+
+/** Opens and reads `path` for the model; a DataError becomes a UserError with its location. */
+export async function readData(path: string, model: ModelDescription, options: Omit<PrepareOptions, "onBytes">): Promise<Prepared & { format: string }> {
+  let bar: cliProgress.SingleBar | undefined;
+  try {
+    const opened = await openData(path);
+    if (opened.kind === "text") return { ...prepareText(model, path, opened.text, options), format: "text" };
+    const { source } = opened;
+    const size = source.size;
+    if (process.stderr.isTTY && size !== undefined && (source.format === "images" ? size >= 200 : size >= BAR_FROM_BYTES)) {
+      bar = new cliProgress.SingleBar({ format: `reading ${path} [{bar}] {percentage}%`, stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar.start(size, 0);
+    }
+    const prepared = await prepareRecords(model, source, { ...options, onBytes: bar ? (n) => bar!.update(n) : undefined });
+    return { ...prepared, format: source.format };
+  } catch (e) {
+    if (e instanceof DataError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** `Data: iris.csv (csv, 150 examples): x ← a, b, c, d; label ← species`. */
+export function dataLine(label: string, path: string, prepared: Prepared & { format: string }): string {
+  const dims = Object.entries(prepared.data.dims).map(([s, v]) => `${s} = ${v}`);
+  return `${label}: ${path} (${prepared.format}, ${prepared.data.count} examples${dims.length ? `, ${prepared.format === "text" ? "windows of" : "padded to"} ${dims.join(", ")}` : ""}): ${describeFeeds(prepared.feeds)}\n`;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const num = (x: number) => (Math.abs(x) >= 1e5 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4));
+
+/** One line of metrics: `loss 0.1234  accuracy 95.00%` or `loss 1.2  mse 1.2  mae 0.9`. */
+export function metricsLine(m: Metrics, prefix = ""): string {
+  const parts = [`${prefix}loss ${num(m.loss)}`];
+  if (m.accuracy !== undefined) parts.push(`${prefix}accuracy ${pct(m.accuracy)}`);
+  if (m.mse !== undefined) parts.push(`${prefix}mse ${num(m.mse)}`, `${prefix}mae ${num(m.mae!)}`);
+  return parts.join("  ");
+}
+
+/** The confusion matrix as a table: rows are true classes, columns predicted ones, with each class's recall. */
+export function confusionTable(confusion: number[][], names: readonly string[] | undefined): string {
+  const C = confusion.length;
+  const label = (i: number) => names?.[i] ?? String(i);
+  const rows = confusion.map((row, i) => ({ name: label(i), row, total: row.reduce((a, b) => a + b, 0) })).filter((r, i) => r.total > 0 || confusion.some((x) => x[i]! > 0));
+  if (C > 20) return `(${C} classes: the confusion matrix is left out)\n`;
+  const first = Math.max(16, ...rows.map((r) => r.name.length));
+  const width = Math.max(7, ...Array.from({ length: C }, (_, i) => label(i).length));
+  const cell = (s: string) => s.padStart(width);
+  const lines = [`${"true \\ predicted".padEnd(first)}  ${Array.from({ length: C }, (_, i) => cell(label(i))).join(" ")}  ${cell("recall")}`];
+  for (const r of rows) lines.push(`${r.name.padEnd(first)}  ${r.row.map((v) => cell(String(v))).join(" ")}  ${cell(r.total ? pct(r.row[confusion.indexOf(r.row)]! / r.total) : "-")}`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,150 @@
+// `nnc train model.nn --data <file or folder>`: the user's own data. Every
+// example is read and checked before the first step (a bad value stops the
+// run, naming its file, line and field, and leaves any --save file as it
+// was); validation data comes from --val or a seeded, stratified
+// --val-split; each epoch reports the validation loss and metrics, and the
+// end a confusion matrix (classification) or MSE and MAE (regression). The
+// weights are saved with what reading the data learnt (class names,
+// standardisation statistics, vocabulary) in their metadata.
+import pc from "picocolors";
+import { createOptimizer, describeNonFinite, encodeSafetensors, findNonFinite } from "../runtime/index.ts";
+import { evaluate, type Metrics } from "../runtime/datasets/metrics.ts";
+import { infoFromMetadata, infoToMetadata } from "../runtime/datasets/info.ts";
+import { splitValidation } from "../runtime/datasets/split.ts";
+import type { DataInfo, Encoded } from "../runtime/datasets/encode.ts";
+import { fit } from "../runtime/fit.ts";
+import { activeKernels } from "../runtime/kernels.ts";
+import { useThreads } from "../runtime/threads-node.ts";
+import { classTargets, confusionTable, dataLine, describeModel, mapOption, metricsLine, readData } from "./data.ts";
+import { compileAndChoose, existsNote, INTERRUPTED_EXIT, loadWeights, lossGrowthWarning, threadsFor, UserError, type Report, type TrainCommandOptions } from "./train.ts";
+import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM } from "./train-defaults.ts";
+import { writeFileAtomic } from "./write-file-atomic.ts";
+
+export async function runTrainOnData(file: string, opts: TrainCommandOptions, report: Report): Promise<number> {
+  const compiled = compileAndChoose(file, opts.model, true, report);
+  if (!compiled) return 1;
+  const { name, M } = compiled;
+  if (!M.loss?.prediction || !M.loss.target) throw new UserError(`${name}'s loss must compare an output with a target to train on ${opts.data}`);
+  if (opts.lrSchedule !== "cosine" && opts.lrSchedule !== "constant") throw new UserError(`--lr-schedule must be cosine or constant, got '${opts.lrSchedule}'`);
+  if (opts.val !== undefined && opts.valSplit !== undefined) throw new UserError("give --val or --val-split, not both");
+  if (opts.valSplit !== undefined && !(opts.valSplit > 0 && opts.valSplit < 1)) throw new UserError(`--val-split must be a fraction between 0 and 1, such as 0.1; got ${opts.valSplit}`);
+  if (opts.patience !== undefined && opts.val === undefined && opts.valSplit === undefined) throw new UserError("--patience stops on the validation loss: give --val <file> or --val-split <fraction> too");
+  const model = new M({ seed: opts.seed });
+  let loadedInfo: DataInfo | undefined;
+  if (opts.load) {
+    loadedInfo = infoFromMetadata(loadWeights(opts.load, model, M, !!opts.allowNonfinite));
+    process.stdout.write(`Loaded weights from ${opts.load}\n`);
+  }
+  const description = describeModel(name, M);
+  const classes = classTargets(model, name, M);
+  const map = mapOption(opts.map);
+  const read = await readData(opts.data, description, { map, targets: true, classes, info: loadedInfo, standardize: opts.standardize, window: opts.window });
+  process.stdout.write(dataLine("Data", opts.data, read));
+  const info = read.info;
+  let train: Encoded = read.data;
+  let validation: Encoded | undefined;
+  if (opts.val !== undefined) {
+    // Read as the training data was: its class names, statistics and vocabulary, nothing learnt anew.
+    const val = await readData(opts.val, description, { map, targets: true, classes, info, standardize: false, window: opts.window, stride: undefined });
+    process.stdout.write(dataLine("Validation", opts.val, val));
+    validation = val.data;
+  } else if (opts.valSplit !== undefined) {
+    const target = M.loss.target;
+    const stratify = Object.hasOwn(classes, target) && M.targets[target]!.shape.length === 0 ? target : undefined;
+    try {
+      ({ train, validation } = splitValidation(read.data, opts.valSplit, opts.seed, stratify));
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+    process.stdout.write(`Validation: ${validation.count} of the ${read.data.count} examples (--val-split ${opts.valSplit}, seed ${opts.seed}${stratify ? ", stratified by class" : ""}), ${train.count} to train on\n`);
+  }
+
+  const epochs = opts.epochs ?? DEFAULT_EPOCHS;
+  const batch = opts.batch ?? DEFAULT_BATCH;
+  const clipNorm = opts.clipNorm ?? (compiled.recurrent ? DEFAULT_RECURRENT_CLIP_NORM : undefined);
+  let optimizer;
+  try {
+    optimizer = createOptimizer(opts.optimizer, { ...(opts.lr !== undefined ? { lr: opts.lr } : {}), ...(clipNorm ? { clipNorm } : {}) });
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  const threads = threadsFor(opts.threads ?? "auto");
+  if (threads === 2 && !useThreads(2)) throw new UserError(`--threads 2 needs the WebAssembly kernels on a shared memory; this run uses the ${activeKernels().name} kernels`);
+  const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
+  const names = info.classes?.[M.loss.target];
+  const summary = (label: string, m: Metrics) => {
+    process.stdout.write(`${label}: ${metricsLine(m)} on ${m.count} examples\n`);
+    if (m.confusion) process.stdout.write(confusionTable(m.confusion, names));
+  };
+  if (epochs === 0) {
+    summary(validation ? "Validation" : "Training data", evaluate(model, description, validation ?? train));
+    return 0;
+  }
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${train.count} examples; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}${threads === 2 ? ", 2 threads" : ""}\n`);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) {
+      process.stderr.write("\nnnc: interrupted again; quitting without saving\n");
+      process.exit(INTERRUPTED_EXIT);
+    }
+    interrupted = true;
+    process.stderr.write(`\nnnc: interrupted; stopping after this step${opts.save ? ` and saving to ${opts.save}` : ""} (Ctrl-C again to quit at once)\n`);
+  };
+  process.on("SIGINT", onSigint);
+  let steps = 0;
+  let firstLoss: number | undefined;
+  let at = "";
+  try {
+    const result = await fit(model, description, train, {
+      epochs,
+      batchSize: batch,
+      optimizer,
+      seed: opts.seed,
+      lrSchedule: opts.lrSchedule,
+      validation,
+      patience: opts.patience,
+      shouldStop: () => interrupted,
+      onStep: (s) => {
+        steps++;
+        firstLoss ??= s.loss;
+        at = `epoch ${s.epoch}, step ${s.step}`;
+      },
+      onEpoch: (e) => {
+        const val = e.validation ? `  ${metricsLine(e.validation, "val ")}` : "";
+        process.stdout.write(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4)}${val}  ${e.stepsPerSecond.toFixed(1)} steps/s  (${e.seconds.toFixed(1)} s)\n`);
+      },
+    });
+    const diverged = !!result.nonFinite;
+    if (diverged) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`) + `  try a lower --lr than ${optimizer.lr}${clipNorm ? "" : ", or --clip-norm 1"}\n`);
+    else if (result.stopped && !interrupted) process.stdout.write(`${result.stopped}\n`);
+    if (result.bestEpoch !== undefined) process.stdout.write(`Kept the weights of epoch ${result.bestEpoch}, the lowest validation loss\n`);
+    const last = result.epochs.at(-1);
+    if (!diverged) {
+      const warning = lossGrowthWarning(firstLoss, last?.loss, `try a lower --lr than ${optimizer.lr}`);
+      if (warning) process.stderr.write(`${pc.yellow("warning:")} ${warning}\n`);
+    }
+    if (steps > 0) summary(validation ? "Validation" : "Training data", evaluate(model, description, validation ?? train));
+    const status = interrupted ? INTERRUPTED_EXIT : diverged ? 1 : 0;
+    const stoppedAt = interrupted ? `Interrupted after ${steps ? at : "no steps"}` : undefined;
+    if (!opts.save) {
+      if (stoppedAt) process.stdout.write(`${stoppedAt}; nothing saved (no --save)\n`);
+      return status;
+    }
+    const bad = findNonFinite(model.params);
+    if (bad.length || steps === 0) {
+      process.stderr.write(`nnc: not saving to ${opts.save}: ${bad.length ? `the weights are not all finite: ${describeNonFinite(bad)}` : "no training step completed"}${existsNote(opts.save)}\n`);
+      return interrupted ? INTERRUPTED_EXIT : 1;
+    }
+    const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
+    try {
+      writeFileAtomic(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc", ...infoToMetadata(info) }));
+    } catch (e) {
+      throw new UserError(`cannot save to ${opts.save}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${existsNote(opts.save)}`);
+    }
+    process.stdout.write(stoppedAt ? `${stoppedAt}: saved the weights of that step to ${opts.save}\n` : `Saved weights to ${opts.save}\n`);
+    return status;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}
