@@ -123,3 +123,17 @@ describe("fit, metrics and splits", () => {
     expect(result.validation.length).toBe(result.epochs.length);
   });
 });
+
+describe("the README's TypeScript example", () => {
+  it("a model class is its own description: prepare, split, fit, evaluate", async () => {
+    const Iris = model("model Iris {\n  input x: f32[4]\n  target species: i32\n  logits = x -> dense(16) -> relu -> dense(3)\n  output logits\n  loss cross_entropy(logits, species)\n}\n");
+    const { readFileSync } = await import("node:fs");
+    const net = new Iris({ seed: 0 });
+    const source = await openCsv(bytesSource("iris.csv", readFileSync("examples/iris/iris.csv", "utf8")));
+    const { data, info } = await prepareRecords(Iris as never, source, { targets: true, classes: { species: probeClasses(net, Iris as never)! } });
+    const { train, validation } = splitValidation(data, 0.2, 0, "species");
+    await fit(net, Iris as never, train, { epochs: 100, batchSize: 8, optimizer: adam({ lr: 0.01 }), validation, patience: 20 });
+    expect(evaluate(net, Iris as never, validation).accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(info.classes).toEqual({ species: ["setosa", "versicolor", "virginica"] });
+  });
+});
