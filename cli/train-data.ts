@@ -7,7 +7,8 @@
 // weights are saved with what reading the data learnt (class names,
 // standardisation statistics, vocabulary) in their metadata.
 import pc from "picocolors";
-import { createOptimizer, describeNonFinite, encodeSafetensors, findNonFinite } from "../runtime/index.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { allFinite, createOptimizer, decodeCheckpoint, describeNonFinite, encodeCheckpoint, encodeSafetensors, findNonFinite, type Checkpoint, type TrainPosition } from "../runtime/index.ts";
 import { evaluate, type Metrics } from "../runtime/datasets/metrics.ts";
 import { infoFromMetadata, infoToMetadata } from "../runtime/datasets/info.ts";
 import { splitValidation } from "../runtime/datasets/split.ts";
@@ -20,7 +21,49 @@ import { compileAndChoose, existsNote, INTERRUPTED_EXIT, loadWeights, lossGrowth
 import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM } from "./train-defaults.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 
+/** What decides a run's result, recorded in its checkpoint so that --resume goes on with the same. */
+interface RunSettings {
+  optimizer: string;
+  lr: number;
+  clipNorm?: number;
+  lrSchedule: string;
+  batch: number;
+  epochs: number;
+  seed: number;
+  standardize?: boolean;
+  window?: number;
+  map?: string[];
+  val?: string;
+  valSplit?: number;
+  patience?: number;
+  /** Examples read from --data, to tell other data from the same. */
+  count: number;
+}
+
+/** The checkpoint written beside the weights: `<save>.ckpt`. */
+export const checkpointPath = (save: string) => `${save}.ckpt`;
+
+/** Reads `--resume`: the checkpoint itself, or the weights file it was written beside. */
+function readCheckpoint(path: string): { checkpoint: Checkpoint; run: RunSettings; path: string } {
+  const at = !path.endsWith(".ckpt") && existsSync(checkpointPath(path)) ? checkpointPath(path) : path;
+  try {
+    const checkpoint = decodeCheckpoint(new Uint8Array(readFileSync(at)));
+    const run = JSON.parse(checkpoint.metadata["nnc.run"] ?? "null") as RunSettings | null;
+    if (!run) throw new Error("it does not record the run's settings");
+    return { checkpoint, run, path: at };
+  } catch (e) {
+    throw new UserError(`cannot resume from ${at}: ${(e as Error).message}`);
+  }
+}
+
 export async function runTrainOnData(file: string, opts: TrainCommandOptions, report: Report): Promise<number> {
+  const resumed = opts.resume !== undefined ? readCheckpoint(opts.resume) : undefined;
+  if (resumed) {
+    if (opts.load) throw new UserError("give --load or --resume, not both (--resume restores the weights too)");
+    // The recorded settings decide the result; only the number of epochs may change.
+    const r = resumed.run;
+    opts = { ...opts, optimizer: r.optimizer, lr: r.lr, clipNorm: r.clipNorm ?? 0, lrSchedule: r.lrSchedule, batch: r.batch, epochs: opts.epochs ?? r.epochs, seed: r.seed, standardize: r.standardize, window: r.window, map: r.map, val: opts.val ?? r.val, valSplit: r.valSplit, patience: opts.patience ?? r.patience };
+  }
   const compiled = compileAndChoose(file, opts.model, true, report);
   if (!compiled) return 1;
   const { name, M } = compiled;
@@ -31,7 +74,13 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
   if (opts.patience !== undefined && opts.val === undefined && opts.valSplit === undefined) throw new UserError("--patience stops on the validation loss: give --val <file> or --val-split <fraction> too");
   const model = new M({ seed: opts.seed });
   let loadedInfo: DataInfo | undefined;
-  if (opts.load) {
+  if (resumed) {
+    const { params } = resumed.checkpoint;
+    const problems = Object.keys(M.params).filter((k) => params[k]?.length !== model.params[k]!.length);
+    if (problems.length) throw new UserError(`cannot resume from ${resumed.path}: its weights do not fit ${name} (${problems.map((p) => `'${p}'`).join(", ")})`);
+    for (const k of Object.keys(M.params)) model.params[k]!.set(params[k]!);
+    loadedInfo = infoFromMetadata(resumed.checkpoint.metadata);
+  } else if (opts.load) {
     loadedInfo = infoFromMetadata(loadWeights(opts.load, model, M, !!opts.allowNonfinite));
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
@@ -40,6 +89,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
   const map = mapOption(opts.map);
   const read = await readData(opts.data, description, { map, targets: true, classes, info: loadedInfo, standardize: opts.standardize, window: opts.window });
   process.stdout.write(dataLine("Data", opts.data, read));
+  if (resumed && resumed.run.count !== read.data.count) throw new UserError(`cannot resume from ${resumed.path}: it was trained on ${resumed.run.count} examples, ${opts.data} has ${read.data.count}; resume with the same data`);
   const info = read.info;
   let train: Encoded = read.data;
   let validation: Encoded | undefined;
@@ -70,6 +120,26 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
   }
   const threads = threadsFor(opts.threads ?? "auto");
   if (threads === 2 && !useThreads(2)) throw new UserError(`--threads 2 needs the WebAssembly kernels on a shared memory; this run uses the ${activeKernels().name} kernels`);
+  let position: TrainPosition | undefined;
+  if (resumed) {
+    try {
+      optimizer.setState(resumed.checkpoint.optimizer);
+    } catch (e) {
+      throw new UserError(`cannot resume from ${resumed.path}: ${(e as Error).message}`);
+    }
+    position = resumed.checkpoint.position;
+    if (position.epoch > epochs) throw new UserError(`${resumed.path} is at the end of epoch ${position.epoch - 1} of ${epochs}: nothing left to train (give --epochs with a larger total to go on)`);
+    process.stdout.write(`Resuming from ${resumed.path} at epoch ${position.epoch}, step ${position.step}\n`);
+  }
+  const run: RunSettings = { optimizer: opts.optimizer, lr: position?.baseLr ?? optimizer.lr, ...(clipNorm ? { clipNorm } : {}), lrSchedule: opts.lrSchedule, batch, epochs, seed: opts.seed, ...(opts.standardize === false ? { standardize: false } : {}), ...(opts.window ? { window: opts.window } : {}), ...(opts.map ? { map: opts.map } : {}), ...(opts.val ? { val: opts.val } : {}), ...(opts.valSplit ? { valSplit: opts.valSplit } : {}), ...(opts.patience ? { patience: opts.patience } : {}), count: read.data.count };
+  const metadata = () => ({ model: name, source: file, ...infoToMetadata(info) });
+  /** The weights (with what reading the data learnt), then the checkpoint to resume from, each written whole or not at all. */
+  const save = (at: TrainPosition | undefined) => {
+    if (!opts.save) return;
+    const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
+    writeFileAtomic(opts.save, encodeSafetensors(tensors, { ...metadata(), format: "nnc" }));
+    if (at) writeFileAtomic(checkpointPath(opts.save), encodeCheckpoint({ params: model.params, optimizer: optimizer.getState(), position: at, metadata: { ...metadata(), "nnc.run": JSON.stringify(run) } }, M.params));
+  };
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   const names = info.classes?.[M.loss.target];
   const summary = (label: string, m: Metrics) => {
@@ -105,12 +175,21 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
       validation,
       patience: opts.patience,
       shouldStop: () => interrupted,
+      resume: position,
       onStep: (s) => {
         steps++;
         firstLoss ??= s.loss;
         at = `epoch ${s.epoch}, step ${s.step}`;
       },
       onEpoch: (e) => {
+        // Every epoch's weights and checkpoint, so that a run killed outright loses one epoch at most.
+        if (allFinite(model.params) && !interrupted) {
+          try {
+            save(e.position);
+          } catch (error) {
+            process.stderr.write(`nnc: cannot save to ${opts.save}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}${existsNote(opts.save!)}\n`);
+          }
+        }
         const val = e.validation ? `  ${metricsLine(e.validation, "val ")}` : "";
         process.stdout.write(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4)}${val}  ${e.stepsPerSecond.toFixed(1)} steps/s  (${e.seconds.toFixed(1)} s)\n`);
       },
@@ -136,9 +215,9 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
       process.stderr.write(`nnc: not saving to ${opts.save}: ${bad.length ? `the weights are not all finite: ${describeNonFinite(bad)}` : "no training step completed"}${existsNote(opts.save)}\n`);
       return interrupted ? INTERRUPTED_EXIT : 1;
     }
-    const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
     try {
-      writeFileAtomic(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc", ...infoToMetadata(info) }));
+      // After early stopping the model holds the best epoch's weights; the checkpoint stays that of the last epoch.
+      save(diverged || result.bestEpoch !== undefined ? undefined : result.position);
     } catch (e) {
       throw new UserError(`cannot save to ${opts.save}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${existsNote(opts.save)}`);
     }

@@ -54,6 +54,8 @@ export interface TrainCommandOptions {
   standardize?: boolean;
   /** Characters per window for a next-character model with a symbolic T. */
   window?: number;
+  /** Go on with the run whose checkpoint (<save>.ckpt, or the weights file beside it) this is. */
+  resume?: string;
 }
 
 /** The text of `--data charlm`, shipped with the package. */

@@ -7,7 +7,7 @@ import type { Encoded } from "./datasets/encode.ts";
 import type { ModelDescription } from "./datasets/mapping.ts";
 import { evaluate, type Metrics } from "./datasets/metrics.ts";
 import type { Optimizer } from "./optimizers.ts";
-import { trainAsync, type EpochInfo, type StepInfo, type Trainable, type TrainResult } from "./train.ts";
+import { trainAsync, type EpochInfo, type StepInfo, type Trainable, type TrainPosition, type TrainResult } from "./train.ts";
 
 export interface FitOptions {
   epochs: number;
@@ -23,6 +23,8 @@ export interface FitOptions {
   onStep?(info: StepInfo): void;
   onEpoch?(info: EpochInfo & { validation?: Metrics }): void;
   shouldStop?(): boolean;
+  /** Continue a run from a checkpoint (see checkpoint.ts): weights and optimiser state restored by the caller. */
+  resume?: TrainPosition;
 }
 
 export interface FitResult extends TrainResult {
@@ -48,6 +50,7 @@ export async function fit(model: Trainable, M: ModelDescription, train: Encoded,
       seed: options.seed,
       dims: train.dims,
       lrSchedule: options.lrSchedule,
+      resume: options.resume,
       onStep: options.onStep,
       shouldStop: () => early || !!options.shouldStop?.(),
       onEpoch: (info) => {

@@ -16,3 +16,4 @@ export * from "./train.ts";
 export * from "./generate.ts";
 export * from "./datasets/index.ts";
 export * from "./fit.ts";
+export * from "./checkpoint.ts";
