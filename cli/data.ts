@@ -2,7 +2,14 @@
 // data path, map it to the model and read every example (a progress bar on a
 // terminal when the file is large), turning a data error into a message that
 // names the file, line and field; and print metrics.
+import { statSync } from "node:fs";
 import cliProgress from "cli-progress";
+import { encodeRecords, type DataInfo } from "../runtime/datasets/encode.ts";
+import { formatOf } from "../runtime/datasets/formats.ts";
+import { planFeeds, type Feed } from "../runtime/datasets/mapping.ts";
+import { firstRecord } from "../runtime/datasets/prepare.ts";
+import { streamingSplit, type StreamData } from "../runtime/datasets/stream.ts";
+import type { RecordSource } from "../runtime/datasets/source.ts";
 import { DataError } from "../runtime/datasets/source.ts";
 import { openData } from "../runtime/datasets/node.ts";
 import { describeFeeds, parseMap, type ModelDescription } from "../runtime/datasets/mapping.ts";
@@ -83,4 +90,83 @@ export function confusionTable(confusion: number[][], names: readonly string[] |
   const lines = [`${"true \\ predicted".padEnd(first)}  ${Array.from({ length: C }, (_, i) => cell(label(i))).join(" ")}  ${cell("recall")}`];
   for (const r of rows) lines.push(`${r.name.padEnd(first)}  ${r.row.map((v) => cell(String(v))).join(" ")}  ${cell(r.total ? pct(r.row[confusion.indexOf(r.row)]! / r.total) : "-")}`);
   return lines.join("\n") + "\n";
+}
+
+/** Files at least this large (CSV, TSV, JSON Lines) are streamed every epoch rather than held in memory. */
+export const STREAM_FROM_BYTES = 64 << 20;
+
+/** Whether `path` should be streamed: a CSV, TSV or JSON Lines file of STREAM_FROM_BYTES or more, or any of them with `force`. */
+export function shouldStream(path: string, force: boolean): boolean {
+  const format = formatOf(path);
+  if (format !== "csv" && format !== "tsv" && format !== "jsonl") return false;
+  try {
+    return force || statSync(path).size >= STREAM_FROM_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+export interface StreamedData {
+  train: StreamData;
+  validation?: StreamData;
+  info: DataInfo;
+  feeds: Feed[];
+  format: string;
+  /** Examples in the file (both sides of a split). */
+  count: number;
+  dims: Record<string, number>;
+}
+
+/**
+ * The first pass over a file too large to hold: maps it, checks every
+ * record, learns the DataInfo and counts the examples (of each side of a
+ * streaming --val-split), keeping no arrays. A progress bar on a terminal.
+ */
+export async function scanData(path: string, model: ModelDescription, options: Omit<PrepareOptions, "onBytes"> & { valSplit?: number; seed: number }): Promise<StreamedData> {
+  let bar: cliProgress.SingleBar | undefined;
+  try {
+    const opened = await openData(path);
+    if (opened.kind !== "records") throw new UserError(`${path}: only CSV, TSV and JSON Lines files are streamed`);
+    const source = opened.source;
+    const feeds = planFeeds(model, source, await firstRecord(source), { map: options.map, targets: options.targets });
+    const target = model.loss?.target;
+    const targetFeed = feeds.find((f) => f.name === target);
+    const stratify = targetFeed && Object.hasOwn(options.classes, targetFeed.name) && targetFeed.spec.shape.length === 0 && targetFeed.from !== "lengths";
+    const labelField = stratify ? (targetFeed.from === "field" ? targetFeed.field : targetFeed.from === "columns" ? targetFeed.columns[0] : undefined) : undefined;
+    const split = options.valSplit !== undefined ? streamingSplit(options.valSplit, options.seed, labelField !== undefined ? (r) => String(r.fields[labelField] ?? "").trim() : undefined) : undefined;
+    let held = 0;
+    const isHeld = split?.validation();
+    const counted: RecordSource = {
+      ...source,
+      async *records(onBytes) {
+        for await (const r of source.records(onBytes)) {
+          if (isHeld?.(r)) held++;
+          yield r;
+        }
+      },
+    };
+    if (process.stderr.isTTY && source.size !== undefined) {
+      bar = new cliProgress.SingleBar({ format: `checking ${path} [{bar}] {percentage}%`, stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar.start(source.size, 0);
+    }
+    const scan = await encodeRecords(counted, { feeds, classes: options.classes, info: options.info, standardize: options.standardize, keep: false, onBytes: bar ? (n) => bar!.update(n) : undefined });
+    const info = { ...options.info, ...scan.info };
+    const count = scan.data.count;
+    const base = { source, feeds, classes: options.classes, info };
+    if (split && (held === 0 || held === count)) throw new UserError(`a validation split of ${options.valSplit} of ${count} examples leaves ${held === 0 ? "none to validate on" : "none to train on"}`);
+    return {
+      train: split ? { ...base, count: count - held, select: split.train } : { ...base, count },
+      ...(split ? { validation: { ...base, count: held, select: split.validation } } : {}),
+      info,
+      feeds,
+      format: source.format,
+      count,
+      dims: scan.data.dims,
+    };
+  } catch (e) {
+    if (e instanceof DataError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    bar?.stop();
+  }
 }

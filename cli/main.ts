@@ -64,6 +64,12 @@ function checkFiles(files: string[], json: boolean) {
   return { errors, warnings, results };
 }
 
+// Output piped into a program that stops reading (`nnc predict … | head`): stop quietly.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name("nnc")
@@ -206,8 +212,9 @@ program
   .option("--patience <n>", "data files: stop when the validation loss has not improved for n epochs, keeping the best weights", number("--patience", true))
   .option("--no-standardize", "data files: feed numeric inputs as they are (default: standardised per feature with the training data's mean and deviation, saved with the weights)")
   .option("--window <n>", "plain text: characters per window for a model whose T is symbolic (default 64)", number("--window", true))
+  .option("--stream", "data files: read CSV, TSV or JSON Lines anew every epoch through a shuffle buffer instead of holding them (the default from 64 MiB)")
   .option("--resume <file>", "data files: go on with a run saved with --save (its <file>.ckpt: weights, optimizer state, position, settings); --epochs may raise the total")
-  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; allowNonfinite?: boolean; threads: 1 | 2 | "auto"; map?: string[]; val?: string; valSplit?: number; patience?: number; standardize?: boolean; window?: number; resume?: string }) => {
+  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; allowNonfinite?: boolean; threads: 1 | 2 | "auto"; map?: string[]; val?: string; valSplit?: number; patience?: number; standardize?: boolean; window?: number; resume?: string; stream?: boolean }) => {
     const { runTrain } = await import("./train.ts");
     await userCommand(() => runTrain(file, opts, (d, s) => void printDiagnostics(d, s)));
   });

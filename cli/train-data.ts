@@ -6,6 +6,7 @@
 // end a confusion matrix (classification) or MSE and MAE (regression). The
 // weights are saved with what reading the data learnt (class names,
 // standardisation statistics, vocabulary) in their metadata.
+import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { existsSync, readFileSync } from "node:fs";
 import { allFinite, createOptimizer, decodeCheckpoint, describeNonFinite, encodeCheckpoint, encodeSafetensors, findNonFinite, type Checkpoint, type TrainPosition } from "../runtime/index.ts";
@@ -16,7 +17,10 @@ import type { DataInfo, Encoded } from "../runtime/datasets/encode.ts";
 import { fit } from "../runtime/fit.ts";
 import { activeKernels } from "../runtime/kernels.ts";
 import { useThreads } from "../runtime/threads-node.ts";
-import { classTargets, confusionTable, dataLine, describeModel, mapOption, metricsLine, readData } from "./data.ts";
+import { classTargets, confusionTable, dataLine, describeModel, mapOption, metricsLine, readData, scanData, shouldStream } from "./data.ts";
+import { describeFeeds } from "../runtime/datasets/mapping.ts";
+import { evaluateStream, type StreamData } from "../runtime/datasets/stream.ts";
+import { fitStream, type FitStreamOptions } from "../runtime/fit-stream.ts";
 import { compileAndChoose, existsNote, INTERRUPTED_EXIT, loadWeights, lossGrowthWarning, threadsFor, UserError, type Report, type TrainCommandOptions } from "./train.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM } from "./train-defaults.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
@@ -36,6 +40,8 @@ interface RunSettings {
   val?: string;
   valSplit?: number;
   patience?: number;
+  /** Read anew every epoch (a streamed run resumes streamed: its order comes from the shuffle buffer). */
+  stream?: boolean;
   /** Examples read from --data, to tell other data from the same. */
   count: number;
 }
@@ -62,7 +68,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     if (opts.load) throw new UserError("give --load or --resume, not both (--resume restores the weights too)");
     // The recorded settings decide the result; only the number of epochs may change.
     const r = resumed.run;
-    opts = { ...opts, optimizer: r.optimizer, lr: r.lr, clipNorm: r.clipNorm ?? 0, lrSchedule: r.lrSchedule, batch: r.batch, epochs: opts.epochs ?? r.epochs, seed: r.seed, standardize: r.standardize, window: r.window, map: r.map, val: opts.val ?? r.val, valSplit: r.valSplit, patience: opts.patience ?? r.patience };
+    opts = { ...opts, optimizer: r.optimizer, lr: r.lr, clipNorm: r.clipNorm ?? 0, lrSchedule: r.lrSchedule, batch: r.batch, epochs: opts.epochs ?? r.epochs, seed: r.seed, standardize: r.standardize, window: r.window, map: r.map, val: opts.val ?? r.val, valSplit: r.valSplit, patience: opts.patience ?? r.patience, stream: r.stream };
   }
   const compiled = compileAndChoose(file, opts.model, true, report);
   if (!compiled) return 1;
@@ -87,26 +93,34 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
   const description = describeModel(name, M);
   const classes = classTargets(model, name, M);
   const map = mapOption(opts.map);
-  const read = await readData(opts.data, description, { map, targets: true, classes, info: loadedInfo, standardize: opts.standardize, window: opts.window });
-  process.stdout.write(dataLine("Data", opts.data, read));
-  if (resumed && resumed.run.count !== read.data.count) throw new UserError(`cannot resume from ${resumed.path}: it was trained on ${resumed.run.count} examples, ${opts.data} has ${read.data.count}; resume with the same data`);
-  const info = read.info;
-  let train: Encoded = read.data;
-  let validation: Encoded | undefined;
+  // A large file is checked in a first pass, then read anew every epoch; a small one is read once and held.
+  const streamed = shouldStream(opts.data, !!opts.stream) ? await scanData(opts.data, description, { map, targets: true, classes, info: loadedInfo, standardize: opts.standardize, window: opts.window, valSplit: opts.val === undefined ? opts.valSplit : undefined, seed: opts.seed }) : undefined;
+  const read = streamed ? undefined : await readData(opts.data, description, { map, targets: true, classes, info: loadedInfo, standardize: opts.standardize, window: opts.window });
+  const count = streamed?.count ?? read!.data.count;
+  if (streamed) {
+    const dims = Object.entries(streamed.dims).map(([s, v]) => `${s} ≤ ${v}, padded per batch`);
+    process.stdout.write(`Data: ${opts.data} (${streamed.format}, ${count} examples, read anew every epoch${dims.length ? `; ${dims.join(", ")}` : ""}): ${describeFeeds(streamed.feeds)}\n`);
+  } else process.stdout.write(dataLine("Data", opts.data, read!));
+  if (resumed && resumed.run.count !== count) throw new UserError(`cannot resume from ${resumed.path}: it was trained on ${resumed.run.count} examples, ${opts.data} has ${count}; resume with the same data`);
+  const info = streamed?.info ?? read!.info;
+  let train: Encoded | undefined = read?.data;
+  let validation: Encoded | StreamData | undefined = streamed?.validation;
+  if (streamed?.validation) process.stdout.write(`Validation: ${streamed.validation.count} of the ${count} examples (--val-split ${opts.valSplit}, seed ${opts.seed}, stratified by class in file order), ${streamed.train.count} to train on\n`);
   if (opts.val !== undefined) {
     // Read as the training data was: its class names, statistics and vocabulary, nothing learnt anew.
     const val = await readData(opts.val, description, { map, targets: true, classes, info, standardize: false, window: opts.window, stride: undefined });
     process.stdout.write(dataLine("Validation", opts.val, val));
     validation = val.data;
-  } else if (opts.valSplit !== undefined) {
+  } else if (opts.valSplit !== undefined && read) {
     const target = M.loss.target;
     const stratify = Object.hasOwn(classes, target) && M.targets[target]!.shape.length === 0 ? target : undefined;
     try {
-      ({ train, validation } = splitValidation(read.data, opts.valSplit, opts.seed, stratify));
+      const split = splitValidation(read.data, opts.valSplit, opts.seed, stratify);
+      ({ train, validation } = split);
     } catch (e) {
       throw new UserError((e as Error).message);
     }
-    process.stdout.write(`Validation: ${validation.count} of the ${read.data.count} examples (--val-split ${opts.valSplit}, seed ${opts.seed}${stratify ? ", stratified by class" : ""}), ${train.count} to train on\n`);
+    process.stdout.write(`Validation: ${validation!.count} of the ${read.data.count} examples (--val-split ${opts.valSplit}, seed ${opts.seed}${stratify ? ", stratified by class" : ""}), ${train!.count} to train on\n`);
   }
 
   const epochs = opts.epochs ?? DEFAULT_EPOCHS;
@@ -131,7 +145,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     if (position.epoch > epochs) throw new UserError(`${resumed.path} is at the end of epoch ${position.epoch - 1} of ${epochs}: nothing left to train (give --epochs with a larger total to go on)`);
     process.stdout.write(`Resuming from ${resumed.path} at epoch ${position.epoch}, step ${position.step}\n`);
   }
-  const run: RunSettings = { optimizer: opts.optimizer, lr: position?.baseLr ?? optimizer.lr, ...(clipNorm ? { clipNorm } : {}), lrSchedule: opts.lrSchedule, batch, epochs, seed: opts.seed, ...(opts.standardize === false ? { standardize: false } : {}), ...(opts.window ? { window: opts.window } : {}), ...(opts.map ? { map: opts.map } : {}), ...(opts.val ? { val: opts.val } : {}), ...(opts.valSplit ? { valSplit: opts.valSplit } : {}), ...(opts.patience ? { patience: opts.patience } : {}), count: read.data.count };
+  const run: RunSettings = { optimizer: opts.optimizer, lr: position?.baseLr ?? optimizer.lr, ...(clipNorm ? { clipNorm } : {}), lrSchedule: opts.lrSchedule, batch, epochs, seed: opts.seed, ...(opts.standardize === false ? { standardize: false } : {}), ...(opts.window ? { window: opts.window } : {}), ...(opts.map ? { map: opts.map } : {}), ...(opts.val ? { val: opts.val } : {}), ...(opts.valSplit ? { valSplit: opts.valSplit } : {}), ...(opts.patience ? { patience: opts.patience } : {}), ...(streamed ? { stream: true } : {}), count };
   const metadata = () => ({ model: name, source: file, ...infoToMetadata(info) });
   /** The weights (with what reading the data learnt), then the checkpoint to resume from, each written whole or not at all. */
   const save = (at: TrainPosition | undefined) => {
@@ -146,11 +160,12 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     process.stdout.write(`${label}: ${metricsLine(m)} on ${m.count} examples\n`);
     if (m.confusion) process.stdout.write(confusionTable(m.confusion, names));
   };
+  const measure = (data: Encoded | StreamData) => ("source" in data ? evaluateStream(model, description, data) : Promise.resolve(evaluate(model, description, data)));
   if (epochs === 0) {
-    summary(validation ? "Validation" : "Training data", evaluate(model, description, validation ?? train));
+    summary(validation ? "Validation" : "Training data", await measure(validation ?? train ?? streamed!.train));
     return 0;
   }
-  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${train.count} examples; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}${threads === 2 ? ", 2 threads" : ""}\n`);
+  process.stdout.write(`Training ${name} (${paramCount.toLocaleString("en-US")} parameters) on ${(train ?? streamed!.train).count} examples; ${opts.optimizer} lr ${optimizer.lr} (${opts.lrSchedule}${clipNorm ? `, clip norm ${clipNorm}` : ""}), batch ${batch}, ${epochs} epochs, seed ${opts.seed}${threads === 2 ? ", 2 threads" : ""}\n`);
 
   let interrupted = false;
   const onSigint = () => {
@@ -162,17 +177,19 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     process.stderr.write(`\nnnc: interrupted; stopping after this step${opts.save ? ` and saving to ${opts.save}` : ""} (Ctrl-C again to quit at once)\n`);
   };
   process.on("SIGINT", onSigint);
+  // Streaming on a terminal: a bar over each epoch's bytes.
+  const size = streamed?.train.source.size;
+  const bar = streamed && process.stderr.isTTY && size ? new cliProgress.SingleBar({ format: "epoch {epoch} [{bar}] {percentage}% | loss {loss}", stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   let steps = 0;
   let firstLoss: number | undefined;
   let at = "";
   try {
-    const result = await fit(model, description, train, {
+    const fitOptions = {
       epochs,
       batchSize: batch,
       optimizer,
       seed: opts.seed,
-      lrSchedule: opts.lrSchedule,
-      validation,
+      lrSchedule: opts.lrSchedule as "cosine" | "constant",
       patience: opts.patience,
       shouldStop: () => interrupted,
       resume: position,
@@ -180,8 +197,11 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
         steps++;
         firstLoss ??= s.loss;
         at = `epoch ${s.epoch}, step ${s.step}`;
+        if (bar && s.step === 1) bar.start(size!, 0, { epoch: s.epoch, loss: s.loss.toFixed(4) });
+        bar?.update({ loss: s.loss.toFixed(4) });
       },
       onEpoch: (e) => {
+        bar?.stop();
         // Every epoch's weights and checkpoint, so that a run killed outright loses one epoch at most.
         if (allFinite(model.params) && !interrupted) {
           try {
@@ -193,7 +213,8 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
         const val = e.validation ? `  ${metricsLine(e.validation, "val ")}` : "";
         process.stdout.write(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4)}${val}  ${e.stepsPerSecond.toFixed(1)} steps/s  (${e.seconds.toFixed(1)} s)\n`);
       },
-    });
+    } satisfies Omit<FitStreamOptions, "validation">;
+    const result = train ? await fit(model, description, train, { ...fitOptions, validation: validation as Encoded | undefined }) : await fitStream(model, description, streamed!.train, { ...fitOptions, validation, onBytes: bar ? (n) => bar.update(n) : undefined });
     const diverged = !!result.nonFinite;
     if (diverged) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`) + `  try a lower --lr than ${optimizer.lr}${clipNorm ? "" : ", or --clip-norm 1"}\n`);
     else if (result.stopped && !interrupted) process.stdout.write(`${result.stopped}\n`);
@@ -203,7 +224,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
       const warning = lossGrowthWarning(firstLoss, last?.loss, `try a lower --lr than ${optimizer.lr}`);
       if (warning) process.stderr.write(`${pc.yellow("warning:")} ${warning}\n`);
     }
-    if (steps > 0) summary(validation ? "Validation" : "Training data", evaluate(model, description, validation ?? train));
+    if (steps > 0) summary(validation ? "Validation" : "Training data", await measure(validation ?? train ?? streamed!.train));
     const status = interrupted ? INTERRUPTED_EXIT : diverged ? 1 : 0;
     const stoppedAt = interrupted ? `Interrupted after ${steps ? at : "no steps"}` : undefined;
     if (!opts.save) {

@@ -17,3 +17,4 @@ export * from "./generate.ts";
 export * from "./datasets/index.ts";
 export * from "./fit.ts";
 export * from "./checkpoint.ts";
+export * from "./fit-stream.ts";

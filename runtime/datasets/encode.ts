@@ -51,6 +51,45 @@ export interface EncodeOptions {
   /** Learn and apply standardisation statistics where `info` has none (default true). */
   standardize?: boolean;
   onBytes?(bytes: number): void;
+  /**
+   * false: check every record and learn the DataInfo and the padded sizes,
+   * but keep no arrays (the first pass over a file too large to hold; see
+   * stream.ts). Default true.
+   */
+  keep?: boolean;
+}
+
+/** Running per-feature mean and variance, without keeping the values (sums shifted by each feature's first value, in float64). */
+class Moments {
+  private readonly shift: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly squares: Float64Array;
+  private n = 0;
+  constructor(private readonly features: number) {
+    this.shift = new Float64Array(features);
+    this.sum = new Float64Array(features);
+    this.squares = new Float64Array(features);
+  }
+  add(values: Float32Array, length: number): void {
+    const F = this.features;
+    if (this.n === 0) for (let f = 0; f < F && f < length; f++) this.shift[f] = values[f]!;
+    for (let i = 0; i < length; i++) {
+      const d = values[i]! - this.shift[i % F]!;
+      this.sum[i % F] += d;
+      this.squares[i % F] += d * d;
+    }
+    this.n += length / F;
+  }
+  result(): { mean: number[]; std: number[] } {
+    const n = Math.max(this.n, 1);
+    const mean = Array.from(this.sum, (s, f) => this.shift[f]! + s / n);
+    const std = Array.from(this.squares, (q, f) => {
+      const m = this.sum[f]! / n;
+      const sd = Math.sqrt(Math.max(q / n - m * m, 0));
+      return sd > 1e-12 ? sd : 1;
+    });
+    return { mean, std };
+  }
 }
 
 /** A growable typed array. */
@@ -274,6 +313,11 @@ export async function encodeRecords(source: RecordSource, options: EncodeOptions
       bound: new Map(),
     };
   });
+  const keep = options.keep !== false;
+  const learnsStats = (sink: Sink) =>
+    sink.feed.role === "input" && sink.feed.spec.dtype === "f32" && source.format !== "images" && !options.info?.standardize?.[sink.feed.name] && options.standardize !== false && featureCount(sink.feed) !== undefined;
+  const moments = new Map<Sink, Moments>(keep ? [] : sinks.filter(learnsStats).map((sink) => [sink, new Moments(featureCount(sink.feed)!)]));
+  const maxSteps = new Map<string, number>();
   // Lengths feeds read the length of another feed of the same record: fill them last.
   const order = [...sinks].sort((a, b) => Number(a.feed.from === "lengths") - Number(b.feed.from === "lengths"));
   let count = 0;
@@ -295,6 +339,17 @@ export async function encodeRecords(source: RecordSource, options: EncodeOptions
         if (sink.inner === 0) sink.inner = (sink.values.length - before) / n;
       } else if (sink.inner === 0) sink.inner = sink.values.length - before;
     }
+    if (!keep) {
+      for (const sink of sinks) {
+        moments.get(sink)?.add(sink.values.data as Float32Array, sink.values.length);
+        sink.values.length = 0;
+        if (sink.steps) {
+          const symbol = sink.feed.spec.shape[0] as string;
+          maxSteps.set(symbol, Math.max(maxSteps.get(symbol) ?? 0, sink.steps.data[0]!));
+          sink.steps.length = 0;
+        }
+      }
+    }
     count++;
   }
   if (count === 0) throw new DataError({ file: source.name }, "holds no examples");
@@ -311,6 +366,13 @@ export async function encodeRecords(source: RecordSource, options: EncodeOptions
       const ids = values as Int32Array;
       for (let i = 0; i < ids.length; i++) ids[i] = index[ids[i]!]!;
       if (names) (info.classes ??= {})[feed.name] = names;
+    }
+    if (!keep) {
+      const stats = moments.get(sink)?.result() ?? options.info?.standardize?.[feed.name];
+      if (stats && feed.role === "input") (info.standardize ??= {})[feed.name] = stats;
+      if (sink.steps) data.dims[feed.spec.shape[0] as string] = maxSteps.get(feed.spec.shape[0] as string)!;
+      for (const [s, v] of sink.bound) data.dims[s] = v;
+      continue;
     }
     if (feed.role === "input" && feed.spec.dtype === "f32" && source.format !== "images") {
       const known = options.info?.standardize?.[feed.name];

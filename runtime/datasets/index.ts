@@ -14,3 +14,4 @@ export { prepareRecords, prepareText, textFeeds, firstRecord, type PrepareOption
 export { splitValidation, takeRows } from "./split.ts";
 export { evaluate, probeClasses, forEachBatch, rowsOf, type Metrics, type Predictor } from "./metrics.ts";
 export { infoToMetadata, infoFromMetadata } from "./info.ts";
+export { shuffleBuffer, recordBatches, encodeBatch, streamingSplit, evaluateStream, type StreamData } from "./stream.ts";

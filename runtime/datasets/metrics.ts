@@ -20,6 +20,8 @@ export interface Metrics {
   loss: number;
   /** Examples evaluated. */
   count: number;
+  /** Values compared: labels (real steps) for classification, elements for regression. */
+  labels: number;
   /** Classification: the share of labels (real steps) predicted right. */
   accuracy?: number;
   /** Classification: confusion[true][predicted] counts. */
@@ -106,7 +108,7 @@ export function evaluate(model: Predictor, M: ModelDescription, data: Encoded, b
         }
       }
     });
-    return { loss: sum / counted, count: data.count, accuracy: right / counted, confusion: confusion ?? [] };
+    return { loss: sum / counted, count: data.count, labels: counted, accuracy: right / counted, confusion: confusion ?? [] };
   }
   let absolute = 0;
   let right = 0;
@@ -126,6 +128,6 @@ export function evaluate(model: Predictor, M: ModelDescription, data: Encoded, b
       counted++;
     }
   });
-  if (loss.kind === "binary_cross_entropy") return { loss: sum / counted, count: data.count, accuracy: right / counted };
-  return { loss: sum / counted, count: data.count, mse: sum / counted, mae: absolute / counted };
+  if (loss.kind === "binary_cross_entropy") return { loss: sum / counted, count: data.count, labels: counted, accuracy: right / counted };
+  return { loss: sum / counted, count: data.count, labels: counted, mse: sum / counted, mae: absolute / counted };
 }
