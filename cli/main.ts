@@ -246,8 +246,9 @@ program
   .option("--map <input=field,...>", "feed an input from these fields, in order (repeatable)", collect)
   .option("--batch <n>", "examples per forward pass", number("--batch", true))
   .option("--window <n>", "plain text: characters per window for a model whose T is symbolic (default 64)", number("--window", true))
+  .option("--steps <n>", "a model that declares generate, with a symbolic length: tokens to decode (default 32)", number("--steps", true))
   .option("--allow-nonfinite", "load weights holding NaN or infinity")
-  .action(async (file: string, opts: { load: string; data: string; out?: string; model?: string; map?: string[]; batch?: number; window?: number; allowNonfinite?: boolean }) => {
+  .action(async (file: string, opts: { load: string; data: string; out?: string; model?: string; map?: string[]; batch?: number; window?: number; steps?: number; allowNonfinite?: boolean }) => {
     const { runPredict } = await import("./predict.ts");
     await userCommand(() => runPredict(file, opts, (d, s) => void printDiagnostics(d, s)));
   });

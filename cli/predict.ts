@@ -23,6 +23,8 @@ export interface DataCommandOptions {
   allowNonfinite?: boolean;
   /** predict: where to write (.csv or .jsonl); standard output (CSV) without. */
   out?: string;
+  /** predict, for a model that declares `generate` with a symbolic length: tokens to decode (default 32). */
+  steps?: number;
 }
 
 async function setUp(file: string, opts: DataCommandOptions, targets: boolean, report: Report) {
@@ -31,7 +33,10 @@ async function setUp(file: string, opts: DataCommandOptions, targets: boolean, r
   const { name, M } = compiled;
   const model = new M();
   const info = infoFromMetadata(loadWeights(opts.load, model, M, !!opts.allowNonfinite));
-  const description = describeModel(name, M);
+  const described = describeModel(name, M);
+  // Prediction by decoding feeds the model's own outputs back: the fed input is not data.
+  const feed = !targets && M.generation ? M.generation.feed : undefined;
+  const description = feed ? { ...described, inputs: Object.fromEntries(Object.entries(M.inputs).filter(([k]) => k !== feed)) } : described;
   const classes = classTargets(model, name, M);
   const read = await readData(opts.data, description, { map: mapOption(opts.map), targets, classes, info, standardize: false, window: opts.window, stride: opts.window });
   return { name, M, model, info: { ...info, ...read.info }, description, read, classes };
@@ -89,6 +94,29 @@ function predictions(model: ModelInstance, M: ModelClass, data: Encoded, names: 
   return rows;
 }
 
+/** For a model that declares `generate`: each example's sequence, decoded greedily up to its stop token, as class names (or characters) where known. */
+function decoded(model: ModelInstance, M: ModelClass, data: Encoded, names: readonly string[] | undefined, steps: number, batch: number): Row[] {
+  const g = M.generation!;
+  const T = typeof g.steps === "number" ? g.steps : steps;
+  const rows: Row[] = [];
+  const targets = Object.keys(M.targets);
+  for (let start = 0; start < data.count; start += batch) {
+    const n = Math.min(batch, data.count - start);
+    const inputs: Record<string, Float32Array | Int32Array> = {};
+    for (const [k, a] of Object.entries(data.arrays)) if (!targets.includes(k) && k !== g.feed) inputs[k] = a.subarray((start * a.length) / data.count, ((start + n) * a.length) / data.count);
+    const tokens = model.generate!(inputs, { ...data.dims, ...(typeof g.steps === "string" ? { [g.steps]: T } : {}), batch: n });
+    for (let b = 0; b < n; b++) {
+      const seq: (string | number)[] = [];
+      for (const t of tokens.subarray(b * T, (b + 1) * T)) {
+        if (t === g.stop) break;
+        seq.push(names?.[t] ?? t);
+      }
+      rows.push({ prediction: names && names.every((c) => [...c].length === 1) ? seq.join("") : seq });
+    }
+  }
+  return rows;
+}
+
 const round = (x: number) => Number(x.toPrecision(6));
 
 function softmax(values: Float32Array): number[] {
@@ -129,7 +157,7 @@ export async function runPredict(file: string, opts: DataCommandOptions, report:
   const s = await setUp(file, opts, false, report);
   if (!s) return 1;
   const names = s.M.loss?.target ? s.info.classes?.[s.M.loss.target] : undefined;
-  const rows = predictions(s.model, s.M, s.read.data, names, s.classes[s.M.loss?.target ?? ""], opts.batch ?? 256);
+  const rows = s.M.generation ? decoded(s.model, s.M, s.read.data, names ?? s.info.vocabulary, opts.steps ?? 32, opts.batch ?? 256) : predictions(s.model, s.M, s.read.data, names, s.classes[s.M.loss?.target ?? ""], opts.batch ?? 256);
   const jsonl = opts.out !== undefined && [".jsonl", ".ndjson"].includes(extname(opts.out).toLowerCase());
   const text = jsonl ? rows.map((r) => JSON.stringify(r)).join("\n") + "\n" : toCsv(rows);
   if (opts.out === undefined) {

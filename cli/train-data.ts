@@ -17,7 +17,8 @@ import type { DataInfo, Encoded } from "../runtime/datasets/encode.ts";
 import { fit } from "../runtime/fit.ts";
 import { activeKernels } from "../runtime/kernels.ts";
 import { useThreads } from "../runtime/threads-node.ts";
-import { classTargets, confusionTable, dataLine, describeModel, mapOption, metricsLine, readData, scanData, shouldStream } from "./data.ts";
+import { classTargets, confusionTable, dataLine, describeModel, GC_EVERY, mapOption, metricsLine, readData, scanData, shouldStream } from "./data.ts";
+import { collectingEvery } from "./gc.ts";
 import { describeFeeds } from "../runtime/datasets/mapping.ts";
 import { evaluateStream, type StreamData } from "../runtime/datasets/stream.ts";
 import { fitStream, type FitStreamOptions } from "../runtime/fit-stream.ts";
@@ -160,7 +161,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     process.stdout.write(`${label}: ${metricsLine(m)} on ${m.count} examples\n`);
     if (m.confusion) process.stdout.write(confusionTable(m.confusion, names));
   };
-  const measure = (data: Encoded | StreamData) => ("source" in data ? evaluateStream(model, description, data) : Promise.resolve(evaluate(model, description, data)));
+  const measure = (data: Encoded | StreamData) => ("source" in data ? evaluateStream(model, description, data, 256, collectingEvery(GC_EVERY)) : Promise.resolve(evaluate(model, description, data)));
   if (epochs === 0) {
     summary(validation ? "Validation" : "Training data", await measure(validation ?? train ?? streamed!.train));
     return 0;
@@ -214,7 +215,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
         process.stdout.write(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4)}${val}  ${e.stepsPerSecond.toFixed(1)} steps/s  (${e.seconds.toFixed(1)} s)\n`);
       },
     } satisfies Omit<FitStreamOptions, "validation">;
-    const result = train ? await fit(model, description, train, { ...fitOptions, validation: validation as Encoded | undefined }) : await fitStream(model, description, streamed!.train, { ...fitOptions, validation, onBytes: bar ? (n) => bar.update(n) : undefined });
+    const result = train ? await fit(model, description, train, { ...fitOptions, validation: validation as Encoded | undefined }) : await fitStream(model, description, streamed!.train, { ...fitOptions, validation, onBytes: collectingEvery(GC_EVERY, bar ? (n) => bar.update(n) : undefined) });
     const diverged = !!result.nonFinite;
     if (diverged) process.stdout.write(pc.yellow(`note: ${result.stopped}\n`) + `  try a lower --lr than ${optimizer.lr}${clipNorm ? "" : ", or --clip-norm 1"}\n`);
     else if (result.stopped && !interrupted) process.stdout.write(`${result.stopped}\n`);
@@ -224,7 +225,8 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
       const warning = lossGrowthWarning(firstLoss, last?.loss, `try a lower --lr than ${optimizer.lr}`);
       if (warning) process.stderr.write(`${pc.yellow("warning:")} ${warning}\n`);
     }
-    if (steps > 0) summary(validation ? "Validation" : "Training data", await measure(validation ?? train ?? streamed!.train));
+    // A streamed file without validation data is not read a third time only to measure it: its epochs' mean loss says as much.
+    if (steps > 0 && (validation || train)) summary(validation ? "Validation" : "Training data", await measure(validation ?? train!));
     const status = interrupted ? INTERRUPTED_EXIT : diverged ? 1 : 0;
     const stoppedAt = interrupted ? `Interrupted after ${steps ? at : "no steps"}` : undefined;
     if (!opts.save) {

@@ -55,7 +55,7 @@ export async function fitStream(model: Trainable, M: ModelDescription, train: St
   const validate = async (): Promise<Metrics | undefined> => {
     const v = options.validation;
     if (!v) return undefined;
-    return isStream(v) ? evaluateStream(model, M, v) : evaluate(model, M, v);
+    return isStream(v) ? evaluateStream(model, M, v, 256, options.onBytes) : evaluate(model, M, v);
   };
 
   for (let epoch = firstEpoch; epoch <= options.epochs; epoch++) {

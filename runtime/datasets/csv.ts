@@ -13,6 +13,8 @@ export interface CsvRow {
 }
 
 const QUOTE = 34; // "
+/** Characters parsed at once. */
+const PIECE = 1 << 16;
 const LF = 10;
 
 /**
@@ -28,6 +30,8 @@ export async function* csvRows(source: ByteSource, delimiter: string): AsyncGene
   let newline: "\n" | "\r\n" | undefined;
   /** Start lines of the records that end in `pending` before `scanned`, and where the last of them ends. */
   let starts: number[] = [line];
+  /** Where each record of `starts` but the last ends (its line break) in `pending`. */
+  let ends: number[] = [];
   let cut = -1;
   let lineAt = line; // the line at `scanned`
 
@@ -59,6 +63,7 @@ export async function* csvRows(source: ByteSource, delimiter: string): AsyncGene
         lineAt++;
         if (!quoted) {
           cut = i;
+          ends.push(i);
           starts.push(lineAt);
         }
       }
@@ -66,12 +71,19 @@ export async function* csvRows(source: ByteSource, delimiter: string): AsyncGene
     scanned = pending.length;
     if (cut < 0) continue;
     // Whole records up to the last line break outside quotes; the rest waits for more text.
-    const records = starts.slice(0, -1);
-    yield* parse(pending.slice(0, cut), records);
+    // In pieces of about PIECE characters: the rows of each piece are done with before the next is parsed, so they die young.
+    for (let first = 0, from = 0; first < ends.length; ) {
+      let last = first;
+      while (last + 1 < ends.length && ends[last + 1]! - from < PIECE) last++;
+      yield* parse(pending.slice(from, ends[last]), starts.slice(first, last + 1));
+      from = ends[last]! + 1;
+      first = last + 1;
+    }
     pending = pending.slice(cut + 1);
     scanned = pending.length;
     line = starts[starts.length - 1]!;
     starts = [line];
+    ends = [];
     cut = -1;
   }
   if (quoted) throw new DataError({ file: source.name, line }, "a quoted field is never closed (a \" without its closing \")");

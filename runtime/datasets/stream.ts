@@ -111,9 +111,9 @@ function fnv1a(text: string): number {
 }
 
 /** Metrics over a streamed data set, batch by batch, combined as if measured at once. */
-export async function evaluateStream(model: Predictor, M: ModelDescription, data: StreamData, batchSize = 256): Promise<Metrics> {
+export async function evaluateStream(model: Predictor, M: ModelDescription, data: StreamData, batchSize = 256, onBytes?: (bytes: number) => void): Promise<Metrics> {
   let total: Metrics | undefined;
-  for await (const records of recordBatches(data, batchSize, undefined, 0)) {
+  for await (const records of recordBatches(data, batchSize, undefined, 0, onBytes)) {
     const m = evaluate(model, M, await encodeBatch(data, records), batchSize);
     total = total ? combine(total, m) : m;
   }

@@ -158,6 +158,27 @@ describe("other formats end to end", () => {
   });
 });
 
+describe("a model that writes sequences", () => {
+  it("predicts by decoding: the fed input is not data, each row a sequence up to the stop token", async () => {
+    // Tokens: 1 starts, 2 stops, 3 + d is the digit d (examples/reverser.nn).
+    const lines = Array.from({ length: 64 }, (_, i) => {
+      const digits = Array.from({ length: 2 + (i % 3) }, (_, j) => 3 + ((i * 7 + j * 3) % 10));
+      const answer = [...digits].reverse();
+      return JSON.stringify({ digits, prev: [1, ...answer], next: [...answer, 2] });
+    });
+    const save = `${t.dir}/rev.safetensors`;
+    const r = await nnc("train", "examples/reverser.nn", "--data", t.file("rev.jsonl", lines.join("\n")), "--epochs", "1", "--save", save);
+    expect(r.stdout).toContain("digits ← digits; n ← lengths of digits; prev ← prev; next ← next");
+    expect(r.code).toBe(0);
+    const p = await nnc("predict", "examples/reverser.nn", "--load", save, "--data", t.file("ask.jsonl", '{"digits": [4, 5, 6]}\n{"digits": [7, 8]}\n'), "--steps", "5");
+    expect(p.code).toBe(0);
+    const out = p.stdout.split("\n").slice(0, -1); // after 1 epoch a sequence may be empty (stop at once)
+    expect(out[0]).toBe("prediction");
+    expect(out.length).toBe(3);
+    for (const line of out.slice(1)) expect(line).toMatch(/^(\d+( \d+)*)?$/);
+  });
+});
+
 describe("bad data is located, and nothing trains on half a file", () => {
   const save = `${t.dir}/kept.safetensors`;
   const trainOn = async (name: string, text: string) => {
