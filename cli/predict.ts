@@ -5,11 +5,14 @@
 // of each class for a classifier, the values for a regressor, the classes of
 // each real step for a sequence tagger.
 import { extname } from "node:path";
-import { evaluate, forEachBatch } from "../runtime/datasets/metrics.ts";
+import { evaluate, forEachBatch, type Metrics } from "../runtime/datasets/metrics.ts";
+import { describeFeeds } from "../runtime/datasets/mapping.ts";
+import { evaluateStream } from "../runtime/datasets/stream.ts";
+import { collectingEvery } from "./gc.ts";
 import { infoFromMetadata } from "../runtime/datasets/info.ts";
 import type { Encoded } from "../runtime/datasets/encode.ts";
 import type { ModelClass, ModelInstance } from "../compiler/codegen/load.ts";
-import { classTargets, confusionTable, dataLine, describeModel, mapOption, metricsLine, readData } from "./data.ts";
+import { classTargets, confusionTable, dataLine, describeModel, GC_EVERY, mapOption, metricsLine, readData, scanData, shouldStream } from "./data.ts";
 import { compileAndChoose, loadWeights, UserError, type Report } from "./train.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 
@@ -27,7 +30,8 @@ export interface DataCommandOptions {
   steps?: number;
 }
 
-async function setUp(file: string, opts: DataCommandOptions, targets: boolean, report: Report) {
+/** Compiles, loads the weights and the DataInfo they carry; `prepare` reads the data with them. */
+async function load(file: string, opts: DataCommandOptions, targets: boolean, report: Report) {
   const compiled = compileAndChoose(file, opts.model, targets, report);
   if (!compiled) return undefined;
   const { name, M } = compiled;
@@ -38,15 +42,33 @@ async function setUp(file: string, opts: DataCommandOptions, targets: boolean, r
   const feed = !targets && M.generation ? M.generation.feed : undefined;
   const description = feed ? { ...described, inputs: Object.fromEntries(Object.entries(M.inputs).filter(([k]) => k !== feed)) } : described;
   const classes = classTargets(model, name, M);
-  const read = await readData(opts.data, description, { map: mapOption(opts.map), targets, classes, info, standardize: false, window: opts.window, stride: opts.window });
-  return { name, M, model, info: { ...info, ...read.info }, description, read, classes };
+  const options = { map: mapOption(opts.map), targets, classes, info, standardize: false, window: opts.window, stride: opts.window };
+  return { name, M, model, info, description, classes, options };
+}
+
+async function setUp(file: string, opts: DataCommandOptions, targets: boolean, report: Report) {
+  const s = await load(file, opts, targets, report);
+  if (!s) return undefined;
+  const read = await readData(opts.data, s.description, s.options);
+  return { ...s, info: { ...s.info, ...read.info }, read };
 }
 
 export async function runEval(file: string, opts: DataCommandOptions, report: Report): Promise<number> {
-  const s = await setUp(file, opts, true, report);
-  if (!s) return 1;
-  process.stdout.write(dataLine("Data", opts.data, s.read));
-  const m = evaluate(s.model, s.description, s.read.data, opts.batch ?? 256);
+  let m: Metrics;
+  let s;
+  if (shouldStream(opts.data, false)) {
+    // A large file is read batch by batch, after a first pass that checks it.
+    s = await load(file, opts, true, report);
+    if (!s) return 1;
+    const scanned = await scanData(opts.data, s.description, { ...s.options, seed: 0 });
+    process.stdout.write(`Data: ${opts.data} (${scanned.format}, ${scanned.count} examples, read in batches): ${describeFeeds(scanned.feeds)}\n`);
+    m = await evaluateStream(s.model, s.description, scanned.train, opts.batch ?? 256, collectingEvery(GC_EVERY));
+  } else {
+    s = await setUp(file, opts, true, report);
+    if (!s) return 1;
+    process.stdout.write(dataLine("Data", opts.data, s.read));
+    m = evaluate(s.model, s.description, s.read.data, opts.batch ?? 256);
+  }
   process.stdout.write(`${metricsLine(m)} on ${m.count} examples\n`);
   if (m.confusion) process.stdout.write(confusionTable(m.confusion, s.info.classes?.[s.M.loss!.target!]));
   return 0;

@@ -178,9 +178,9 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     process.stderr.write(`\nnnc: interrupted; stopping after this step${opts.save ? ` and saving to ${opts.save}` : ""} (Ctrl-C again to quit at once)\n`);
   };
   process.on("SIGINT", onSigint);
-  // Streaming on a terminal: a bar over each epoch's bytes.
+  // On a terminal, a bar over each epoch: its bytes when streaming, else its steps.
   const size = streamed?.train.source.size;
-  const bar = streamed && process.stderr.isTTY && size ? new cliProgress.SingleBar({ format: "epoch {epoch} [{bar}] {percentage}% | loss {loss}", stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = process.stderr.isTTY && (!streamed || size) ? new cliProgress.SingleBar({ format: "epoch {epoch} [{bar}] {percentage}% | loss {loss}", stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   let steps = 0;
   let firstLoss: number | undefined;
   let at = "";
@@ -198,8 +198,9 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
         steps++;
         firstLoss ??= s.loss;
         at = `epoch ${s.epoch}, step ${s.step}`;
-        if (bar && s.step === 1) bar.start(size!, 0, { epoch: s.epoch, loss: s.loss.toFixed(4) });
-        bar?.update({ loss: s.loss.toFixed(4) });
+        if (bar && (s.step === 1 || !bar.isActive)) bar.start(size ?? s.stepsPerEpoch, 0, { epoch: s.epoch, loss: s.loss.toFixed(4) });
+        if (streamed) bar?.update({ loss: s.loss.toFixed(4) });
+        else bar?.update(s.step, { loss: s.loss.toFixed(4) });
       },
       onEpoch: (e) => {
         bar?.stop();
