@@ -4,9 +4,10 @@
 //  1. `--map name=col,col,…` (the `map` option) says it outright;
 //  2. a field named like the input or target feeds it;
 //  3. an input `x: f32[k]` takes the columns x.0 … x.{k-1} when all are there;
-//  4. when one f32 input is left (and at most one i32 scalar target), the
-//     target takes the last field that is left, and the input takes what
-//     remains: one array or image field, or the numeric columns in order;
+//  4. when one f32 input is left (and at most one target of one value per
+//     example: an i32 class or an f32 number), the target takes the last
+//     field that is left, and the input takes what remains: one array or
+//     image field, or the numeric columns in order;
 //  5. an i32 scalar input that is still left, in a model with a sequence
 //     input, is filled with each example's sequence length.
 //
@@ -124,8 +125,9 @@ export function planFeeds(model: ModelDescription, source: Pick<RecordSource, "n
   const left = (role: Role) => all.filter(([n, r]) => r === role && !planned.has(n));
   const inputsLeft = left("input").filter(([, , s]) => !(s.dtype === "i32" && s.shape.length === 0));
   const targetsLeft = left("target");
-  const scalarClass = (s: TensorSpec) => s.dtype === "i32" && s.shape.length === 0;
-  if (inputsLeft.length === 1 && inputsLeft[0]![2].dtype === "f32" && targetsLeft.length <= 1 && targetsLeft.every(([, , s]) => scalarClass(s))) {
+  // One value per example: a class index, or a regression's one number.
+  const scalarTarget = (s: TensorSpec) => (s.dtype === "i32" && s.shape.length === 0) || (s.dtype === "f32" && staticSize(s) === 1);
+  if (inputsLeft.length === 1 && inputsLeft[0]![2].dtype === "f32" && targetsLeft.length <= 1 && targetsLeft.every(([, , s]) => scalarTarget(s))) {
     const free = () => fields.filter((f) => !used.has(f));
     if (targetsLeft.length === 1 && options.targets) {
       const [name, role, spec] = targetsLeft[0]!;

@@ -137,3 +137,11 @@ describe("the README's TypeScript example", () => {
     expect(info.classes).toEqual({ species: ["setosa", "versicolor", "virginica"] });
   });
 });
+
+describe("regression by the default rule", () => {
+  it("a one-number f32 target takes the last column", async () => {
+    const Reg = model("model Reg {\n  input x: f32[2]\n  target price: f32[1]\n  p = x -> dense(1)\n  output p\n  loss mse(p, price)\n}\n");
+    const source = await openCsv(bytesSource("h.csv", "rooms,area,value\n3,80,250000\n"));
+    expect(describeFeeds(planFeeds({ name: "Reg", inputs: Reg.inputs, targets: Reg.targets, loss: Reg.loss }, source, await firstRecord(source), { targets: true }))).toBe("x ← rooms, area; price ← value");
+  });
+});
