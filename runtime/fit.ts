@@ -6,6 +6,7 @@
 import type { Encoded } from "./datasets/encode.ts";
 import type { ModelDescription } from "./datasets/mapping.ts";
 import { evaluate, type Metrics } from "./datasets/metrics.ts";
+import type { MinDims } from "./io.ts";
 import type { Optimizer } from "./optimizers.ts";
 import { trainAsync, type EpochInfo, type StepInfo, type Trainable, type TrainPosition, type TrainResult } from "./train.ts";
 
@@ -34,6 +35,38 @@ export interface FitResult extends TrainResult {
   bestEpoch?: number;
 }
 
+/**
+ * Cuts a batch's sequences to its longest example (they were padded to the
+ * longest of all the data): a batch of short sentences costs what short
+ * sentences cost. Buffers are kept per size and reused.
+ */
+function cutToLongest(data: Encoded, minDims: MinDims): (indices: Int32Array, arrays: Record<string, Float32Array | Int32Array>) => { arrays: Record<string, Float32Array | Int32Array>; dims: Record<string, number> } {
+  const buffers = new Map<string, Float32Array | Int32Array>();
+  return (indices, arrays) => {
+    const dims = { ...data.dims };
+    for (const [symbol, steps] of Object.entries(data.steps!)) {
+      // Never below the model's smallest legal length (a conv1d with kernel 5 needs T ≥ 5).
+      let longest = Math.max(1, minDims[symbol]?.min ?? 1);
+      for (const i of indices) longest = Math.max(longest, steps[i]!);
+      dims[symbol] = longest;
+    }
+    const out: Record<string, Float32Array | Int32Array> = { ...arrays };
+    for (const [name, symbol] of Object.entries(data.sequences!)) {
+      const T = data.dims[symbol]!;
+      const t = dims[symbol]!;
+      const a = arrays[name];
+      if (!a || t === T) continue;
+      const inner = a.length / indices.length / T;
+      const key = `${name}:${indices.length * t * inner}`;
+      let b = buffers.get(key);
+      if (!b) buffers.set(key, (b = new (a.constructor as { new (n: number): Float32Array | Int32Array })(indices.length * t * inner)));
+      for (let e = 0; e < indices.length; e++) b.set(a.subarray(e * T * inner, (e * T + t) * inner), e * t * inner);
+      out[name] = b;
+    }
+    return { arrays: out, dims };
+  };
+}
+
 export async function fit(model: Trainable, M: ModelDescription, train: Encoded, options: FitOptions): Promise<FitResult> {
   const validation: Metrics[] = [];
   const patience = options.patience;
@@ -51,6 +84,7 @@ export async function fit(model: Trainable, M: ModelDescription, train: Encoded,
       dims: train.dims,
       lrSchedule: options.lrSchedule,
       resume: options.resume,
+      ...(train.steps && train.sequences ? { batch: cutToLongest(train, (M as { minDims?: MinDims }).minDims ?? {}) } : {}),
       onStep: options.onStep,
       shouldStop: () => early || !!options.shouldStop?.(),
       onEpoch: (info) => {

@@ -96,6 +96,12 @@ export interface TrainOptions {
   /** Polled between steps; true ends training after the current step. */
   shouldStop?(): boolean;
   /**
+   * Per batch, the arrays and dims to train on instead of those gathered
+   * (rows `indices` of the split): fit() cuts sequences to the batch's
+   * longest. The arrays may be reused from batch to batch.
+   */
+  batch?(indices: Int32Array, arrays: Arrays): { arrays: Arrays; dims: Record<string, number> };
+  /**
    * Continue a run from a checkpoint's position (with the model's weights and
    * the optimiser's state restored by the caller): the same data, batch size,
    * seed, epochs and schedule then give the same weights, bit for bit, as a
@@ -217,8 +223,9 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
         skip--;
         continue;
       }
-      const inputs = batcher.take(indices);
-      const loss = model.lossAndGrads(inputs, { ...options.dims, batch: indices.length });
+      const taken = batcher.take(indices);
+      const { arrays: inputs, dims } = options.batch ? options.batch(indices, taken) : { arrays: taken, dims: options.dims };
+      const loss = model.lossAndGrads(inputs, { ...dims, batch: indices.length });
       if (!Number.isFinite(loss)) {
         // The weights that produced this loss came from the last update: go back to those before it.
         if (stepsTaken > 0) restore();

@@ -40,6 +40,10 @@ export interface Encoded {
   dims: Record<string, number>;
   /** The input filled with sequence lengths, if any. */
   lengths?: string;
+  /** Sequences: each example's real steps, by the symbol of their first axis (a batch can be cut to its longest). */
+  steps?: Record<string, Int32Array>;
+  /** Which arrays are sequences, and the symbol of their first axis. */
+  sequences?: Record<string, string>;
 }
 
 export interface EncodeOptions {
@@ -390,6 +394,8 @@ export async function encodeRecords(source: RecordSource, options: EncodeOptions
       for (const n of steps) if (n > T) T = n;
       data.dims[symbol] = T;
       values = pad(values, steps, sink.inner, T);
+      (data.steps ??= {})[symbol] ??= steps.slice();
+      (data.sequences ??= {})[feed.name] = symbol;
     }
     for (const [s, v] of sink.bound) data.dims[s] = v;
     data.arrays[feed.name] = values.slice();

@@ -13,7 +13,12 @@ export function takeRows(data: Encoded, rows: ArrayLike<number>): Encoded {
     for (let r = 0; r < rows.length; r++) out.set(a.subarray(rows[r]! * per, (rows[r]! + 1) * per), r * per);
     arrays[name] = out;
   }
-  return { count: rows.length, arrays, dims: { ...data.dims }, ...(data.lengths !== undefined ? { lengths: data.lengths } : {}) };
+  const out: Encoded = { count: rows.length, arrays, dims: { ...data.dims }, ...(data.lengths !== undefined ? { lengths: data.lengths } : {}) };
+  if (data.steps) {
+    out.steps = Object.fromEntries(Object.entries(data.steps).map(([s, steps]) => [s, Int32Array.from(rows, (r) => steps[r]!)]));
+    out.sequences = { ...data.sequences };
+  }
+  return out;
 }
 
 /**

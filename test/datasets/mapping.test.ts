@@ -82,6 +82,25 @@ describe("sequences", () => {
     expect(Array.from(data.arrays.tags!)).toEqual([1, 2, 1, 0, 0, 0]);
     expect(info.classes).toEqual({ tags: ["D", "N", "V"] });
   });
+  it("fit cuts each batch to its longest sequence: the same loss as the batch padded to the longest of all", async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({ words: Array.from({ length: i < 8 ? 2 : 7 }, (_, j) => 1 + ((i + j) % 5)), tags: Array.from({ length: i < 8 ? 2 : 7 }, (_, j) => ["N", "V", "D"][(i + j) % 3]) }));
+    const { data } = await prepareRecords(M, await openJsonl(bytesSource("s.jsonl", rows.join("\n"))), { targets: true, classes: { tags: 4 } });
+    expect([data.dims, Array.from(data.steps!.T!)]).toEqual([{ T: 7 }, [2, 2, 2, 2, 2, 2, 2, 2, 7, 7, 7, 7]]);
+    const net = new Tagger({ seed: 1 });
+    const seen: number[] = [];
+    const probe = { ...net, params: net.params, grads: net.grads, forward: net.forward.bind(net), lossAndGrads: (arrays: Record<string, Float32Array | Int32Array>, dims: { batch: number; T: number }) => {
+      seen.push(dims.T);
+      return net.lossAndGrads!(arrays, dims);
+    } };
+    await fit(probe as never, M, data, { epochs: 1, batchSize: 4, optimizer: adam({ lr: 0 }) });
+    expect(seen.sort()).toEqual([2, 7, 7]);
+    // Short examples 0–3 cut to T = 2 give the loss they give padded to 7.
+    const rowsOf = (T: number) => Object.fromEntries(Object.entries(data.arrays).map(([k, a]) => [k, k === "n" ? a.subarray(0, 4) : a.constructor === Float32Array ? a : Int32Array.from({ length: 4 * T }, (_, i) => a[Math.floor(i / T) * 7 + (i % T)]!)]));
+    const cut = new Tagger({ seed: 1 }).lossAndGrads!(rowsOf(2), { batch: 4, T: 2 });
+    const padded = new Tagger({ seed: 1 }).lossAndGrads!(rowsOf(7), { batch: 4, T: 7 });
+    expect(Math.abs(cut - padded)).toBeLessThan(1e-6);
+  });
+
   it("sequences of one example must agree in length; a wrong arity is located", async () => {
     const bad = '{"words": [1, 2], "tags": ["N"]}\n';
     await expect(prepareRecords(M, await openJsonl(bytesSource("s.jsonl", bad)), { targets: true, classes: { tags: 4 } })).rejects.toThrow("s.jsonl:1: tags: tags has 1 steps but words has 2");
