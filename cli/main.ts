@@ -65,6 +65,12 @@ function checkFiles(files: string[], json: boolean) {
   return { errors, warnings, results };
 }
 
+// Output piped into a program that stops reading (`nnc predict … | head`): stop quietly.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name("nnc")
@@ -162,11 +168,36 @@ program
     }
   });
 
+/** A fraction strictly between 0 and 1. */
+function fraction(name: string) {
+  return (text: string) => {
+    const v = Number(text);
+    if (!(v > 0 && v < 1)) throw new InvalidArgumentError(`${name} must be a fraction between 0 and 1, such as 0.1; got '${text}'`);
+    return v;
+  };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Runs a command that may fail with a UserError (printed, exit 1). */
+async function userCommand(run: () => Promise<number>) {
+  const { UserError } = await import("./train.ts");
+  try {
+    process.exitCode = await run();
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    process.stderr.write(`nnc: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const DATA_FILES = "a data file or folder (CSV, TSV, JSON Lines, .npy/.npz, safetensors, a folder of class folders of images, plain text; see README)";
+
 program
   .command("train")
   .description("compile a model in memory and train it")
   .argument("<file>", ".nn file")
-  .requiredOption("--data <name>", `training data: mnist (10,000 real digits: 8,000 train, 2,000 held out), a generated task (${Object.keys(tasks).join(", ")}) or ${Object.keys(hostedTasks).join(", ")} (see README)`)
+  .requiredOption("--data <name or path>", `training data: ${DATA_FILES}; or a built-in set: mnist (10,000 real digits: 8,000 train, 2,000 held out), a generated task (${Object.keys(tasks).join(", ")}) or ${Object.keys(hostedTasks).join(", ")}`)
   .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
   .option("--epochs <n>", `passes over the training data (0: evaluate only; default: the task's recommendation, else ${DEFAULT_EPOCHS})`, count("--epochs"))
   .option("--batch <n>", `examples per step (default: the task's recommendation, else ${DEFAULT_BATCH})`, number("--batch", true))
@@ -174,20 +205,56 @@ program
   .option("--optimizer <name>", "sgd, momentum, adam or adamw", "adam")
   .option("--lr-schedule <kind>", "cosine (decay to 0 over the run) or constant", "cosine")
   .option("--clip-norm <x>", "clip the global gradient norm (default: 5 for models with recurrent layers, else off; 0: off)", number("--clip-norm", false))
-  .option("--seed <n>", "seed for initial weights and shuffling", number("--seed", false), 0)
+  .option("--seed <n>", "seed for initial weights, shuffling and --val-split", number("--seed", false), 0)
   .option("--save <file>", "save the trained weights (safetensors)")
   .option("--load <file>", "start from saved weights (safetensors); with --epochs 0, only evaluate them")
   .option("--allow-nonfinite", "let --load read weights holding NaN or infinity (refused by default; never saved)")
   .option("--threads <n>", "1, 2 (large matrix products and convolutions share a second core) or auto: 2 where the machine has 4 or more cores", threadCount, "auto")
-  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; allowNonfinite?: boolean; threads: 1 | 2 | "auto" }) => {
-    const { runTrain, UserError } = await import("./train.ts");
-    try {
-      process.exitCode = await runTrain(file, opts, (d, s) => void printDiagnostics(d, s));
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      process.stderr.write(`nnc: ${(e as Error).message}\n`);
-      process.exitCode = 1;
-    }
+  .option("--map <input=field,...>", "data files: feed an input or target from these fields, in order (repeatable)", collect)
+  .option("--val <path>", "data files: validation data, read like the training data")
+  .option("--val-split <fraction>", "data files: hold out this share of the training data for validation (seeded; stratified by class)", fraction("--val-split"))
+  .option("--patience <n>", "data files: stop when the validation loss has not improved for n epochs, keeping the best weights", number("--patience", true))
+  .option("--no-standardize", "data files: feed numeric inputs as they are (default: standardised per feature with the training data's mean and deviation, saved with the weights)")
+  .option("--window <n>", "plain text: characters per window for a model whose T is symbolic (default 64)", number("--window", true))
+  .option("--stream", "data files: read CSV, TSV or JSON Lines anew every epoch through a shuffle buffer instead of holding them (the default from 64 MiB)")
+  .option("--resume <file>", "data files: go on with a run saved with --save (its <file>.ckpt: weights, optimizer state, position, settings); --epochs may raise the total")
+  .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; allowNonfinite?: boolean; threads: 1 | 2 | "auto"; map?: string[]; val?: string; valSplit?: number; patience?: number; standardize?: boolean; window?: number; resume?: string; stream?: boolean }) => {
+    const { runTrain } = await import("./train.ts");
+    await userCommand(() => runTrain(file, opts, (d, s) => void printDiagnostics(d, s)));
+  });
+
+program
+  .command("eval")
+  .description("evaluate saved weights on a data file: the loss and metrics (accuracy and a confusion matrix, or MSE and MAE)")
+  .argument("<file>", ".nn file")
+  .requiredOption("--load <file>", "the weights (safetensors, as nnc train --save writes them)")
+  .requiredOption("--data <path>", DATA_FILES)
+  .option("-m, --model <name>", "which model of the file (default: the first with a loss)")
+  .option("--map <input=field,...>", "feed an input or target from these fields, in order (repeatable)", collect)
+  .option("--batch <n>", "examples per forward pass", number("--batch", true))
+  .option("--window <n>", "plain text: characters per window for a model whose T is symbolic (default 64)", number("--window", true))
+  .option("--allow-nonfinite", "load weights holding NaN or infinity")
+  .action(async (file: string, opts: { load: string; data: string; model?: string; map?: string[]; batch?: number; window?: number; allowNonfinite?: boolean }) => {
+    const { runEval } = await import("./predict.ts");
+    await userCommand(() => runEval(file, opts, (d, s) => void printDiagnostics(d, s)));
+  });
+
+program
+  .command("predict")
+  .description("predict with saved weights: one row per example (class and probabilities, values, or tags)")
+  .argument("<file>", ".nn file")
+  .requiredOption("--load <file>", "the weights (safetensors, as nnc train --save writes them)")
+  .requiredOption("--data <path>", `${DATA_FILES}, or one image`)
+  .option("-o, --out <file>", "write the predictions here: .csv or .jsonl (default: CSV on standard output)")
+  .option("-m, --model <name>", "which model of the file (default: the first)")
+  .option("--map <input=field,...>", "feed an input from these fields, in order (repeatable)", collect)
+  .option("--batch <n>", "examples per forward pass", number("--batch", true))
+  .option("--window <n>", "plain text: characters per window for a model whose T is symbolic (default 64)", number("--window", true))
+  .option("--steps <n>", "a model that declares generate, with a symbolic length: tokens to decode (default 32)", number("--steps", true))
+  .option("--allow-nonfinite", "load weights holding NaN or infinity")
+  .action(async (file: string, opts: { load: string; data: string; out?: string; model?: string; map?: string[]; batch?: number; window?: number; steps?: number; allowNonfinite?: boolean }) => {
+    const { runPredict } = await import("./predict.ts");
+    await userCommand(() => runPredict(file, opts, (d, s) => void printDiagnostics(d, s)));
   });
 
 program

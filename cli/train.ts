@@ -43,6 +43,21 @@ export interface TrainCommandOptions {
   allowNonfinite?: boolean;
   /** 2: large products share a second core; auto (the default): 2 where the machine has 4 or more cores and the WebAssembly kernels run on a shared memory. */
   threads?: 1 | 2 | "auto";
+  /** Data files only (cli/train-data.ts): `--map input=field,…` (repeatable). */
+  map?: string[];
+  /** Validation data: a file, or a seeded share of the training data. */
+  val?: string;
+  valSplit?: number;
+  /** Stop when the validation loss has not improved for this many epochs; keep the best weights. */
+  patience?: number;
+  /** false: do not standardise numeric inputs (`--no-standardize`). */
+  standardize?: boolean;
+  /** Characters per window for a next-character model with a symbolic T. */
+  window?: number;
+  /** Read the data anew every epoch (the default for CSV, TSV and JSON Lines files of 64 MiB or more). */
+  stream?: boolean;
+  /** Go on with the run whose checkpoint (<save>.ckpt, or the weights file beside it) this is. */
+  resume?: string;
 }
 
 /** The text of `--data charlm`, shipped with the package. */
@@ -51,7 +66,7 @@ const CORPUS = "examples/data/moby-dick.txt";
 export { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM };
 
 /** Kernel threads for a run: as asked; for auto, 2 from 4 cores up where the WebAssembly kernels run on a shared memory. */
-function threadsFor(asked: 1 | 2 | "auto"): 1 | 2 {
+export function threadsFor(asked: 1 | 2 | "auto"): 1 | 2 {
   if (asked !== "auto") return asked;
   const wasm = wasmKernels();
   return wasm?.arena.shared && activeKernels() === wasm ? defaultThreads(availableParallelism()) : 1;
@@ -147,16 +162,53 @@ function mnistSplits(M: ModelClass, name: string): { train: Split; test: Split; 
   return { train: split(data.train), test: split(data.test), input, target };
 }
 
-export async function runTrain(file: string, opts: TrainCommandOptions, report: (diagnostics: Diagnostic[], sources: Map<string, SourceFile>) => void): Promise<number> {
+export type Report = (diagnostics: Diagnostic[], sources: Map<string, SourceFile>) => void;
+
+/** Compiles `file` in memory and picks its model: `--model`, else the first (with a loss, where `trainable`). Undefined after compile errors (reported). */
+export function compileAndChoose(file: string, model: string | undefined, trainable: boolean, report: Report): { name: string; M: ModelClass; recurrent: boolean } | undefined {
   const checked = checkProgram(file, fsHost);
   const generated = generate(checked);
   report(generated.diagnostics, checked.sources);
-  if (!generated.code) return 1;
-  const classes = loadModule(generated.code);
-  const trainable = Object.entries(classes).filter(([, M]) => M.loss !== null);
-  const chosen = opts.model ? trainable.find(([n]) => n === opts.model) : trainable[0];
-  if (!chosen) throw new UserError(opts.model ? `${file} has no trainable model named '${opts.model}'` : `${file} has no model with a loss to train`);
+  if (!generated.code) return undefined;
+  const classes = Object.entries(loadModule(generated.code)).filter(([, M]) => !trainable || M.loss !== null);
+  const chosen = model ? classes.find(([n]) => n === model) : classes[0];
+  const kind = trainable ? "trainable model" : "model";
+  if (!chosen) throw new UserError(model ? `${file} has no ${kind} named '${model}'` : `${file} has no ${trainable ? "model with a loss to train" : "model"}`);
   const [name, M] = chosen;
+  const recurrent = checked.models.find((m) => m.name === name)?.nodes.some((n) => n.def.name === "rnn" || n.def.name === "lstm" || n.def.name === "gru") ?? false;
+  return { name, M, recurrent };
+}
+
+/** Loads `--load` weights into `model` (all or nothing); returns the file's metadata. */
+export function loadWeights(path: string, model: { params: Record<string, Float32Array> }, M: ModelClass, allowNonfinite: boolean): Record<string, string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new UserError(`cannot read --load ${path}: ${(e as Error).message}`);
+  }
+  try {
+    // All-or-nothing: a file that does not fit leaves the initial weights untouched.
+    return loadParams(model.params, M.params, bytes, { allowNonFinite: allowNonfinite });
+  } catch (e) {
+    const hint = e instanceof NonFiniteParamsError ? "\n  (--allow-nonfinite loads them anyway, to evaluate with --epochs 0; training stops at the first step, and such weights are never saved)" : "";
+    throw new UserError(`--load ${path}: ${(e as Error).message}${hint}`);
+  }
+}
+
+/** `--data` names a built-in data set (mnist, a generated or hosted task) rather than a file. */
+export function isBuiltInData(name: string): boolean {
+  return name === "mnist" || Object.hasOwn(tasks, name) || Object.hasOwn(hostedTasks, name);
+}
+
+export async function runTrain(file: string, opts: TrainCommandOptions, report: Report): Promise<number> {
+  if (!isBuiltInData(opts.data) && (existsSync(opts.data) || /[\\/.]/.test(opts.data))) {
+    const { runTrainOnData } = await import("./train-data.ts");
+    return runTrainOnData(file, opts, report);
+  }
+  const compiled = compileAndChoose(file, opts.model, true, report);
+  if (!compiled) return 1;
+  const { name, M } = compiled;
   const data = loadData(opts.data, M, name, opts.seed);
   const { train: trainSplit, test: testSplit } = data;
   const recommended = data.task?.recommended ?? {};
@@ -171,7 +223,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions, report: 
   if (opts.lrSchedule !== "cosine" && opts.lrSchedule !== "constant") throw new UserError(`--lr-schedule must be cosine or constant, got '${opts.lrSchedule}'`);
   const model = new M({ seed: opts.seed });
   // Gradients through time can blow up: recurrent models clip the global norm by default (--clip-norm 0 turns it off).
-  const recurrent = checked.models.find((m) => m.name === name)?.nodes.some((n) => n.def.name === "rnn" || n.def.name === "lstm" || n.def.name === "gru") ?? false;
+  const recurrent = compiled.recurrent;
   const clipNorm = opts.clipNorm ?? (recurrent ? DEFAULT_RECURRENT_CLIP_NORM : undefined);
   let optimizer;
   try {
@@ -180,19 +232,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions, report: 
     throw new UserError((e as Error).message);
   }
   if (opts.load) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(opts.load));
-    } catch (e) {
-      throw new UserError(`cannot read --load ${opts.load}: ${(e as Error).message}`);
-    }
-    try {
-      // All-or-nothing: a file that does not fit leaves the initial weights untouched.
-      loadParams(model.params, M.params, bytes, { allowNonFinite: !!opts.allowNonfinite });
-    } catch (e) {
-      const hint = e instanceof NonFiniteParamsError ? "\n  (--allow-nonfinite loads them anyway, to evaluate with --epochs 0; training stops at the first step, and such weights are never saved)" : "";
-      throw new UserError(`--load ${opts.load}: ${(e as Error).message}${hint}`);
-    }
+    loadWeights(opts.load, model, M, !!opts.allowNonfinite);
     process.stdout.write(`Loaded weights from ${opts.load}\n`);
   }
   // The worker starts while the first steps run on this thread alone.
@@ -298,6 +338,6 @@ export async function runTrain(file: string, opts: TrainCommandOptions, report: 
 }
 
 /** "; the file already there was left as it was", when there is one. */
-function existsNote(path: string): string {
+export function existsNote(path: string): string {
   return existsSync(path) ? "; the file already there was left as it was" : "";
 }

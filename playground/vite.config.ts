@@ -25,7 +25,7 @@ export default defineConfig({
   plugins: [slice()],
   worker: { format: "es", plugins: () => [slice()], rolldownOptions: { checks: { pluginTimings: false } } },
   // Found only inside workers, these would be discovered late in dev and force a reload.
-  optimizeDeps: { include: ["ts-morph", "chevrotain", "prettier/standalone", "@dagrejs/dagre", "uplot"] },
+  optimizeDeps: { include: ["ts-morph", "chevrotain", "prettier/standalone", "@dagrejs/dagre", "uplot", "papaparse", "fflate"] },
   server: { headers: isolationHeaders, fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
   preview: { headers: isolationHeaders },
   build: {

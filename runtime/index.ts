@@ -14,3 +14,7 @@ export * from "./workspace.ts";
 export * from "./io.ts";
 export * from "./train.ts";
 export * from "./generate.ts";
+export * from "./datasets/index.ts";
+export * from "./fit.ts";
+export * from "./checkpoint.ts";
+export * from "./fit-stream.ts";

@@ -5,7 +5,7 @@
 // loss or the weights stop being finite. `trainAsync` is the same loop,
 // yielding to the event loop between steps (so that Ctrl-C is heard).
 import type { Optimizer } from "./optimizers.ts";
-import { Rng } from "./random.ts";
+import { Rng, type RngState } from "./random.ts";
 import { argmax, batches, gather } from "./data.ts";
 import type { GenerateOptions } from "./generate.ts";
 import { allFinite, describeNonFinite, findNonFinite } from "./types.ts";
@@ -52,6 +52,22 @@ export interface StepInfo {
   stepsPerSecond: number;
 }
 
+/**
+ * Where a run stands, to checkpoint and resume it exactly: the epoch under
+ * way (1-based) and the steps done in it, the shuffling generator's state at
+ * that epoch's start (its order is drawn again from it), the steps taken in
+ * all (the schedule's position), the learning rate the schedule starts from,
+ * and the sum of the epoch's losses so far (for its mean).
+ */
+export interface TrainPosition {
+  epoch: number;
+  step: number;
+  stepsTaken: number;
+  epochRng: RngState;
+  baseLr: number;
+  lossSum: number;
+}
+
 export interface EpochInfo {
   epoch: number;
   /** Mean training loss over the epoch's steps. */
@@ -60,6 +76,8 @@ export interface EpochInfo {
   testAccuracy?: number;
   seconds: number;
   stepsPerSecond: number;
+  /** Where the run stands after this epoch: a checkpoint taken now resumes with the next epoch. */
+  position: TrainPosition;
 }
 
 export interface TrainOptions {
@@ -77,6 +95,20 @@ export interface TrainOptions {
   onEpoch?(info: EpochInfo): void;
   /** Polled between steps; true ends training after the current step. */
   shouldStop?(): boolean;
+  /**
+   * Per batch, the arrays and dims to train on instead of those gathered
+   * (rows `indices` of the split): fit() cuts sequences to the batch's
+   * longest. The arrays may be reused from batch to batch.
+   */
+  batch?(indices: Int32Array, arrays: Arrays): { arrays: Arrays; dims: Record<string, number> };
+  /**
+   * Continue a run from a checkpoint's position (with the model's weights and
+   * the optimiser's state restored by the caller): the same data, batch size,
+   * seed, epochs and schedule then give the same weights, bit for bit, as a
+   * run that was never stopped (models with dropout excepted: their dropout
+   * stream is the model's own).
+   */
+  resume?: TrainPosition;
 }
 
 export interface TrainResult {
@@ -85,6 +117,8 @@ export interface TrainResult {
   stopped?: string;
   /** Training ended because the loss or the weights stopped being finite (the weights from before were put back). */
   nonFinite?: boolean;
+  /** Where the run stands at its end: after the last step taken (a checkpoint taken now resumes from there). */
+  position?: TrainPosition;
 }
 
 /** Gathers batches of a split into buffers allocated once per batch size. */
@@ -158,29 +192,46 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
   const result: TrainResult = { epochs: [] };
   const stepsPerEpoch = Math.ceil(trainSplit.count / options.batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
-  const baseLr = options.optimizer.lr;
-  let stepsTaken = 0;
+  const resume = options.resume;
+  if (resume && !(Number.isInteger(resume.epoch) && resume.epoch >= 1 && Number.isInteger(resume.step) && resume.step >= 0 && resume.step <= stepsPerEpoch)) {
+    throw new RangeError(`cannot resume at epoch ${resume.epoch}, step ${resume.step}: an epoch has ${stepsPerEpoch} steps`);
+  }
+  const baseLr = resume?.baseLr ?? options.optimizer.lr;
+  let stepsTaken = resume?.stepsTaken ?? 0;
+  if (resume) rng.state = resume.epochRng;
+  const firstEpoch = resume?.epoch ?? 1;
   const restore = () => {
     for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
   };
 
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+  let position: TrainPosition | undefined;
+  for (let epoch = firstEpoch; epoch <= options.epochs; epoch++) {
     // Between epochs too, so that a stop decided at an epoch's end starts no new one.
-    if (epoch > 1 && options.shouldStop?.()) {
+    if (epoch > firstEpoch && options.shouldStop?.()) {
       result.stopped = `stopped after epoch ${epoch - 1}`;
       break;
     }
     const started = now();
-    let sum = 0;
-    let step = 0;
+    const resumed = resume && epoch === resume.epoch ? resume : undefined;
+    let sum = resumed?.lossSum ?? 0;
+    let step = resumed?.step ?? 0;
+    // The epoch's order is drawn from this state: a run resumed mid-epoch draws it again.
+    const epochRng = rng.state;
+    let skip = step;
     for (const indices of batches(trainSplit.count, options.batchSize, rng)) {
-      const inputs = batcher.take(indices);
-      const loss = model.lossAndGrads(inputs, { ...options.dims, batch: indices.length });
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      const taken = batcher.take(indices);
+      const { arrays: inputs, dims } = options.batch ? options.batch(indices, taken) : { arrays: taken, dims: options.dims };
+      const loss = model.lossAndGrads(inputs, { ...dims, batch: indices.length });
       if (!Number.isFinite(loss)) {
         // The weights that produced this loss came from the last update: go back to those before it.
         if (stepsTaken > 0) restore();
         result.stopped = `the loss became ${loss} at epoch ${epoch}, step ${step + 1}; training stopped and kept the weights of the last finite step`;
         result.nonFinite = true;
+        result.position = position;
         return result;
       }
       for (const [k, v] of Object.entries(model.params)) lastGood[k]!.set(v);
@@ -192,11 +243,13 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
         restore();
         result.stopped = `the weights were no longer finite after epoch ${epoch}, step ${step + 1}: ${bad}; training stopped and kept the weights from before that step`;
         result.nonFinite = true;
+        result.position = position;
         return result;
       }
       stepsTaken++;
       sum += loss;
       step++;
+      position = { epoch, step, stepsTaken, epochRng, baseLr, lossSum: sum };
       options.onStep?.({ epoch, step, stepsPerEpoch, loss, stepsPerSecond: (step * 1000) / Math.max(now() - started, 1e-9) });
       yield;
       if (options.shouldStop?.()) {
@@ -205,12 +258,16 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
       }
     }
     const seconds = (now() - started) / 1000;
-    const info: EpochInfo = { epoch, loss: sum / Math.max(step, 1), seconds, stepsPerSecond: step / Math.max(seconds, 1e-9) };
+    const stepsHere = step - (resumed?.step ?? 0);
+    const next: TrainPosition = result.stopped ? (position ?? { epoch, step, stepsTaken, epochRng, baseLr, lossSum: sum }) : { epoch: epoch + 1, step: 0, stepsTaken, epochRng: rng.state, baseLr, lossSum: 0 };
+    position = next;
+    const info: EpochInfo = { epoch, loss: sum / Math.max(step, 1), seconds, stepsPerSecond: stepsHere / Math.max(seconds, 1e-9), position: next };
     if (testSplit && options.classification) info.testAccuracy = evaluateAccuracy(model, testSplit, options.classification, options.batchSize, options.dims);
     result.epochs.push(info);
     options.onEpoch?.(info);
     if (result.stopped) break;
   }
+  result.position = position;
   return result;
 }
 
