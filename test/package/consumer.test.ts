@@ -254,6 +254,22 @@ console.log(JSON.stringify({ logits: logits.length, finite: logits.every(Number.
     }
   });
 
+  it("train, eval and predict on the user's own CSV (the shipped Iris example)", async () => {
+    const dir = join(installed, "examples/iris");
+    const save = join(project, "iris.safetensors");
+    const train = await nnc(["train", join(dir, "iris.nn"), "--data", join(dir, "iris.csv"), "--val-split", "0.2", "--epochs", "40", "--batch", "8", "--lr", "0.01", "--save", save]);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toMatch(/^Validation: loss \S+ {2}accuracy \d+\.\d+% on 30 examples$/m);
+    const evaluated = await nnc(["eval", join(dir, "iris.nn"), "--load", save, "--data", join(dir, "iris.csv")]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/accuracy/);
+    const predicted = await nnc(["predict", join(dir, "iris.nn"), "--load", save, "--data", join(dir, "iris.csv"), "--out", "iris-predictions.csv"]);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const rows = readFileSync(join(project, "iris-predictions.csv"), "utf8").trim().split("\n");
+    expect(rows).toHaveLength(151);
+    expect(rows.slice(1).filter((r) => /setosa|versicolor|virginica/.test(r))).toHaveLength(150);
+  });
+
   it("train without the optional mnist package: a clear error", async () => {
     const missing = await nnc(["train", join(installed, "examples/lenet.nn"), "--data", "mnist"]);
     expect(missing.code).toBe(1);
