@@ -143,6 +143,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
       throw new UserError(`cannot resume from ${resumed.path}: ${(e as Error).message}`);
     }
     position = resumed.checkpoint.position;
+    if (resumed.checkpoint.random && "randomState" in model) model.randomState = resumed.checkpoint.random;
     if (position.epoch > epochs) throw new UserError(`${resumed.path} is at the end of epoch ${position.epoch - 1} of ${epochs}: nothing left to train (give --epochs with a larger total to go on)`);
     process.stdout.write(`Resuming from ${resumed.path} at epoch ${position.epoch}, step ${position.step}\n`);
   }
@@ -153,7 +154,7 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     if (!opts.save) return;
     const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
     writeFileAtomic(opts.save, encodeSafetensors(tensors, { ...metadata(), format: "nnc" }));
-    if (at) writeFileAtomic(checkpointPath(opts.save), encodeCheckpoint({ params: model.params, optimizer: optimizer.getState(), position: at, metadata: { ...metadata(), "nnc.run": JSON.stringify(run) } }, M.params));
+    if (at) writeFileAtomic(checkpointPath(opts.save), encodeCheckpoint({ params: model.params, optimizer: optimizer.getState(), position: at, ...(model.randomState ? { random: model.randomState } : {}), metadata: { ...metadata(), "nnc.run": JSON.stringify(run) } }, M.params));
   };
   const paramCount = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   const names = info.classes?.[M.loss.target];

@@ -6,6 +6,7 @@
 // step count (nnc.optimizer) and whatever the caller records of the run
 // (settings, data). Browser-safe.
 import type { OptimizerState } from "./optimizers.ts";
+import type { RngState } from "./random.ts";
 import { decodeSafetensors, encodeSafetensors, type TensorInput } from "./safetensors.ts";
 import type { TrainPosition } from "./train.ts";
 import type { ParamMap, ShapeMap } from "./types.ts";
@@ -14,6 +15,8 @@ export interface Checkpoint {
   params: ParamMap;
   optimizer: OptimizerState;
   position: TrainPosition;
+  /** The model's dropout generator (`randomState`), where it has one: a resumed run then draws the same masks. */
+  random?: RngState;
   /** Other metadata (string values): the run's settings, the data's class names and statistics. */
   metadata: Record<string, string>;
 }
@@ -31,6 +34,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint, shapes: ShapeMap): Uint
     ...checkpoint.metadata,
     "nnc.position": JSON.stringify(checkpoint.position),
     "nnc.optimizer": JSON.stringify({ iterations: checkpoint.optimizer.iterations }),
+    ...(checkpoint.random ? { "nnc.random": JSON.stringify(checkpoint.random) } : {}),
     format: "nnc-checkpoint",
   });
 }
@@ -48,6 +52,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   const { iterations } = JSON.parse(metadata["nnc.optimizer"] ?? '{"iterations":0}') as { iterations: number };
   const rest = { ...metadata };
-  for (const k of ["nnc.position", "nnc.optimizer", "format"]) delete rest[k];
-  return { params, optimizer: { iterations, slots }, position: JSON.parse(metadata["nnc.position"]) as TrainPosition, metadata: rest };
+  for (const k of ["nnc.position", "nnc.optimizer", "nnc.random", "format"]) delete rest[k];
+  const random = metadata["nnc.random"] === undefined ? {} : { random: JSON.parse(metadata["nnc.random"]) as RngState };
+  return { params, optimizer: { iterations, slots }, position: JSON.parse(metadata["nnc.position"]) as TrainPosition, ...random, metadata: rest };
 }

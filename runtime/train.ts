@@ -18,6 +18,8 @@ export interface Trainable {
   forward(inputs: Arrays, dims: Dims): Record<string, Float32Array>;
   lossAndGrads?(inputs: Arrays, dims: Dims): number;
   readonly grads?: Record<string, Float32Array>;
+  /** The generator behind dropout masks (compiled models with a loss): saved with checkpoints so that a resumed run draws the same masks. */
+  randomState?: RngState;
   /** Present where the model declares `generate` (see generate.ts). */
   generate?(inputs: Arrays, dims: Dims, options?: GenerateOptions): Int32Array;
 }

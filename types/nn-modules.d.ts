@@ -24,6 +24,8 @@ declare module "*.nn" {
     readonly params: Record<string, Float32Array>;
     /** Gradients of the last lossAndGrads call (models with a loss, not compiled for inference). */
     readonly grads?: Record<string, Float32Array>;
+    /** The state of the generator behind dropout masks, for checkpoints that resume exactly (models with a loss, not --inference). */
+    randomState?: { s: number; spare: number | null };
     /** Runs the model on a batch; the returned arrays belong to the caller. */
     forward(inputs: NnArrays, dims: NnDims): Record<string, Float32Array>;
     /** Mean loss over the batch, computed as `forward` computes, without gradients (models with a loss only). */

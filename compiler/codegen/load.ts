@@ -8,6 +8,8 @@ import type * as io from "../../runtime/io.ts";
 export interface ModelInstance {
   params: Record<string, Float32Array>;
   grads?: Record<string, Float32Array>;
+  /** The dropout generator's state (models with a loss, not --inference): saved with checkpoints. */
+  randomState?: runtime.RngState;
   forward(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }): Record<string, Float32Array>;
   /** Present where the model has a loss: its value without gradients. */
   loss?(inputs: Record<string, Float32Array | Int32Array>, dims: { batch: number; [s: string]: number }): number;

@@ -308,6 +308,14 @@ function emitClass(p: IRProgram, className: string, prefix: string, spec: Record
     ${body}
     return loss;
   }
+
+  /** The state of the generator behind dropout masks: save it with a checkpoint and restore it, and training resumes exactly. */
+  get randomState(): rt.RngState {
+    return this.#rng.state;
+  }
+  set randomState(state: rt.RngState) {
+    this.#rng.state = state;
+  }
 ${train.method}`;
   }
 

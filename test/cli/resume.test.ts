@@ -38,6 +38,15 @@ describe("--resume", () => {
     expect(weights(`${t.dir}/part.safetensors`)).toEqual(weights(`${t.dir}/full.safetensors`));
   }, 120_000);
 
+  it("with dropout too: the checkpoint keeps the model's dropout generator, so the masks after resuming are the same", async () => {
+    const dropout = t.file("drop.nn", "model D {\n  input x: f32[3]\n  target kind: i32\n  logits = x -> dense(32) -> relu -> dropout(0.3) -> dense(3)\n  output logits\n  loss cross_entropy(logits, kind)\n}\n");
+    const common = ["--data", DATA, "--val-split", "0.1", "--lr-schedule", "constant", "--batch", "32"];
+    expect((await nnc("train", dropout, ...common, "--epochs", "2", "--save", `${t.dir}/dfull.safetensors`)).code).toBe(0);
+    expect((await nnc("train", dropout, ...common, "--epochs", "1", "--save", `${t.dir}/dpart.safetensors`)).code).toBe(0);
+    expect((await nnc("train", dropout, "--data", DATA, "--resume", `${t.dir}/dpart.safetensors`, "--epochs", "2", "--save", `${t.dir}/dpart.safetensors`)).code).toBe(0);
+    expect(weights(`${t.dir}/dpart.safetensors`)).toEqual(weights(`${t.dir}/dfull.safetensors`));
+  }, 120_000);
+
   it("Ctrl-C mid-run, then --resume: the same weights as an uninterrupted run (cosine schedule)", async () => {
     const common = ["--data", DATA, "--batch", "8", "--epochs", "3"];
     expect((await nnc("train", MODEL, ...common, "--save", `${t.dir}/whole.safetensors`)).code).toBe(0);

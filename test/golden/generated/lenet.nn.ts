@@ -413,6 +413,14 @@ class m0_LeNet5 {
     return loss;
   }
 
+  /** The state of the generator behind dropout masks: save it with a checkpoint and restore it, and training resumes exactly. */
+  get randomState(): rt.RngState {
+    return this.#rng.state;
+  }
+  set randomState(state: rt.RngState) {
+    this.#rng.state = state;
+  }
+
   /** Buffers for one (batch, symbols): allocated on the first call with these sizes, then reused. */
   #trainingWorkspace(B: number): m0_TrainingWorkspace {
     const w = this.#training;

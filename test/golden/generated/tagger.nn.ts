@@ -262,6 +262,14 @@ class m0_Tagger {
     return loss;
   }
 
+  /** The state of the generator behind dropout masks: save it with a checkpoint and restore it, and training resumes exactly. */
+  get randomState(): rt.RngState {
+    return this.#rng.state;
+  }
+  set randomState(state: rt.RngState) {
+    this.#rng.state = state;
+  }
+
   /** Buffers for one (batch, symbols): allocated on the first call with these sizes, then reused. */
   #trainingWorkspace(B: number, d_T: number): m0_TrainingWorkspace {
     const w = this.#training;
