@@ -175,7 +175,7 @@ export function compileAndChoose(file: string, model: string | undefined, traina
   const kind = trainable ? "trainable model" : "model";
   if (!chosen) throw new UserError(model ? `${file} has no ${kind} named '${model}'` : `${file} has no ${trainable ? "model with a loss to train" : "model"}`);
   const [name, M] = chosen;
-  const recurrent = checked.models.find((m) => m.name === name)?.nodes.some((n) => n.def.name === "rnn" || n.def.name === "lstm" || n.def.name === "gru") ?? false;
+  const recurrent = checked.models.find((m) => m.name === name)?.nodes.some((n) => n.def.recurrent) ?? false;
   return { name, M, recurrent };
 }
 

@@ -9,7 +9,7 @@ import { Dim, dimsToString } from "../shapes/dim.ts";
 import { typeToString, describeConst, type ConstValue, type TensorType } from "../types.ts";
 import type { CheckedModel, GraphNode } from "../graph.ts";
 import { inputArity, type LayerContext, type LayerDef, type OptionValue } from "../layers/layer.ts";
-import { layers, operators, isLayerName } from "../layers/registry.ts";
+import { layers, lossList, operators, isLayerName } from "../layers/registry.ts";
 import { coerceOption } from "./options.ts";
 import { checkGeneration } from "./generate.ts";
 import { closest, didYouMean } from "./suggest.ts";
@@ -192,7 +192,7 @@ export class ModelEvaluator {
               const name = st.call.kind === "Name" || st.call.kind === "Call" ? (st.call.kind === "Name" ? st.call.name : st.call.callee.name) : "this expression";
               // A bare loss name lacks its inputs; anything else is not a loss.
               if (layers.get(name)?.isLoss) this.report(frame, Diagnostics.WrongInputCount, { layer: name, expected: "2", got: 0 }, st.call.span, { hint: `write \`loss ${name}(prediction, target)\`` });
-              else this.report(frame, Diagnostics.NotALoss, { name }, st.call.span);
+              else this.report(frame, Diagnostics.NotALoss, { name, losses: lossList }, st.call.span);
             }
             break;
           } else v = this.applyCall(st.call, frame, undefined, true);
@@ -539,7 +539,7 @@ export class ModelEvaluator {
       return this.report(frame, Diagnostics.UnknownLayer, { name }, call.callee.span, hint ? { hint } : {});
     }
     if (def.isLoss && !inLoss) return this.report(frame, Diagnostics.LossOutsideLossStatement, { name }, call.callee.span);
-    if (!def.isLoss && inLoss) return this.report(frame, Diagnostics.NotALoss, { name }, call.callee.span);
+    if (!def.isLoss && inLoss) return this.report(frame, Diagnostics.NotALoss, { name, losses: lossList }, call.callee.span);
 
     const args = this.evalArgs(call, frame, piped, name);
     const [min, max] = inputArity(def);

@@ -9,6 +9,8 @@ export const embedding: LayerDef = {
   dtypes: ["i32"],
   // Each index becomes its own row.
   causal: () => true,
+  // Keras's default for embeddings.
+  init: () => ({ kind: "uniform", limit: 0.05 }),
   options: [
     { name: "vocab", type: { kind: "int", min: 1 }, doc: "number of distinct indices" },
     { name: "dim", type: { kind: "int", min: 1 }, doc: "vector width" },

@@ -106,6 +106,11 @@ export interface LayerDef {
   causal?(node: CausalQuery): boolean;
   /** How a parameter is initialised; default: defaultInit below. */
   init?(local: string, shape: number[]): ParamInit;
+  /**
+   * Runs a recurrence over time steps (backpropagation through time): the
+   * CLI and the playground clip the gradient norm of such models by default.
+   */
+  recurrent?: boolean;
 }
 
 export interface CausalQuery {
@@ -123,14 +128,12 @@ export function inputArity(def: LayerDef): [number, number] {
 }
 
 /**
- * Keras's defaults: Glorot-uniform kernels (fans count the receptive field,
- * for convolutions), zero biases and betas, unit gammas, embeddings uniform in ±0.05.
+ * Keras's defaults for a layer without an `init` of its own: Glorot-uniform
+ * kernels (fans count the receptive field, for convolutions), zero biases.
  */
 export function defaultInit(local: string, shape: number[]): ParamInit {
   const leaf = local.slice(local.lastIndexOf(".") + 1);
-  if (leaf === "bias" || leaf === "beta") return { kind: "zeros" };
-  if (leaf === "gamma") return { kind: "ones" };
-  if (leaf === "table") return { kind: "uniform", limit: 0.05 };
+  if (leaf === "bias") return { kind: "zeros" };
   const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
   const fanIn = (shape.length >= 2 ? shape[shape.length - 2]! : 1) * receptive;
   const fanOut = shape[shape.length - 1]! * receptive;

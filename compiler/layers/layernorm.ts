@@ -10,6 +10,8 @@ export const layernorm: LayerDef = {
   doc: "Layer normalisation over the last axis, with learned gamma and beta.",
   inputs: 1,
   causal: alongOtherAxis,
+  // Starts as the identity normalisation: unit scale, no shift.
+  init: (local) => ({ kind: local === "gamma" ? "ones" : "zeros" }),
   options: [axisOption(-1)],
   shape(ctx) {
     const x = ctx.inputs[0]!;

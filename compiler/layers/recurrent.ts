@@ -24,6 +24,7 @@ function recurrent(name: "rnn" | "lstm" | "gru", gates: number, doc: string): La
     inputs: 1,
     options,
     emit: recurrentEmit(name, gates),
+    recurrent: true,
     // Running forwards, step t's state has seen steps ≤ t (an initial state fed by the sequence has not).
     causal: (q) => !!q.options.sequences && !q.options.reverse && !q.options.bidirectional && (typeof q.options.initial !== "number" || !q.dependent[q.options.initial]),
     shape(ctx): LayerResult | undefined {

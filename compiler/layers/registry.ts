@@ -37,6 +37,10 @@ export const layers: ReadonlyMap<string, LayerDef> = new Map(callable.map((l) =>
 /** The arithmetic operators, which are layers without a callable name. */
 export const operators = { "+": add, "-": sub, "*": mul, neg } as const;
 
+const losses = callable.filter((l) => l.isLoss).map((l) => l.name);
+/** The losses by name, for messages: "cross_entropy, binary_cross_entropy and mse". */
+export const lossList = `${losses.slice(0, -1).join(", ")} and ${losses.at(-1)}`;
+
 export function isLayerName(name: string): boolean {
   return layers.has(name);
 }

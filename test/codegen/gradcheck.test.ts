@@ -5,6 +5,8 @@
 // the O(h²) truncation term of smooth layers is ~1e-4. Kinks (relu, max) are
 // kept away from by the inputs' randomness; a failure names the element.
 import { describe, expect, it } from "vitest";
+import { check } from "../../compiler/index.ts";
+import { layers } from "../../compiler/layers/registry.ts";
 import { compileModel, gradCheck, makeInputs } from "./harness.ts";
 
 interface Case {
@@ -38,6 +40,7 @@ const cases: Case[] = [
   { name: "conv3d same", source: classifier("f32[3, 4, 4, 1]", "conv3d(2, kernel: 2, padding: same) -> tanh") },
   { name: "maxpool2d", h: 1e-3, source: classifier("f32[4, 4, 2]", "conv2d(3, kernel: 1) -> maxpool2d(2)") },
   { name: "maxpool1d same, stride 1", h: 1e-3, source: classifier("f32[5, 2]", "conv1d(2, kernel: 1) -> maxpool1d(2, stride: 1, padding: same)") },
+  { name: "avgpool1d valid, stride 2", source: classifier("f32[7, 2]", "conv1d(2, kernel: 1) -> avgpool1d(3, stride: 2)") },
   { name: "avgpool2d same (padding not counted)", source: classifier("f32[5, 5, 1]", "conv2d(2, kernel: 1) -> avgpool2d(2, padding: same)") },
   { name: "avgpool3d", source: classifier("f32[2, 4, 4, 1]", "conv3d(2, kernel: 1) -> avgpool3d((2, 2, 2))") },
   { name: "maxpool3d", h: 1e-3, source: classifier("f32[2, 4, 4, 1]", "conv3d(2, kernel: 1) -> maxpool3d(2)") },
@@ -55,7 +58,22 @@ const cases: Case[] = [
   { name: "cross_entropy over a sequence", source: model("  logits = x -> dense(3)\n  output logits\n  loss cross_entropy(logits, tags)", "  input x: f32[T, 4]\n  target tags: i32[T]"), dims: { T: 3 } },
 ];
 
+/** Layers whose gradient checks live in a suite of their own, with the cases their options need. */
+const dedicatedSuites: Record<string, string> = {
+  rnn: "recurrent.test.ts",
+  lstm: "recurrent.test.ts",
+  gru: "recurrent.test.ts",
+  attention: "attention.test.ts",
+  positional: "positional.test.ts",
+};
+
 describe("gradient checks (finite differences)", () => {
+  it("cover every layer and loss of the registry (a new layer fails here until it has a case)", () => {
+    const checked = new Set(Object.keys(dedicatedSuites));
+    for (const c of cases) for (const m of check(c.source).models) for (const n of m.nodes) checked.add(n.def.name);
+    expect([...layers.keys()].filter((name) => !checked.has(name))).toEqual([]);
+  });
+
   for (const c of cases) {
     it(c.name, () => {
       const M = compileModel(c.source);

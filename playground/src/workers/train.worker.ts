@@ -19,8 +19,6 @@ const SLICE_STEPS = 10;
 let stopRequested = false;
 let trained: { model: ModelInstance; input: string; output: string } | undefined;
 
-const RECURRENT = new Set(["rnn", "lstm", "gru"]);
-
 let threads: 1 | 2 = 1;
 
 /** Starts or stops the second kernel thread as asked; returns how many run. */
@@ -40,7 +38,7 @@ function helperCounters(): HelperReport | undefined {
 function generate(source: string): { code: string; recurrent: boolean } | { message: string } {
   const checked = checkProgram(EDITED_FILE, memoryHost({ ...examples, [EDITED_FILE]: source }), source);
   const { diagnostics, code } = emit(checked);
-  if (code) return { code, recurrent: checked.models.some((m) => m.nodes.some((n) => RECURRENT.has(n.def.name))) };
+  if (code) return { code, recurrent: checked.models.some((m) => m.nodes.some((n) => n.def.recurrent)) };
   const first = diagnostics.find((d) => d.severity === "error");
   return { message: first ? `line ${first.span.line}: ${first.code} ${first.message}` : "no code was generated" };
 }
