@@ -10,7 +10,9 @@ import { typeToString, describeConst, type ConstValue, type TensorType } from ".
 import type { CheckedModel, GraphNode } from "../graph.ts";
 import { inputArity, type LayerContext, type LayerDef, type OptionValue } from "../layers/layer.ts";
 import { layers, lossList, operators, isLayerName } from "../layers/registry.ts";
-import { coerceOption } from "./options.ts";
+import type { OptionReporter } from "./options.ts";
+import { matchOptions, tensorOptions, type Args } from "./call-options.ts";
+import { evalDim, MAX_ELEMENTS, type DimReporter } from "./dims.ts";
 import { checkGeneration } from "./generate.ts";
 import { closest, didYouMean } from "./suggest.ts";
 import { MAX_NODES, MAX_PARAMS, formatCount } from "../limits.ts";
@@ -18,19 +20,6 @@ import type { ScopeEntry, TensorValue, Value } from "./values.ts";
 import type { BlockRef, FileUnit } from "./units.ts";
 import { declaredName, MAX_BLOCK_DEPTH, type Frame } from "./frame.ts";
 import { InstanceCounter } from "./instance-count.ts";
-
-
-interface Args {
-  inputs: TensorValue[];
-  positional: ConstValue[];
-  named: { key: A.Identifier; value: ConstValue }[];
-  /** Named arguments given a tensor: valid only for a layer's tensor options (`lengths:`). */
-  tensorOptions: { key: A.Identifier; value: TensorValue }[];
-  ok: boolean;
-}
-
-/** The most elements a typed array may hold: 2^31 − 1. */
-const MAX_ELEMENTS = 2 ** 31 - 1;
 
 export class ModelEvaluator {
   readonly model: CheckedModel;
@@ -225,12 +214,17 @@ export class ModelEvaluator {
     if (generation) this.model.generate = generation;
   }
 
-  /** What coerceOption reports through, in this frame. */
-  private optionReporter(frame: Frame) {
+  /** What option matching reports through, in this frame. */
+  private optionReporter(frame: Frame): OptionReporter {
     return {
       report: <T>(entry: DiagnosticEntry<T>, a: T, span: Span, extra?: { hint?: string }) => this.report(frame, entry, a, span, extra),
       undefinedName: (n: string, span: Span) => this.undefinedName(frame, n, span),
     };
+  }
+
+  /** What dimension evaluation reports through, in this frame. */
+  private dimReporter(frame: Frame): DimReporter {
+    return (entry, a, span) => this.report(frame, entry, a, span);
   }
 
   /** First pass over a body: duplicate names, names that shadow layers. */
@@ -265,64 +259,12 @@ export class ModelEvaluator {
   private declaredType(frame: Frame, node: A.TensorTypeNode, recordSymbols: boolean): TensorType | undefined {
     const shape: Dim[] = [];
     for (const d of node.dims) {
-      const dim = this.evalDim(frame, d);
+      const dim = evalDim(frame, d, this.dimReporter(frame));
       if (!dim) return undefined;
       if (recordSymbols) for (const s of dim.symbols()) if (!this.model.symbols.has(s)) this.model.symbols.set(s, d.span);
       shape.push(dim);
     }
     return { dtype: node.dtype, shape };
-  }
-
-  /** A dimension: a positive integer expression over consts and symbols. */
-  private evalDim(frame: Frame, e: A.Expr): Dim | undefined {
-    const dim = this.evalDimExpr(frame, e);
-    if (!dim) return undefined;
-    const v = dim.value;
-    if (v !== undefined && v <= 0) return this.report(frame, Diagnostics.BadDim, { value: String(v) }, e.span);
-    if (v !== undefined && v > MAX_ELEMENTS) return this.report(frame, Diagnostics.SizeTooLarge, { what: "this dimension", size: String(v), limit: MAX_ELEMENTS }, e.span);
-    return dim;
-  }
-
-  private evalDimExpr(frame: Frame, e: A.Expr): Dim | undefined {
-    switch (e.kind) {
-      case "Number":
-        if (!Number.isInteger(e.value)) return this.report(frame, Diagnostics.NotAnInteger, { what: "a dimension", value: String(e.value) }, e.span);
-        return Dim.const(e.value);
-      case "Name": {
-        const entry = frame.scope.get(e.name) ?? frame.unit.consts.get(e.name);
-        if (!entry && frame.unit.failed.has(e.name)) return undefined;
-        if (!entry) {
-          if (frame.declared.has(e.name)) return this.report(frame, Diagnostics.UsedBeforeDefinition, { name: e.name }, e.span);
-          return Dim.symbol(e.name);
-        }
-        if (entry.kind === "failed") return undefined;
-        if (entry.kind === "tensor") return this.report(frame, Diagnostics.NotAConstant, { what: `'${e.name}'` }, e.span);
-        const v = entry.value;
-        if (v.kind !== "number") return this.report(frame, Diagnostics.BadDim, { value: describeConst(v) }, e.span);
-        if (!Number.isInteger(v.value)) return this.report(frame, Diagnostics.NotAnInteger, { what: `'${e.name}' used as a dimension`, value: String(v.value) }, e.span);
-        return Dim.const(v.value);
-      }
-      case "Binary": {
-        const l = this.evalDimExpr(frame, e.left);
-        const r = this.evalDimExpr(frame, e.right);
-        if (!l || !r) return undefined;
-        if (e.op === "+") return l.add(r);
-        if (e.op === "-") return l.sub(r);
-        if (e.op === "*") return l.mul(r);
-        const k = r.value;
-        if (k === 0) return this.report(frame, Diagnostics.DivisionByZero, undefined, e.span);
-        if (k === undefined || !l.floorDiv(k).mul(k).equals(l)) return this.report(frame, Diagnostics.NotAnInteger, { what: "a dimension", value: `${l} / ${r}` }, e.span);
-        return l.floorDiv(k);
-      }
-      case "Unary": {
-        const v = this.evalDimExpr(frame, e.operand);
-        return v?.scale(-1);
-      }
-      case "Error":
-        return undefined;
-      default:
-        return this.report(frame, Diagnostics.BadDim, { value: "this expression" }, e.span);
-    }
   }
 
   /** Binds a block input declaration against the caller's tensor; symbols bind per instance. */
@@ -332,7 +274,7 @@ export class ModelEvaluator {
     let ok = st.type.dims.length === actual.type.shape.length && st.type.dtype === actual.type.dtype;
     let conflict: { symbol: string; first: Dim; second: Dim } | undefined;
     for (let i = 0; i < st.type.dims.length; i++) {
-      const raw = this.evalDim(frame, st.type.dims[i]!);
+      const raw = evalDim(frame, st.type.dims[i]!, this.dimReporter(frame));
       if (!raw) return false;
       let d = raw.substitute(symbols);
       const got = actual.type.shape[i];
@@ -548,8 +490,9 @@ export class ModelEvaluator {
       const hint = args.inputs.length === 0 ? `pass the input first, as in \`x -> ${name}${call.bare ? "" : "(…)"}\`` : undefined;
       return this.report(frame, Diagnostics.WrongInputCount, { layer: name, expected, got: args.inputs.length }, call.span, hint ? { hint } : {});
     }
-    const options = this.matchOptions(def, call, args, frame);
-    const extra = this.tensorOptions(def, args, frame, name);
+    const reporter = this.optionReporter(frame);
+    const options = matchOptions(def, call, args, reporter);
+    const extra = tensorOptions(def, args, name, reporter);
     if (!args.ok || !options || !extra) return undefined;
     // A tensor option becomes one more input of the node; its option value is that input's index.
     extra.forEach(({ key, value }, i) => {
@@ -567,95 +510,6 @@ export class ModelEvaluator {
     }
     const related = def.name === "concat" ? this.symbolOrigins(args.inputs.map((i) => i.type)) : [];
     return this.addNode(frame, def, [...args.inputs, ...extra.map((e) => e.value)], options.values, options.spans, call, related);
-  }
-
-  /** Checks named arguments that are tensors: each must be a tensor option of the layer, of its dtype and rank. */
-  private tensorOptions(def: LayerDef, args: Args, frame: Frame, who: string): { key: string; value: TensorValue }[] | undefined {
-    const out: { key: string; value: TensorValue }[] = [];
-    let ok = true;
-    for (const { key, value } of args.tensorOptions) {
-      const spec = def.options.find((o) => o.name === key.name);
-      if (!spec || (spec.type.kind !== "lengths" && spec.type.kind !== "state")) {
-        ok = false;
-        if (!spec) {
-          const hint = didYouMean(key.name, def.options.map((o) => o.name));
-          this.report(frame, Diagnostics.UnknownOption, { layer: def.name, option: key.name }, key.span, hint ? { hint } : {});
-        } else this.report(frame, Diagnostics.NotAConstant, { what: `option '${key.name}' of ${who}` }, value.span, { hint: "tensor inputs are passed by position, before the options" });
-        continue;
-      }
-      if (spec.type.kind === "state" && value.type.dtype !== "f32") {
-        ok = false;
-        this.report(frame, Diagnostics.LayerInputMismatch, { layer: def.name, expected: `f32 values for '${key.name}'`, got: typeToString(value.type) }, value.span);
-        continue;
-      }
-      if (spec.type.kind === "lengths" && (value.type.dtype !== "i32" || value.type.shape.length !== 0)) {
-        ok = false;
-        this.report(frame, Diagnostics.LayerInputMismatch, { layer: def.name, expected: `i32 lengths, one per example (declared as \`input ${key.name}: i32\`), for '${key.name}'`, got: typeToString(value.type) }, value.span);
-        continue;
-      }
-      out.push({ key: key.name, value });
-    }
-    return ok ? out : undefined;
-  }
-
-  private matchOptions(def: LayerDef, call: A.Call, args: Args, frame: Frame): { values: Record<string, OptionValue>; spans: Map<string, Span> } | undefined {
-    const given = new Map<string, ConstValue>();
-    const positionalSpecs = def.options.filter((o) => o.positional !== false && o.name !== def.rest);
-    let ok = true;
-    if (def.rest) {
-      const rest = args.positional.length === 1 && args.positional[0]!.kind === "tuple" ? args.positional[0]! : undefined;
-      if (rest) given.set(def.rest, rest);
-      else if (args.positional.length > 0) given.set(def.rest, { kind: "tuple", items: args.positional, span: joinSpans(args.positional[0]!.span, args.positional[args.positional.length - 1]!.span) });
-    } else {
-      args.positional.forEach((v, i) => {
-        const spec = positionalSpecs[i];
-        if (spec) given.set(spec.name, v);
-        else if (i === positionalSpecs.length) {
-          ok = false;
-          const byName = def.options.filter((o) => o.positional === false).map((o) => `${o.name}:`);
-          this.report(frame, Diagnostics.TooManyArguments, { layer: def.name, max: positionalSpecs.length, got: args.positional.length }, v.span, byName.length ? { hint: `pass ${byName.join(", ")} by name` } : {});
-        }
-      });
-    }
-    // Options that a misspelt one resembles: not reported again as missing.
-    const suggested = new Set<string>();
-    for (const { key, value } of args.named) {
-      const spec = def.options.find((o) => o.name === key.name);
-      if (!spec) {
-        ok = false;
-        const near = closest(key.name, def.options.map((o) => o.name));
-        if (near) suggested.add(near);
-        const hint = didYouMean(key.name, def.options.map((o) => o.name));
-        this.report(frame, Diagnostics.UnknownOption, { layer: def.name, option: key.name }, key.span, hint ? { hint } : def.options.length ? { hint: `its options are ${def.options.map((o) => o.name).join(", ")}` } : {});
-        continue;
-      }
-      if (given.has(key.name)) {
-        ok = false;
-        this.report(frame, Diagnostics.DuplicateOption, { layer: def.name, option: key.name }, key.span);
-        continue;
-      }
-      given.set(key.name, value);
-    }
-    const values: Record<string, OptionValue> = {};
-    const spans = new Map<string, Span>();
-    const reporter = this.optionReporter(frame);
-    for (const spec of def.options) {
-      const v = given.get(spec.name);
-      if (v) {
-        const coerced = coerceOption(def.name, spec, v, reporter);
-        if (coerced === undefined) ok = false;
-        else {
-          values[spec.name] = coerced;
-          spans.set(spec.name, v.span);
-        }
-      } else if (spec.default !== undefined) values[spec.name] = spec.default;
-      else if (!spec.optional) {
-        ok = false;
-        // An argument that failed (already reported) or a misspelt option may be the missing one.
-        if (args.ok && !suggested.has(spec.name)) this.report(frame, Diagnostics.MissingOption, { layer: def.name, option: spec.name }, call.span);
-      }
-    }
-    return ok ? { values, spans } : undefined;
   }
 
   private nextName(frame: Frame, kind: string, alias: A.Identifier | undefined, span: Span, register: boolean): string {
