@@ -6,6 +6,7 @@ import { Dim, product } from "../shapes/dim.ts";
 import type { Dtype } from "../types.ts";
 import type { Epilogue, IRProgram, Op, Tensor } from "../ir/program.ts";
 import type { OptionValue } from "../layers/layer.ts";
+import { activationMath } from "../layers/activation-math.ts";
 
 export interface BufferRef {
   /** The function parameter that holds the buffer. */
@@ -171,21 +172,13 @@ export class KernelBuilder {
   /** The fused activation applied to a pre-activation value. */
   activate(v: string): string {
     const e = this.op.epilogue;
-    if (!e) return v;
-    if (e === "relu") return `(${v} > 0 ? ${v} : 0)`;
-    if (e === "tanh") return `Math.tanh(${v})`;
-    if (e === "sigmoid") return `1 / (1 + Math.exp(-(${v})))`;
-    return `(${v} > 0 ? ${v} : ${e.alpha} * ${v})`;
+    return e ? activationMath(e).forward(v) : v;
   }
 
   /** The gradient at the pre-activation, from the output gradient `dy` and the activated output `y`. */
   activationGrad(dy: string, y: string): string {
     const e = this.op.epilogue;
-    if (!e) return dy;
-    if (e === "relu") return `(${y} > 0 ? ${dy} : 0)`;
-    if (e === "tanh") return `${dy} * (1 - ${y} * ${y})`;
-    if (e === "sigmoid") return `${dy} * ${y} * (1 - ${y})`;
-    return `(${y} > 0 ? ${dy} : ${e.alpha} * ${dy})`;
+    return e ? activationMath(e).gradient(dy, y) : dy;
   }
 
   tmp(base: string): string {

@@ -8,6 +8,7 @@ import type { Dim } from "../shapes/dim.ts";
 import type { Dtype } from "../types.ts";
 import type { LayerDef } from "../layers/layer.ts";
 import { minDimsData, minDimsLiteral, type MinDimEntry } from "../shapes/min-dims.ts";
+import { fusable, type FusedActivation } from "../layers/activation-math.ts";
 
 export interface Tensor {
   id: number;
@@ -30,7 +31,7 @@ export interface Param {
 }
 
 /** An activation applied in the producing op's output loop. */
-export type Epilogue = "relu" | "tanh" | "sigmoid" | { kind: "leaky_relu"; alpha: number };
+export type Epilogue = FusedActivation;
 
 export interface Op {
   index: number;
@@ -63,9 +64,7 @@ export interface IRProgram {
 }
 
 function epilogueOf(node: GraphNode): Epilogue | undefined {
-  const kind = node.def.name;
-  if (kind === "leaky_relu") return { kind, alpha: node.options.alpha as number };
-  return kind === "relu" || kind === "tanh" || kind === "sigmoid" ? kind : undefined;
+  return fusable(node.def.name, node.options);
 }
 
 export function lowerModel(model: CheckedModel): IRProgram {

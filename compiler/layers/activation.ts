@@ -2,6 +2,8 @@ import { alongOtherAxis, normalizeAxis, perStep, sameType, axisOption } from "./
 import type { LayerDef, LayerEmit, OptionSpec } from "./layer.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import { product } from "../shapes/dim.ts";
+import * as math from "./activation-math.ts";
+import type { ActivationMath } from "./activation-math.ts";
 
 /**
  * An element-wise activation's code: `f(x)` and its derivative written with
@@ -102,14 +104,17 @@ function activation(name: string, doc: string, emit: LayerEmit, options: OptionS
   };
 }
 
-export const relu = activation("relu", "max(x, 0).", elementwise((x) => `(${x} > 0 ? ${x} : 0)`, (g, _x, y) => `(${y} > 0 ? ${g} : 0)`));
-export const tanh = activation("tanh", "Hyperbolic tangent.", elementwise((x) => `Math.tanh(${x})`, (g, _x, y) => `${g} * (1 - ${y} * ${y})`));
-export const sigmoid = activation("sigmoid", "1 / (1 + e^-x).", elementwise((x) => `1 / (1 + Math.exp(-${x}))`, (g, _x, y) => `${g} * ${y} * (1 - ${y})`));
+/** An activation layer computing `m`'s math in its own loops (where no producing op fused it). */
+const standalone = (m: ActivationMath) => elementwise((x) => m.forward(x), (g, _x, y) => m.gradient(g, y));
+
+export const relu = activation("relu", "max(x, 0).", standalone(math.relu));
+export const tanh = activation("tanh", "Hyperbolic tangent.", standalone(math.tanh));
+export const sigmoid = activation("sigmoid", "1 / (1 + e^-x).", standalone(math.sigmoid));
 export const gelu = activation("gelu", "GELU, tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))).", geluEmit);
 export const softmax = activation("softmax", "Softmax along an axis (default the last).", softmaxEmit, [axisOption(-1)]);
 export const leakyRelu = activation(
   "leaky_relu",
   "x for x > 0, alpha·x otherwise.",
-  elementwise((x, k) => `(${x} > 0 ? ${x} : ${k.options.alpha} * ${x})`, (g, _x, y, k) => `(${y} > 0 ? ${g} : ${k.options.alpha} * ${g})`),
+  elementwise((x, k) => math.leakyRelu(k.options.alpha as number).forward(x), (g, _x, y, k) => math.leakyRelu(k.options.alpha as number).gradient(g, y)),
   [{ name: "alpha", type: { kind: "float", min: 0 }, default: 0.01 }],
 );

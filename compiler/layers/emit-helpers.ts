@@ -1,14 +1,13 @@
 // Code snippets several layers' emit rules share.
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import type { LayerEmit } from "./layer.ts";
+import { Act } from "../../runtime/matmul.ts";
+import { activationMath } from "./activation-math.ts";
 
 /** The runtime product's activation code for the op's fused activation (leaky_relu is applied in a separate loop). */
 export function actCode(k: KernelBuilder): string {
   const e = k.epilogue;
-  if (e === "relu") return "1";
-  if (e === "tanh") return "2";
-  if (e === "sigmoid") return "3";
-  return "0";
+  return String(e ? activationMath(e).product : Act.none);
 }
 
 /** Applies a fused leaky_relu after a product that stored pre-activations (the runtime product has no leaky_relu). */

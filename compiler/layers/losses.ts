@@ -1,3 +1,4 @@
+import { sigmoid } from "./activation-math.ts";
 import { Diagnostics } from "../diagnostics.ts";
 import { dimsToString } from "./common.ts";
 import { typeToString } from "../types.ts";
@@ -115,7 +116,7 @@ function elementwiseLossEmit(value: (p: string, t: string) => string, dPred: (p:
 // Stable sigmoid cross-entropy on logits: max(x, 0) − x·t + log(1 + e^−|x|).
 const bceEmit = elementwiseLossEmit(
   (x, t) => `(${x} > 0 ? ${x} : 0) - ${x} * ${t} + Math.log1p(Math.exp(-Math.abs(${x})))`,
-  (x, t) => `1 / (1 + Math.exp(-${x})) - ${t}`,
+  (x, t) => `${sigmoid.forward(x)} - ${t}`,
   (x) => `-${x}`,
 );
 const mseEmit = elementwiseLossEmit(

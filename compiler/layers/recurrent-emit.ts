@@ -8,6 +8,7 @@
 // the outputs (zero), and every gradient untouched. Training keeps, per
 // step, the gate activations, the state that fed the step and (lstm) the
 // cell state, so backward needs no recomputation.
+import * as activation from "./activation-math.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import type { LayerEmit } from "./layer.ts";
 import { biasGradLoop } from "./emit-helpers.ts";
@@ -72,7 +73,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     const rec = aux("rec", Dim.const(recCols));
     const rhStep = kind === "gru" ? aux("rhstep", Dim.const(u)) : "";
     const rec2 = kind === "gru" ? aux("rec2", Dim.const(u)) : "";
-    const act = kind === "rnn" && k.options.activation === "relu" ? (v: string) => `(${v} > 0 ? ${v} : 0)` : (v: string) => `Math.tanh(${v})`;
+    const act = kind === "rnn" && k.options.activation === "relu" ? activation.relu.forward : activation.tanh.forward;
     const { len, time } = stepOf(k, dir, T, lengths, "s");
 
     k.line(`rt.gemm(${k.B} * ${T}, ${n}, ${g}, ${x}, ${W}, ${pre}, ${k.param(`${px}bias`)}, 0, false);`);
@@ -94,16 +95,16 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
       update = `for (let j = 0; j < ${u}; j++) { const a = ${act(`${pre}[o + j] + ${rec}[r + j]`)}; ${pre}[o + j] = a; ${h}[hb + j] = a; }`;
     } else if (kind === "lstm") {
       update = `
-        for (let j = 0; j < ${g}; j++) { const a = ${pre}[o + j] + ${rec}[r + j]; ${pre}[o + j] = j >= ${2 * u} && j < ${3 * u} ? Math.tanh(a) : 1 / (1 + Math.exp(-a)); }
+        for (let j = 0; j < ${g}; j++) { const a = ${pre}[o + j] + ${rec}[r + j]; ${pre}[o + j] = j >= ${2 * u} && j < ${3 * u} ? ${activation.tanh.forward("a")} : ${activation.sigmoid.forward("a")}; }
         for (let j = 0; j < ${u}; j++) {
           const c = ${cPrev}[hb + j] * ${pre}[o + ${u} + j] + ${pre}[o + ${2 * u} + j] * ${pre}[o + j];
           ${cPrev}[hb + j] = c;
           ${cs}[so + j] = c;
-          ${h}[hb + j] = ${pre}[o + ${3 * u} + j] * Math.tanh(c);
+          ${h}[hb + j] = ${pre}[o + ${3 * u} + j] * ${activation.tanh.forward("c")};
         }`;
     } else {
       update = `
-        for (let j = 0; j < ${2 * u}; j++) ${pre}[o + j] = 1 / (1 + Math.exp(-(${pre}[o + j] + ${rec}[r + j])));
+        for (let j = 0; j < ${2 * u}; j++) ${pre}[o + j] = ${activation.sigmoid.forward(`${pre}[o + j] + ${rec}[r + j]`)};
         for (let p = 0; p < ${u}; p++) { const v = ${pre}[o + ${u} + p] * ${h}[hb + p]; ${rh}[so + p] = v; ${rhStep}[hb + p] = v; }`;
     }
     const perExample = (body: string) => `
@@ -118,7 +119,7 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
         ? `
           rt.gemmStrided(${k.B}, ${u}, ${u}, ${rhStep}, 0, ${u}, ${U}, ${2 * u}, ${g}, ${rec2}, 0, ${u}, false);
           if (!rt.gruForwardState(${k.B}, ${T}, ${u}, s, ${dir.reverse}, ${lengths ?? "null"}, ${pre}, ${rec2}, ${h}, ${sequences ? y : "null"}, ${dir.width}, ${dir.column})) ${perExample(`for (let j = 0; j < ${u}; j++) {
-              const hh = Math.tanh(${pre}[o + ${2 * u} + j] + ${rec2}[hb + j]), z = ${pre}[o + j];
+              const hh = ${activation.tanh.forward(`${pre}[o + ${2 * u} + j] + ${rec2}[hb + j]`)}, z = ${pre}[o + j];
               ${pre}[o + ${2 * u} + j] = hh;
               ${h}[hb + j] = z * ${h}[hb + j] + (1 - z) * hh;
             }
@@ -178,12 +179,12 @@ export function recurrentEmit(kind: Kind, gates: number): LayerEmit {
     if (!sequences) k.line(`for (let b = 0; b < ${k.B}; b++) for (let j = 0; j < ${u}; j++) ${dh}[b * ${u} + j] = ${dy}[b * ${dir.width} + ${dir.column} + j];`);
     let gateGrads: string;
     if (kind === "rnn") {
-      gateGrads = `for (let j = 0; j < ${u}; j++) { const a = ${pre}[o + j]; ${dpre}[o + j] = ${relu ? `a > 0 ? ${dh}[hb + j] : 0` : `${dh}[hb + j] * (1 - a * a)`}; }`;
+      gateGrads = `for (let j = 0; j < ${u}; j++) { const a = ${pre}[o + j]; ${dpre}[o + j] = ${(relu ? activation.relu : activation.tanh).gradient(`${dh}[hb + j]`, "a")}; }`;
     } else if (kind === "lstm") {
       gateGrads = `
             for (let j = 0; j < ${u}; j++) {
               const i = ${pre}[o + j], f = ${pre}[o + ${u} + j], cc = ${pre}[o + ${2 * u} + j], og = ${pre}[o + ${3 * u} + j];
-              const c = ${cs}[so + j], tc = Math.tanh(c);
+              const c = ${cs}[so + j], tc = ${activation.tanh.forward("c")};
               const cp = s > 0 ? ${cs}[(b * ${T} + ${prevTime}) * ${u} + j] : 0;
               const d = ${dh}[hb + j];
               const dcell = ${dc}[hb + j] + d * og * (1 - tc * tc);

@@ -26,7 +26,7 @@ function m0_op1_lstm_1_forward(B: number, d_T: number, x0: Float32Array, x1: Int
           if (s >= x1[b]) continue;
           const t = s, o = (b * d_T + t) * 256, so = (b * d_T + t) * 64, hb = b * 64, r = b * 256;
           for (let p = 0; p < 64; p++) aux_hprev[so + p] = aux_h[hb + p];
-          for (let j = 0; j < 256; j++) { const a = aux_gates[o + j] + aux_rec[r + j]; aux_gates[o + j] = j >= 128 && j < 192 ? Math.tanh(a) : 1 / (1 + Math.exp(-a)); }
+          for (let j = 0; j < 256; j++) { const a = aux_gates[o + j] + aux_rec[r + j]; aux_gates[o + j] = j >= 128 && j < 192 ? Math.tanh(a) : 1 / (1 + Math.exp(-(a))); }
       for (let j = 0; j < 64; j++) {
         const c = aux_c[hb + j] * aux_gates[o + 64 + j] + aux_gates[o + 128 + j] * aux_gates[o + j];
         aux_c[hb + j] = c;
