@@ -37,6 +37,27 @@ const cases: Case[] = [
   { name: "dropout is the identity", inputs: seq, body: "x -> dropout(0.5) -> dense(3)" },
   { name: "element-wise with broadcasting", inputs: `${seq}\n  input v: f32[6]`, body: "(x + v) * (x - v) - -x * v" },
   { name: "concat along steps", inputs: seq, body: "concat(x, x -> dense(6), axis: 0)" },
+  // Recurrent layers: gate order and layouts converted, both ways, lengths, an initial state.
+  { name: "rnn tanh, last state", inputs: seq, body: "x -> rnn(4)" },
+  { name: "rnn relu, reverse, sequences", inputs: seq, body: "x -> rnn(4, activation: relu, reverse: true, sequences: true)" },
+  { name: "lstm sequences", inputs: seq, body: "x -> lstm(5, sequences: true)" },
+  { name: "lstm last state", inputs: seq, body: "x -> lstm(5)" },
+  { name: "gru sequences", inputs: seq, body: "x -> gru(4, sequences: true)" },
+  { name: "gru reverse last state", inputs: seq, body: "x -> gru(4, reverse: true)" },
+  { name: "bidirectional lstm sequences", inputs: seq, body: "x -> lstm(3, bidirectional: true, sequences: true)" },
+  { name: "bidirectional gru last", inputs: seq, body: "x -> gru(3, bidirectional: true)" },
+  { name: "bidirectional rnn with lengths", inputs: `${seq}\n  input n: i32`, body: "x -> rnn(3, bidirectional: true, sequences: true, lengths: n)" },
+  { name: "lstm with lengths, last", inputs: `${seq}\n  input n: i32`, body: "x -> lstm(4, lengths: n)" },
+  { name: "reverse gru with lengths", inputs: `${seq}\n  input n: i32`, body: "x -> gru(4, reverse: true, sequences: true, lengths: n)" },
+  { name: "lstm with an initial state", inputs: `${seq}\n  input h: f32[4]`, body: "x -> lstm(4, sequences: true, initial: h)" },
+  { name: "gru and rnn with initial states", inputs: `${seq}\n  input h: f32[4]`, body: "concat(x -> gru(4, initial: h), x -> rnn(4, initial: h), axis: 0)" },
+  // Attention: heads, causal, key lengths, cross-attention with S ≠ T.
+  { name: "self-attention, one head", inputs: seq, body: "x -> attention" },
+  { name: "self-attention, heads, causal", inputs: seq, body: "x -> attention(heads: 3, causal: true)" },
+  { name: "self-attention with key lengths, causal", inputs: `${seq}\n  input n: i32`, body: "x -> attention(heads: 2, causal: true, lengths: n)" },
+  { name: "cross-attention with key lengths", inputs: `${seq}\n  input m: f32[S, 6]\n  input n: i32`, body: "attention(x, m, heads: 2, lengths: n)", dims: [{ batch: 2, T: 5, S: 3 }, { batch: 3, T: 4, S: 7 }] },
+  { name: "positional sinusoidal", inputs: seq, body: "x -> positional" },
+  { name: "positional learned", inputs: seq, body: "x -> positional(kind: learned, max: 9)" },
 ];
 
 describe("ONNX export, per layer, against ONNX Runtime", () => {
@@ -48,4 +69,10 @@ describe("ONNX export, per layer, against ONNX Runtime", () => {
       expect(worst(results), JSON.stringify(results)).toBeLessThanOrEqual(1e-4);
     });
   }
+
+  it("positional sinusoidal with T specialised: the table is an initialiser", async () => {
+    const source = `model M {\n  ${seq}\n  y = x -> positional\n  output y\n}`;
+    const results = await compareWithOnnxRuntime(source, [{ batch: 2, T: 6 }, { batch: 3, T: 6 }], { specialize: { T: 6 } });
+    expect(worst(results)).toBeLessThanOrEqual(1e-4);
+  });
 });

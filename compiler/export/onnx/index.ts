@@ -91,6 +91,7 @@ export function exportOnnx(model: CheckedModel, params: Record<string, Float32Ar
       },
       paramData: (local) => params[`${node.name}.${local}`]!,
       paramShape: (local) => node.params[local]!,
+      staticDim: (d) => d.substitute(sizes).value,
       hint: (what) => `${node.name}/${what}`,
     };
     try {

@@ -3,6 +3,7 @@
 // never load the exporter, nor the exporter the code generators).
 import type { GraphNode } from "../../graph.ts";
 import type { TensorType } from "../../types.ts";
+import type { Dim } from "../../shapes/dim.ts";
 import type { OnnxGraph } from "./builder.ts";
 
 export interface LoweringContext {
@@ -17,6 +18,8 @@ export interface LoweringContext {
   paramData(local: string): Float32Array;
   /** A parameter's §5 shape. */
   paramShape(local: string): number[];
+  /** A dim's size when static or specialised; undefined when it stays symbolic. */
+  staticDim(d: Dim): number | undefined;
   /** Values named after the layer: `dense_1/MatMul`. */
   hint(what: string): string;
 }

@@ -9,6 +9,9 @@ import { embedding } from "./layers/embedding.ts";
 import { layernorm } from "./layers/layernorm.ts";
 import { mean, max, last } from "./layers/reduce.ts";
 import { add, sub, mul } from "./layers/elementwise.ts";
+import { recurrent } from "./layers/recurrent.ts";
+import { attention } from "./layers/attention.ts";
+import { positional } from "./layers/positional.ts";
 
 export const lowerings: ReadonlyMap<string, Lowering> = new Map<string, Lowering>([
   ["dense", dense],
@@ -19,5 +22,7 @@ export const lowerings: ReadonlyMap<string, Lowering> = new Map<string, Lowering
   ["relu", relu], ["tanh", tanh], ["sigmoid", sigmoid], ["gelu", gelu], ["softmax", softmax], ["leaky_relu", leakyRelu],
   ["dropout", identity], ["embedding", embedding], ["layernorm", layernorm],
   ["mean", mean], ["max", max], ["last", last],
+  ["rnn", recurrent("rnn")], ["lstm", recurrent("lstm")], ["gru", recurrent("gru")],
+  ["attention", attention], ["positional", positional],
   ["add", add], ["sub", sub], ["mul", mul], ["neg", neg],
 ]);
