@@ -106,6 +106,18 @@ describe("exportOnnx", () => {
     expect(d).toMatchObject({ code: "NN6001", message: "relu_1 (mystery) cannot be exported to ONNX: ONNX export has no lowering for this layer", span: { line: 3, column: 24 } });
   });
 
+  it("reports a specialised size too small for a layer (NN5002), at the layer", () => {
+    const model = checkedModel("model M {\n  input x: f32[T, 2]\n  y = x -> conv1d(3, kernel: 4)\n  output y\n}\n");
+    const params = { "conv1d_1.kernel": new Float32Array(24), "conv1d_1.bias": new Float32Array(3) };
+    expect(() => exportOnnx(model, params, { specialize: { T: 3 } })).toThrow(OnnxExportError);
+    try {
+      exportOnnx(model, params, { specialize: { T: 3 } });
+    } catch (e) {
+      expect((e as OnnxExportError).diagnostics[0]).toMatchObject({ code: "NN5002", span: { line: 3 } });
+    }
+    expect(exportOnnx(model, params, { specialize: { T: 4 } })).toBeInstanceOf(Uint8Array);
+  });
+
   it("rejects missing parameters and unknown specialised dims", () => {
     const model = checkedModel("model M {\n  input x: f32[T, 4]\n  y = x -> dense(3)\n  output y\n}\n");
     expect(() => exportOnnx(model, {})).toThrow(/dense_1.kernel needs 12 values/);

@@ -6,6 +6,7 @@ import { Diagnostics, type Diagnostic } from "../../diagnostics.ts";
 import { modelParams, type CheckedModel, type GraphNode, type TensorRef } from "../../graph.ts";
 import { Dim } from "../../shapes/dim.ts";
 import { specializeProblem } from "../../specialize.ts";
+import { smallestDims } from "../../shapes/min-dims.ts";
 import type { TensorType } from "../../types.ts";
 import type { onnx as Onnx } from "onnx-proto";
 import { onnx, OnnxGraph } from "./builder.ts";
@@ -65,6 +66,12 @@ export function exportOnnx(model: CheckedModel, params: Record<string, Float32Ar
     if (params[p.name]?.length !== size) throw new RangeError(`exportOnnx: parameter ${p.name} needs ${size} values, got ${params[p.name]?.length ?? "none"}`);
   }
   const sizes = new Map(Object.entries(options.specialize ?? {}).map(([k, v]) => [k, Dim.const(v)]));
+  // A graph whose fixed sizes leave some axis empty or negative would only fail when run.
+  const tooSmall = [...smallestDims(model).values()].filter((d) => (sizes.get(d.symbol)?.value ?? Infinity) < d.min);
+  if (tooSmall.length) {
+    const entry = Diagnostics.SpecializeTooSmall;
+    throw new OnnxExportError(tooSmall.map((d) => ({ code: entry.code, severity: entry.severity, message: entry.message({ symbol: d.symbol, value: sizes.get(d.symbol)!.value!, model: model.name, layer: d.layer, min: d.min }), span: d.span, related: [] })));
+  }
   const nodes = neededNodes(model);
   const missing = nodes.filter((n) => !lowerings.has(n.def.name));
   if (missing.length) throw new OnnxExportError(missing.map((n) => unsupported(n, "ONNX export has no lowering for this layer")));
