@@ -70,6 +70,13 @@ describe("ONNX export, per layer, against ONNX Runtime", () => {
     });
   }
 
+  it("outputs that are inputs, aliases and i32 values keep their names", async () => {
+    const source = "model M {\n  input x: f32[T, 3]\n  input w: i32[T]\n  output x\n  output w\n  y = x -> dense(2)\n  output y\n  output z = y\n  output v = x\n}";
+    const results = await compareWithOnnxRuntime(source, [{ batch: 2, T: 3 }, { batch: 1, T: 5 }]);
+    expect(Object.keys(results[0]!.errors)).toEqual(["x", "w", "y", "z", "v"]);
+    expect(worst(results)).toBeLessThanOrEqual(1e-4);
+  });
+
   it("positional sinusoidal with T specialised: the table is an initialiser", async () => {
     const source = `model M {\n  ${seq}\n  y = x -> positional\n  output y\n}`;
     const results = await compareWithOnnxRuntime(source, [{ batch: 2, T: 6 }, { batch: 3, T: 6 }], { specialize: { T: 6 } });

@@ -109,7 +109,8 @@ export function exportOnnx(model: CheckedModel, params: Record<string, Float32Ar
     }
   }
   if (errors.length) throw new OnnxExportError(errors);
-  for (const o of model.outputs) g.identityTo(o.name, valueOf(o.ref));
+  // An output that is an input under its own name is already a value of the graph.
+  for (const o of model.outputs) if (valueOf(o.ref) !== o.name) g.identityTo(o.name, valueOf(o.ref));
 
   const graph: Onnx.IGraphProto = {
     name: model.name,
