@@ -1,17 +1,35 @@
 // Convolution and pooling. Ours are channels last ([B, …spatial, C]); ONNX's
 // Conv and pools are channels first, so each is wrapped in a Transpose pair.
-// Padding `same` is TensorFlow's (the smaller half before): ONNX's SAME_UPPER.
+// Padding `same` is TensorFlow's (the smaller half before).
 import { attr, type Attribute } from "../builder.ts";
-import type { Lowering, LoweringContext } from "../lowering.ts";
+import { NotExportable, type Lowering, type LoweringContext } from "../lowering.ts";
 
 function perAxis(v: unknown, rank: number): number[] {
   return Array.isArray(v) ? (v as number[]) : Array(rank).fill(v as number);
 }
 
-function paddingAttributes(padding: unknown, rank: number): Record<string, Attribute> {
-  if (padding === "same") return { auto_pad: attr.string("SAME_UPPER") };
-  const p = padding === "valid" ? Array(rank).fill(0) : perAxis(padding, rank);
-  return { pads: attr.ints([...p, ...p]) };
+/**
+ * Explicit pads wherever they are known: `same` pads d·(k − 1) in all with
+ * stride 1, and depends on the length otherwise, so a symbolic axis with a
+ * stride leaves it to auto_pad SAME_UPPER (TensorFlow's split too), which
+ * ONNX Runtime refuses with dilation: that alone cannot be exported.
+ */
+function paddingAttributes(c: LoweringContext, rank: number, kernel: number[], stride: number[], dilation: number[]): Record<string, Attribute> {
+  const padding = c.node.options.padding;
+  if (padding !== "same") {
+    const p = padding === "valid" ? Array(rank).fill(0) : perAxis(padding, rank);
+    return { pads: attr.ints([...p, ...p]) };
+  }
+  const totals = Array.from({ length: rank }, (_, a) => {
+    const span = dilation[a]! * (kernel[a]! - 1) + 1;
+    if (stride[a] === 1) return span - 1;
+    const length = c.staticDim(c.inputTypes[0]!.shape[a]!);
+    return length === undefined ? undefined : Math.max((Math.ceil(length / stride[a]!) - 1) * stride[a]! + span - length, 0);
+  });
+  if (totals.every((t) => t !== undefined)) return { pads: attr.ints([...totals.map((t) => Math.floor(t / 2)), ...totals.map((t) => t - Math.floor(t / 2))]) };
+  if (dilation.some((d) => d > 1))
+    throw new NotExportable("padding: same with a stride and a dilation over a symbolic axis (ONNX Runtime has no dilated SAME padding, and the pads depend on the length); fix the axis with --specialize");
+  return { auto_pad: attr.string("SAME_UPPER") };
 }
 
 /** Runs `inner` on the input moved to channels first; moves its result back to channels last. */
@@ -41,16 +59,19 @@ export const conv = (rank: number): Lowering => (c) => {
   const shape = c.paramShape("kernel");
   const perm = [rank + 1, rank, ...Array.from({ length: rank }, (_, i) => i)];
   const weight = c.g.floats(`${c.node.name}.kernel`, perm.map((p) => shape[p]!), transposeData(c.paramData("kernel"), shape, perm));
+  const kernel = shape.slice(0, rank);
+  const stride = perAxis(c.node.options.stride, rank);
+  const dilation = perAxis(c.node.options.dilation, rank);
   const inputs = (x: string) => [x, weight, ...(c.node.params.bias ? [c.param("bias")] : [])];
   return channelsFirst(c, rank, (x) =>
     c.g.op(
       "Conv",
       inputs(x),
       {
-        kernel_shape: attr.ints(shape.slice(0, rank)),
-        strides: attr.ints(perAxis(c.node.options.stride, rank)),
-        dilations: attr.ints(perAxis(c.node.options.dilation, rank)),
-        ...paddingAttributes(c.node.options.padding, rank),
+        kernel_shape: attr.ints(kernel),
+        strides: attr.ints(stride),
+        dilations: attr.ints(dilation),
+        ...paddingAttributes(c, rank, kernel, stride, dilation),
       },
       c.hint("Conv"),
     ),
@@ -63,5 +84,5 @@ export const pool = (kind: "max" | "avg", rank: number): Lowering => (c) => {
   const stride = c.node.options.stride === undefined ? size : perAxis(c.node.options.stride, rank);
   const op = kind === "max" ? "MaxPool" : "AveragePool";
   const extra: Record<string, Attribute> = kind === "avg" ? { count_include_pad: attr.int(0) } : {};
-  return channelsFirst(c, rank, (x) => c.g.op(op, [x], { kernel_shape: attr.ints(size), strides: attr.ints(stride), ...paddingAttributes(c.node.options.padding, rank), ...extra }, c.hint(op)));
+  return channelsFirst(c, rank, (x) => c.g.op(op, [x], { kernel_shape: attr.ints(size), strides: attr.ints(stride), ...paddingAttributes(c, rank, size, stride, Array(rank).fill(1)), ...extra }, c.hint(op)));
 };
