@@ -12,7 +12,7 @@ import { exportOnnx, OnnxExportError } from "../../compiler/index.ts";
 import { encodeSafetensors } from "../../runtime/safetensors.ts";
 import { compileModel } from "../codegen/harness.ts";
 import { relErr } from "../oracle/oracle.ts";
-import { checkedModel, compareWithOnnxRuntime, worst } from "./onnx-harness.ts";
+import { checkedModel } from "./onnx-harness.ts";
 
 function nnc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -104,21 +104,6 @@ describe("exportOnnx", () => {
     expect(error).toBeInstanceOf(OnnxExportError);
     const [d] = (error as OnnxExportError).diagnostics;
     expect(d).toMatchObject({ code: "NN6001", message: "relu_1 (mystery) cannot be exported to ONNX: ONNX export has no lowering for this layer", span: { line: 3, column: 24 } });
-  });
-
-  it("padding: same with a stride and a dilation over a symbolic axis is NN6001 at the layer, exportable once specialised", async () => {
-    const source = "model M {\n  input x: f32[T, 2]\n  y = x -> conv1d(3, kernel: 3, stride: 2, dilation: 2, padding: same)\n  output y\n}\n";
-    const model = checkedModel(source);
-    const params = { "conv1d_1.kernel": new Float32Array(18), "conv1d_1.bias": new Float32Array(3) };
-    let error: unknown;
-    try {
-      exportOnnx(model, params);
-    } catch (e) {
-      error = e;
-    }
-    expect((error as OnnxExportError).diagnostics[0]).toMatchObject({ code: "NN6001", span: { line: 3, column: 12 } });
-    expect((error as OnnxExportError).diagnostics[0]!.message).toContain("conv1d_1 (conv1d) cannot be exported to ONNX: padding: same with a stride and a dilation");
-    for (const T of [7, 8]) expect(worst(await compareWithOnnxRuntime(source, [{ batch: 2, T }], { specialize: { T } }))).toBeLessThanOrEqual(1e-4);
   });
 
   it("reports a specialised size too small for a layer (NN5002), at the layer", () => {

@@ -25,6 +25,9 @@ const cases: Case[] = [
   { name: "conv1d same and dilated", inputs: seq, body: "x -> conv1d(3, kernel: 3, dilation: 2, padding: same)", dims: [{ batch: 2, T: 6 }, { batch: 3, T: 9 }] },
   { name: "conv2d same, stride 2, even sizes (uneven padding split)", inputs: "input x: f32[8, 6, 2]", body: "x -> conv2d(3, kernel: (4, 2), stride: 2, padding: same)" },
   { name: "maxpool2d same with stride 1", inputs: image, body: "x -> maxpool2d(3, stride: 1, padding: same) -> avgpool2d(2, stride: 1, padding: same)" },
+  // With a stride over a symbolic axis, `same` pads are computed when the graph runs (a Pad op).
+  { name: "conv1d same, strided and dilated, T symbolic", inputs: seq, body: "x -> conv1d(3, kernel: 3, stride: 2, dilation: 2, padding: same)", dims: [{ batch: 2, T: 7 }, { batch: 3, T: 10 }] },
+  { name: "pools same with a stride past the window, T symbolic", inputs: seq, body: "concat(x -> maxpool1d(2, stride: 3, padding: same), x -> avgpool1d(3, stride: 2, padding: same), axis: 0)", dims: [{ batch: 2, T: 6 }, { batch: 3, T: 7 }] },
   { name: "conv3d", inputs: "input x: f32[4, 5, 5, 2]", body: "x -> conv3d(3, kernel: 2, stride: (1, 2, 2))" },
   { name: "maxpool2d same", inputs: image, body: "x -> maxpool2d(2, padding: same)" },
   { name: "avgpool2d padded", inputs: image, body: "x -> avgpool2d(3, stride: (2, 1), padding: 1)" },

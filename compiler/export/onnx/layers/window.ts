@@ -1,35 +1,72 @@
 // Convolution and pooling. Ours are channels last ([B, …spatial, C]); ONNX's
 // Conv and pools are channels first, so each is wrapped in a Transpose pair.
-// Padding `same` is TensorFlow's (the smaller half before).
+// Padding `same` is TensorFlow's (the smaller half before), as explicit pads.
 import { attr, type Attribute } from "../builder.ts";
-import { NotExportable, type Lowering, type LoweringContext } from "../lowering.ts";
+import type { Lowering, LoweringContext } from "../lowering.ts";
 
 function perAxis(v: unknown, rank: number): number[] {
   return Array.isArray(v) ? (v as number[]) : Array(rank).fill(v as number);
 }
 
+interface Window {
+  kernel: number[];
+  stride: number[];
+  dilation: number[];
+}
+
 /**
- * Explicit pads wherever they are known: `same` pads d·(k − 1) in all with
- * stride 1, and depends on the length otherwise, so a symbolic axis with a
- * stride leaves it to auto_pad SAME_UPPER (TensorFlow's split too), which
- * ONNX Runtime refuses with dilation: that alone cannot be exported.
+ * How the input is padded: pads as attributes wherever they are known.
+ * `same` pads d·(k − 1) in all with stride 1; with a stride they depend on
+ * the length, so a symbolic axis gets them computed when the graph runs
+ * (`dynamic`: the pads tensor for a Pad op). ONNX's auto_pad SAME_UPPER is
+ * not used: ONNX Runtime refuses it with a dilation, and with a stride
+ * larger than the window it computes negative pads where ours are 0.
  */
-function paddingAttributes(c: LoweringContext, rank: number, kernel: number[], stride: number[], dilation: number[]): Record<string, Attribute> {
-  const padding = c.node.options.padding;
-  if (padding !== "same") {
-    const p = padding === "valid" ? Array(rank).fill(0) : perAxis(padding, rank);
-    return { pads: attr.ints([...p, ...p]) };
+type Padding = { pads: number[] } | { dynamic: string };
+
+function padding(c: LoweringContext, x: string, rank: number, w: Window): Padding {
+  const option = c.node.options.padding;
+  if (option !== "same") {
+    const p = option === "valid" ? Array(rank).fill(0) : perAxis(option, rank);
+    return { pads: [...p, ...p] };
   }
-  const totals = Array.from({ length: rank }, (_, a) => {
-    const span = dilation[a]! * (kernel[a]! - 1) + 1;
-    if (stride[a] === 1) return span - 1;
+  const spans = w.kernel.map((k, a) => w.dilation[a]! * (k - 1) + 1);
+  const totals = spans.map((span, a) => {
+    if (w.stride[a] === 1) return span - 1;
     const length = c.staticDim(c.inputTypes[0]!.shape[a]!);
-    return length === undefined ? undefined : Math.max((Math.ceil(length / stride[a]!) - 1) * stride[a]! + span - length, 0);
+    return length === undefined ? undefined : Math.max((Math.ceil(length / w.stride[a]!) - 1) * w.stride[a]! + span - length, 0);
   });
-  if (totals.every((t) => t !== undefined)) return { pads: attr.ints([...totals.map((t) => Math.floor(t / 2)), ...totals.map((t) => t - Math.floor(t / 2))]) };
-  if (dilation.some((d) => d > 1))
-    throw new NotExportable("padding: same with a stride and a dilation over a symbolic axis (ONNX Runtime has no dilated SAME padding, and the pads depend on the length); fix the axis with --specialize");
-  return { auto_pad: attr.string("SAME_UPPER") };
+  if (totals.every((t) => t !== undefined)) return { pads: [...totals.map((t) => Math.floor(t / 2)), ...totals.map((t) => t - Math.floor(t / 2))] };
+  // total = max((ceil(L / s) − 1)·s + span − L, 0), the smaller half before, in int64 on the channels-first shape.
+  const { g } = c;
+  const int = (v: number) => g.int64s(c.hint("c"), [1], [v]);
+  const shape = g.op("Shape", [x], {}, c.hint("shape"));
+  const before: string[] = [];
+  const after: string[] = [];
+  spans.forEach((span, a) => {
+    const known = totals[a];
+    if (known !== undefined) {
+      before.push(int(Math.floor(known / 2)));
+      after.push(int(known - Math.floor(known / 2)));
+      return;
+    }
+    const s = w.stride[a]!;
+    const L = g.op("Slice", [shape, int(a + 2), int(a + 3)], {}, c.hint("length"));
+    const out = g.op("Div", [g.op("Add", [L, int(s - 1)], {}, c.hint("add")), int(s)], {}, c.hint("outLength"));
+    const covered = g.op("Add", [g.op("Mul", [g.op("Sub", [out, int(1)], {}, c.hint("sub")), int(s)], {}, c.hint("mul")), int(span)], {}, c.hint("covered"));
+    const total = g.op("Max", [g.op("Sub", [covered, L], {}, c.hint("excess")), int(0)], {}, c.hint("totalPad"));
+    const half = g.op("Div", [total, int(2)], {}, c.hint("padBefore"));
+    before.push(half);
+    after.push(g.op("Sub", [total, half], {}, c.hint("padAfter")));
+  });
+  const zeros = g.int64s(c.hint("batchChannelPads"), [2], [0, 0]);
+  return { dynamic: g.op("Concat", [zeros, ...before, zeros, ...after], { axis: attr.int(0) }, c.hint("pads")) };
+}
+
+/** Runs `op` on x with its padding: as the pads attribute, or x padded by a Pad op with `fill` (then no pads). */
+function padded(c: LoweringContext, x: string, p: Padding, fill: number, op: (input: string, pads: Record<string, Attribute>) => string): string {
+  if ("pads" in p) return op(x, { pads: attr.ints(p.pads) });
+  return op(c.g.op("Pad", [x, p.dynamic, c.g.scalar(c.hint("fill"), fill)], { mode: attr.string("constant") }, c.hint("Pad")), {});
 }
 
 /** Runs `inner` on the input moved to channels first; moves its result back to channels last. */
@@ -59,30 +96,28 @@ export const conv = (rank: number): Lowering => (c) => {
   const shape = c.paramShape("kernel");
   const perm = [rank + 1, rank, ...Array.from({ length: rank }, (_, i) => i)];
   const weight = c.g.floats(`${c.node.name}.kernel`, perm.map((p) => shape[p]!), transposeData(c.paramData("kernel"), shape, perm));
-  const kernel = shape.slice(0, rank);
-  const stride = perAxis(c.node.options.stride, rank);
-  const dilation = perAxis(c.node.options.dilation, rank);
-  const inputs = (x: string) => [x, weight, ...(c.node.params.bias ? [c.param("bias")] : [])];
-  return channelsFirst(c, rank, (x) =>
-    c.g.op(
-      "Conv",
-      inputs(x),
-      {
-        kernel_shape: attr.ints(kernel),
-        strides: attr.ints(stride),
-        dilations: attr.ints(dilation),
-        ...paddingAttributes(c, rank, kernel, stride, dilation),
-      },
-      c.hint("Conv"),
-    ),
-  );
+  const w: Window = { kernel: shape.slice(0, rank), stride: perAxis(c.node.options.stride, rank), dilation: perAxis(c.node.options.dilation, rank) };
+  const bias = c.node.params.bias ? [c.param("bias")] : [];
+  const attributes = { kernel_shape: attr.ints(w.kernel), strides: attr.ints(w.stride), dilations: attr.ints(w.dilation) };
+  return channelsFirst(c, rank, (x) => padded(c, x, padding(c, x, rank, w), 0, (input, pads) => c.g.op("Conv", [input, weight, ...bias], { ...attributes, ...pads }, c.hint("Conv"))));
 };
 
-/** Pools never count padded cells: MaxPool ignores them, AveragePool with count_include_pad = 0. */
+/**
+ * Pools never count padded cells: MaxPool ignores its pads (and a Pad op's
+ * −∞ never wins), AveragePool with count_include_pad = 0 divides by the cells
+ * inside; where a Pad op pads, the average is the window's sum over its
+ * count of real cells: two average pools, of x and of ones, divided.
+ */
 export const pool = (kind: "max" | "avg", rank: number): Lowering => (c) => {
   const size = perAxis(c.node.options.size, rank);
-  const stride = c.node.options.stride === undefined ? size : perAxis(c.node.options.stride, rank);
-  const op = kind === "max" ? "MaxPool" : "AveragePool";
-  const extra: Record<string, Attribute> = kind === "avg" ? { count_include_pad: attr.int(0) } : {};
-  return channelsFirst(c, rank, (x) => c.g.op(op, [x], { kernel_shape: attr.ints(size), strides: attr.ints(stride), ...paddingAttributes(c, rank, size, stride, Array(rank).fill(1)), ...extra }, c.hint(op)));
+  const w: Window = { kernel: size, stride: c.node.options.stride === undefined ? size : perAxis(c.node.options.stride, rank), dilation: Array(rank).fill(1) };
+  const attributes = { kernel_shape: attr.ints(w.kernel), strides: attr.ints(w.stride) };
+  return channelsFirst(c, rank, (x) => {
+    const p = padding(c, x, rank, w);
+    if (kind === "max") return padded(c, x, p, -Infinity, (input, pads) => c.g.op("MaxPool", [input], { ...attributes, ...pads }, c.hint("MaxPool")));
+    const average = (input: string, pads: Record<string, Attribute>) => c.g.op("AveragePool", [input], { ...attributes, ...pads, count_include_pad: attr.int(0) }, c.hint("AveragePool"));
+    if ("pads" in p) return padded(c, x, p, 0, average);
+    const ones = c.g.op("Expand", [c.g.scalar(c.hint("one"), 1), c.g.op("Shape", [x], {}, c.hint("shape"))], {}, c.hint("ones"));
+    return c.g.op("Div", [padded(c, x, p, 0, average), padded(c, ones, p, 0, average)], {}, c.hint("average"));
+  });
 };
