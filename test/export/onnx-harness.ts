@@ -30,17 +30,19 @@ export function checkedModel(source: string, filename = "test.nn", name?: string
 }
 
 /**
- * Seeded inputs: floats in [-1, 1]; an embedding's indices below its vocab;
- * a lengths input in [1, steps] of the sequence it measures; other ints 0 or 1.
+ * Seeded inputs: floats in [-1, 1]; a lengths input in [1, steps] of the
+ * sequence it measures; other ints below the smallest embedding vocab (an
+ * index may reach an embedding through concat or reshape), else 0 or 1.
  */
 function makeInputs(model: CheckedModel, dims: Record<string, number>, seed: number): Arrays {
   const sizes = new Map(Object.entries(dims).map(([k, v]) => [k, Dim.const(v)]));
   const size = (d: Dim) => d.substitute(sizes).value!;
   const ranges = new Map<string, { min: number; max: number }>();
+  const vocabs = model.nodes.filter((n) => n.def.name === "embedding").map((n) => n.options.vocab as number);
+  const indices = { min: 0, max: vocabs.length ? Math.min(...vocabs) - 1 : 1 };
   for (const n of model.nodes) {
     n.inputs.forEach((ref, i) => {
       if (ref.kind !== "input") return;
-      if (n.def.name === "embedding" && i === 0) ranges.set(ref.name, { min: 0, max: (n.options.vocab as number) - 1 });
       if (n.options.lengths === i) {
         const cross = n.def.name === "attention" && n.inputs.length === 3;
         const sequence = cross ? n.inputs[1]! : n.inputs[0]!;
@@ -53,7 +55,7 @@ function makeInputs(model: CheckedModel, dims: Record<string, number>, seed: num
   const out: Arrays = {};
   for (const input of model.inputs.filter((i) => i.role === "input")) {
     const count = dims.batch! * input.type.shape.reduce((a, d) => a * size(d), 1);
-    const range = ranges.get(input.name) ?? { min: 0, max: 1 };
+    const range = ranges.get(input.name) ?? indices;
     out[input.name] = input.type.dtype === "f32" ? Float32Array.from({ length: count }, () => rng.uniform() * 2 - 1) : Int32Array.from({ length: count }, () => range.min + rng.int(range.max - range.min + 1));
   }
   return out;
