@@ -46,7 +46,8 @@ export function runExport(file: string, opts: ExportCommandOptions, report: (dia
     return 1;
   }
   const model = opts.model ? checked.models.find((m) => m.name === opts.model) : checked.models[0];
-  if (!model) throw new ExportFailure(opts.model ? `${file} has no model named '${opts.model}' (its models: ${checked.models.map((m) => m.name).join(", ") || "none"})` : `${file} has no model`);
+  // An unknown --model is a usage error, as for nnc summary.
+  if (!model) throw opts.model ? new UsageError(`${file} has no model named '${opts.model}' (its models: ${checked.models.map((m) => m.name).join(", ") || "none"})`) : new ExportFailure(`${file} has no model`);
   const wrong = specializeProblem(specialize, model.symbols.keys());
   if (wrong) throw new UsageError(`--${wrong}`);
 

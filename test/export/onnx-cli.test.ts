@@ -66,13 +66,13 @@ describe("nnc export --format onnx", () => {
     await expect(run(6)).rejects.toThrow();
   });
 
-  it("usage errors exit 2; a missing model or unreadable weights exit 1", async () => {
+  it("usage errors (an unknown format, dim or model) exit 2; unreadable weights exit 1", async () => {
     const out = join(dir, "x.onnx");
     const format = await nnc(["export", nn, "--format", "tflite", "-o", out]);
     expect([format.code, format.stderr]).toEqual([2, "nnc: --format must be onnx, got 'tflite'\n"]);
     expect((await nnc(["export", nn, "--format", "onnx", "--specialize", "S=3", "-o", out])).code).toBe(2);
     const model = await nnc(["export", nn, "--format", "onnx", "-m", "Nope", "-o", out]);
-    expect(model.code).toBe(1);
+    expect(model.code).toBe(2);
     expect(model.stderr).toContain("has no model named 'Nope' (its models: Tiny)");
     const load = await nnc(["export", nn, "--format", "onnx", "--load", join(dir, "missing.safetensors"), "-o", out]);
     expect(load.code).toBe(1);
