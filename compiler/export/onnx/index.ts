@@ -86,6 +86,8 @@ export function exportOnnx(model: CheckedModel, params: Record<string, Float32Ar
   const errors: Diagnostic[] = [];
   const shared = new Map<string, string>();
   for (const node of nodes) {
+    // Below a layer already reported there is nothing to lower: its input has no value.
+    if (node.inputs.some((ref) => ref.kind === "node" && !values.has(ref.id))) continue;
     const ctx: LoweringContext = {
       g,
       node,
