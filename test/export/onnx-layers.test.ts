@@ -2,7 +2,9 @@
 // forward on the same inputs: ≤ 1e-4 relative at two values of each
 // symbolic dim (batch included), from one exported file.
 import { describe, expect, it } from "vitest";
-import { compareWithOnnxRuntime, worst } from "./onnx-harness.ts";
+import { layers, operators } from "../../compiler/layers/registry.ts";
+import { lowerings } from "../../compiler/export/onnx/registry.ts";
+import { checkedModel, compareWithOnnxRuntime, worst } from "./onnx-harness.ts";
 
 interface Case {
   name: string;
@@ -66,10 +68,19 @@ const cases: Case[] = [
   { name: "positional learned", inputs: seq, body: "x -> positional(kind: learned, max: 9)" },
 ];
 
+const sourceOf = (c: Case) => `model M {\n  ${c.inputs}\n  y = ${c.body}\n  output y\n}`;
+
 describe("ONNX export, per layer, against ONNX Runtime", () => {
+  it("covers every layer kind of the registry (losses are not exported)", () => {
+    const kinds = [...layers.values(), ...Object.values(operators)].filter((l) => !l.isLoss).map((l) => l.name);
+    expect(kinds.filter((k) => !lowerings.has(k))).toEqual([]);
+    const tested = new Set(cases.flatMap((c) => checkedModel(sourceOf(c)).nodes.map((n) => n.def.name)));
+    expect(kinds.filter((k) => !tested.has(k))).toEqual([]);
+  });
+
   for (const c of cases) {
     it(c.name, async () => {
-      const source = `model M {\n  ${c.inputs}\n  y = ${c.body}\n  output y\n}`;
+      const source = sourceOf(c);
       const dims = c.dims ?? [{ batch: 2, T: 5 }, { batch: 3, T: 8 }];
       const results = await compareWithOnnxRuntime(source, dims);
       expect(worst(results), JSON.stringify(results)).toBeLessThanOrEqual(1e-4);
