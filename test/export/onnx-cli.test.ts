@@ -11,8 +11,7 @@ import { describe, expect, it } from "vitest";
 import { exportOnnx, OnnxExportError } from "../../compiler/index.ts";
 import { encodeSafetensors } from "../../runtime/safetensors.ts";
 import { compileModel } from "../codegen/harness.ts";
-import { relErr } from "../oracle/oracle.ts";
-import { checkedModel } from "./onnx-harness.ts";
+import { checkedModel, relErr } from "./onnx-harness.ts";
 
 function nnc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

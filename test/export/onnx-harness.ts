@@ -8,10 +8,22 @@ import { generate } from "../../compiler/codegen/index.ts";
 import { loadModule } from "../../compiler/codegen/load.ts";
 import { Dim } from "../../compiler/shapes/dim.ts";
 import type { CheckedModel } from "../../compiler/graph.ts";
-import { relErr } from "../oracle/oracle.ts";
 import { Rng } from "../../runtime/random.ts";
 
 export type Arrays = Record<string, Float32Array | Int32Array>;
+
+/** The oracle's measure (test/oracle/oracle.ts), here without loading TF.js: the worst difference over the largest magnitude (at least 1e-3). */
+export function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  if (got.length !== want.length) return Infinity;
+  let diff = 0;
+  let scale = 1e-3;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i]! - want[i]!);
+    if (!(d <= diff)) diff = d; // NaN propagates as a failure
+    scale = Math.max(scale, Math.abs(want[i]!));
+  }
+  return diff / scale;
+}
 
 export interface Comparison {
   dims: Record<string, number>;
