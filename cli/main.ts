@@ -258,6 +258,27 @@ program
   });
 
 program
+  .command("export")
+  .description("export a model and its weights for inference elsewhere: --format onnx writes an ONNX file (opset 17)")
+  .argument("<file>", ".nn file")
+  .requiredOption("--format <format>", "onnx")
+  .requiredOption("-o, --out <file>", "the file to write, e.g. model.onnx")
+  .option("-m, --model <name>", "which model of the file (default: the first)")
+  .option("--load <file>", "weights to export (safetensors, as nnc train --save writes); default: those of new M({ seed: 0 })")
+  .option("--specialize <dims>", "fix sizes in the exported shapes, e.g. batch=1,T=20 (others stay symbolic)")
+  .action(async (file: string, opts: { format: string; out: string; model?: string; load?: string; specialize?: string }) => {
+    // Loaded on use: code generation and the protobuf writer.
+    const { runExport, UsageError, ExportFailure } = await import("./export.ts");
+    try {
+      process.exitCode = runExport(file, opts, (d, s) => void printDiagnostics(d, s));
+    } catch (e) {
+      if (!(e instanceof UsageError) && !(e instanceof ExportFailure)) throw e;
+      process.stderr.write(`nnc: ${e.message}\n`);
+      process.exitCode = e instanceof UsageError ? 2 : 1;
+    }
+  });
+
+program
   .command("fmt")
   .description("format .nn files in place (--check: list the files that would change, exit 1 if any)")
   .argument("<files...>", ".nn files")

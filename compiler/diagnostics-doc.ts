@@ -14,7 +14,7 @@ export function diagnosticsMarkdown(): string {
     "# Diagnostics",
     "",
     "Every diagnostic nnc reports, by code. Generated from `compiler/diagnostics.ts` by `npm run docs`; do not edit by hand.",
-    "Ranges: NN1xxx lexing and syntax, NN2xxx names and arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks, NN5xxx code generation.",
+    "Ranges: NN1xxx lexing and syntax, NN2xxx names and arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks, NN5xxx code generation, NN6xxx export (nnc export).",
     "",
     "## Order, and errors after a syntax error",
     "",

@@ -38,7 +38,7 @@ type Named = { name: string };
 
 /**
  * The catalogue. Ranges: NN1xxx lexing and syntax, NN2xxx names and
- * arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks, NN5xxx code generation.
+ * arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks, NN5xxx code generation, NN6xxx export.
  */
 export const Diagnostics = {
   // ── lexing and syntax ──
@@ -124,6 +124,9 @@ export const Diagnostics = {
   // ── code generation ──
   CodegenUnsupported: error<{ text: string }>("NN5001", (a) => a.text),
   SpecializeTooSmall: error<{ symbol: string; value: number; model: string; layer: string; min: number }>("NN5002", (a) => `--specialize ${a.symbol}=${a.value} is too short for ${a.model}: ${a.layer} needs ${a.symbol} ≥ ${a.min}`),
+
+  // ── export ──
+  ExportUnsupported: error<{ layer: string; kind: string; format: string; why: string }>("NN6001", (a) => `${a.layer} (${a.kind}) cannot be exported to ${a.format}: ${a.why}`),
 } as const;
 
 export type DiagnosticEntry<A> = Entry<A>;

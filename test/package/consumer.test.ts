@@ -270,6 +270,15 @@ console.log(JSON.stringify({ logits: logits.length, finite: logits.every(Number.
     expect(rows.slice(1).filter((r) => /setosa|versicolor|virginica/.test(r))).toHaveLength(150);
   });
 
+  it("export --format onnx writes a model ONNX Runtime runs (onnx-proto resolved from the installed dependencies)", async () => {
+    const exported = await nnc(["export", join(installed, "examples/tagger.nn"), "--format", "onnx", "-o", "tagger.onnx"]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const ort = await import("onnxruntime-node");
+    const session = await ort.InferenceSession.create(readFileSync(join(project, "tagger.onnx")));
+    expect(session.inputNames).toEqual(["words", "n"]);
+    expect(session.outputNames).toEqual(["logits"]);
+  });
+
   it("train without the optional mnist package: a clear error", async () => {
     const missing = await nnc(["train", join(installed, "examples/lenet.nn"), "--data", "mnist"]);
     expect(missing.code).toBe(1);
