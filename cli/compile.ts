@@ -8,7 +8,7 @@ import { generate } from "../compiler/codegen/index.ts";
 import { emitDeclarations } from "../build/dts.ts";
 import { toJavaScript } from "../build/transpile.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
-import type { SourceFile } from "../compiler/source.ts";
+import type { SourceFile } from "../grammar/source.ts";
 import { fsHost } from "./fs-host.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 

@@ -10,7 +10,7 @@ import { exportOnnx, OnnxExportError } from "../compiler/export/onnx/index.ts";
 import { specializeProblem } from "../compiler/specialize.ts";
 import { loadParams } from "../runtime/safetensors.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
-import type { SourceFile } from "../compiler/source.ts";
+import type { SourceFile } from "../grammar/source.ts";
 import { fsHost } from "./fs-host.ts";
 import { parseSpecialize } from "./specialize-flag.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";

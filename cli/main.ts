@@ -10,7 +10,7 @@ import { diagnosticToJson, formatDiagnostic } from "./report.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS } from "./train-defaults.ts";
 import { hostedTasks, tasks } from "../runtime/tasks/index.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
-import type { SourceFile } from "../compiler/source.ts";
+import type { SourceFile } from "../grammar/source.ts";
 
 function printDiagnostics(diagnostics: Diagnostic[], sources: Map<string, SourceFile>): number {
   let errors = 0;

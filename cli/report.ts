@@ -3,7 +3,7 @@
 import { codeFrameColumns } from "@babel/code-frame";
 import pc from "picocolors";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
-import type { SourceFile, Span } from "../compiler/source.ts";
+import type { SourceFile, Span } from "../grammar/source.ts";
 
 function frame(span: Span, sources: Map<string, SourceFile>, color: boolean): string {
   const source = sources.get(span.file);

@@ -21,7 +21,7 @@ import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM, defaultThre
 import { packageFile } from "./package-file.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
-import type { SourceFile } from "../compiler/source.ts";
+import type { SourceFile } from "../grammar/source.ts";
 
 export interface TrainCommandOptions {
   data: string;

@@ -1,38 +1,11 @@
-// Diagnostics are data: a stable code, a severity, a message, a primary span,
-// related spans and an optional hint. Every code lives in the catalogue below
-// (one place, so codes stay unique and documented); call sites pass only the
-// values that fill the message.
-import type { Span } from "./source.ts";
+// The catalogue of every diagnostic code (one place, so codes stay unique and
+// documented); call sites pass only the values that fill the message. The
+// model (Diagnostic, DiagnosticBag) and the syntax codes come from
+// grammar/diagnostics.ts, which the parser uses without the compiler.
+import { error, syntaxDiagnostics, warning } from "../grammar/diagnostics.ts";
 import { MAX_NODES, MAX_PARAMS, formatCount } from "./limits.ts";
 
-export type Severity = "error" | "warning";
-
-export interface Related {
-  span: Span;
-  message: string;
-}
-
-export interface Diagnostic {
-  code: string;
-  severity: Severity;
-  message: string;
-  span: Span;
-  related: Related[];
-  hint?: string;
-}
-
-interface Entry<A> {
-  code: string;
-  severity: Severity;
-  message: (args: A) => string;
-}
-
-function error<A = void>(code: string, message: (args: A) => string): Entry<A> {
-  return { code, severity: "error", message };
-}
-function warning<A = void>(code: string, message: (args: A) => string): Entry<A> {
-  return { code, severity: "warning", message };
-}
+export { DiagnosticBag, sortDiagnostics, type Diagnostic, type DiagnosticEntry, type Related, type Severity } from "../grammar/diagnostics.ts";
 
 type Named = { name: string };
 
@@ -41,16 +14,7 @@ type Named = { name: string };
  * arguments, NN3xxx types and shapes, NN4xxx files, imports and blocks, NN5xxx code generation, NN6xxx export.
  */
 export const Diagnostics = {
-  // ── lexing and syntax ──
-  UnexpectedCharacter: error<{ text: string }>("NN1001", (a) => `unexpected character ${a.text}`),
-  UnclosedComment: error("NN1002", () => "unclosed block comment: '/*' has no matching '*/'"),
-  UnclosedString: error("NN1003", () => "unclosed string literal"),
-  SyntaxError: error<{ expected: string; found: string }>("NN1004", (a) => `expected ${a.expected}, found ${a.found}`),
-  UnclosedBracket: error<{ open: string; close: string }>("NN1005", (a) => `'${a.open}' is never closed: expected '${a.close}'`),
-  UnmatchedClose: error<{ close: string }>("NN1006", (a) => `'${a.close}' has no matching opening bracket`),
-  TooDeeplyNested: error<{ limit: number }>("NN1007", (a) => `nesting is too deep (more than ${a.limit} levels)`),
-  InvalidNumber: error<{ text: string }>("NN1008", (a) => `invalid number '${a.text}'`),
-  ExpressionTooComplex: error("NN1009", () => "expression is too deeply nested to compile"),
+  ...syntaxDiagnostics,
 
   // ── names and arguments ──
   UndefinedName: error<Named>("NN2001", (a) => `'${a.name}' is not defined`),
@@ -128,39 +92,3 @@ export const Diagnostics = {
   // ── export ──
   ExportUnsupported: error<{ layer: string; kind: string; format: string; why: string }>("NN6001", (a) => `${a.layer} (${a.kind}) cannot be exported to ${a.format}: ${a.why}`),
 } as const;
-
-export type DiagnosticEntry<A> = Entry<A>;
-
-/** Collects diagnostics; identical ones (same code, place and message) are kept once. */
-export class DiagnosticBag {
-  readonly items: Diagnostic[] = [];
-  private readonly seen = new Set<string>();
-
-  add<A>(entry: Entry<A>, args: A, span: Span, extra: { related?: Related[]; hint?: string } = {}): Diagnostic {
-    const d: Diagnostic = { code: entry.code, severity: entry.severity, message: entry.message(args), span, related: extra.related ?? [] };
-    if (extra.hint !== undefined) d.hint = extra.hint;
-    this.push(d);
-    return d;
-  }
-
-  push(d: Diagnostic): void {
-    const key = `${d.code}|${d.span.file}|${d.span.start}|${d.span.end}|${d.message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.items.push(d);
-  }
-
-  get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === "error");
-  }
-}
-
-/**
- * The order a reader expects: lexing and syntax errors (NN1xxx) first, as
- * TypeScript lists them, since the others may follow from how the parser
- * recovered; then the rest. Each group by file, then position.
- */
-export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  const syntax = (d: Diagnostic) => (d.code.startsWith("NN1") ? 0 : 1);
-  return [...ds].sort((a, b) => syntax(a) - syntax(b) || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
-}

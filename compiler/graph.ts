@@ -1,6 +1,6 @@
 // The checked model: a graph of layer nodes with inferred types, the result
 // of the checker and the input of summary, lowering and code generation.
-import type { Span } from "./source.ts";
+import type { Span } from "../grammar/source.ts";
 import type { TensorType } from "./types.ts";
 import type { LayerDef, OptionValue } from "./layers/layer.ts";
 import type { Dim } from "./shapes/dim.ts";

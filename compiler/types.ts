@@ -1,6 +1,6 @@
 // Values the checker computes: tensor types with symbolic shapes, and the
 // compile-time values that options and block parameters take.
-import type { Span } from "./source.ts";
+import type { Span } from "../grammar/source.ts";
 import { Dim, dimsToString } from "./shapes/dim.ts";
 
 export type Dtype = "f32" | "i32";

@@ -2,9 +2,9 @@
 // a missing child becomes an ErrorExpr or is skipped (its syntax error has
 // already been reported), never an exception.
 import type { CstNode, IToken } from "chevrotain";
-import type * as A from "../compiler/ast.ts";
-import type { SourceFile, Span } from "../compiler/source.ts";
-import { Diagnostics, type DiagnosticBag } from "../compiler/diagnostics.ts";
+import type * as A from "./ast.ts";
+import type { SourceFile, Span } from "./source.ts";
+import { syntaxDiagnostics as Diagnostics, type DiagnosticBag } from "./diagnostics.ts";
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 

@@ -1,9 +1,9 @@
 // The front door of the grammar: text → tokens → CST → AST, with every
 // lexical and syntax error collected as a diagnostic.
 import type { CstNode, IRecognitionException, IToken } from "chevrotain";
-import type { FileNode } from "../compiler/ast.ts";
-import { SourceFile } from "../compiler/source.ts";
-import { Diagnostics, DiagnosticBag, type Diagnostic } from "../compiler/diagnostics.ts";
+import type { FileNode } from "./ast.ts";
+import { SourceFile } from "./source.ts";
+import { syntaxDiagnostics as Diagnostics, DiagnosticBag, type Diagnostic } from "./diagnostics.ts";
 import { nnLexer, UnclosedBlockComment, UnclosedString } from "./tokens.ts";
 import { getParser } from "./parser.ts";
 import { AstBuilder } from "./ast-builder.ts";

@@ -12,7 +12,7 @@ import {
   type InlayHint,
   type Location,
 } from "vscode-languageserver/node";
-import type { Span } from "../compiler/source.ts";
+import type { Span } from "../grammar/source.ts";
 import type { CompletionItem as ServiceCompletion } from "../compiler/service/completion.ts";
 import type { Problem } from "../compiler/service/diagnostics.ts";
 import type { InlayHint as ServiceInlayHint } from "../compiler/service/inlay-hints.ts";

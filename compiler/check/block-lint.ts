@@ -1,7 +1,7 @@
 // A block whose parameters have no defaults cannot be instantiated until a
 // model calls it. If none does, this pass still finds what needs no shapes:
 // undefined names, unknown layers and blocks, unknown options.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { Diagnostics, type DiagnosticBag } from "../diagnostics.ts";
 import { layers } from "../layers/registry.ts";
 import { didYouMean } from "./suggest.ts";

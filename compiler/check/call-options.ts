@@ -2,9 +2,9 @@
 // constants to the declared options (defaults, missing and misspelt ones),
 // and tensors passed by name to the layer's tensor options (`lengths:`,
 // `initial:`). Each problem is reported at its own span.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { Diagnostics } from "../diagnostics.ts";
-import { joinSpans, type Span } from "../source.ts";
+import { joinSpans, type Span } from "../../grammar/source.ts";
 import { typeToString, type ConstValue } from "../types.ts";
 import type { LayerDef, OptionValue } from "../layers/layer.ts";
 import { coerceOption, type OptionReporter } from "./options.ts";

@@ -1,6 +1,6 @@
 // File-level `const` expressions: numbers and earlier consts combined with
 // `+ - * /`. (Consts inside a model go through the evaluator.)
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { Diagnostics, type DiagnosticBag } from "../diagnostics.ts";
 import { describeConst, type ConstValue } from "../types.ts";
 import { didYouMean } from "./suggest.ts";

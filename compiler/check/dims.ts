@@ -1,8 +1,8 @@
 // Dimensions written in source (`f32[2 * T, D]`): integer expressions over
 // consts and symbols, each positive and within what a typed array can hold.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { Diagnostics, type DiagnosticEntry } from "../diagnostics.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import { Dim } from "../shapes/dim.ts";
 import { describeConst } from "../types.ts";
 import type { Frame } from "./frame.ts";

@@ -2,9 +2,9 @@
 // resolves names, calls layers and blocks, infers every shape, and records
 // the graph. Each problem is reported once, at its own span; evaluation goes
 // on past it so one run reports as much as it can.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { Diagnostics, type DiagnosticBag, type DiagnosticEntry, type Related } from "../diagnostics.ts";
-import { joinSpans, type Span } from "../source.ts";
+import { joinSpans, type Span } from "../../grammar/source.ts";
 import { Dim, dimsToString } from "../shapes/dim.ts";
 import { typeToString, describeConst, type ConstValue, type TensorType } from "../types.ts";
 import type { CheckedModel, GraphNode } from "../graph.ts";

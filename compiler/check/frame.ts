@@ -1,8 +1,8 @@
 // The state of one body being evaluated (a model's or a block instance's),
 // shared by the evaluator and the instance counter.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import type { Related } from "../diagnostics.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Dim } from "../shapes/dim.ts";
 import type { ScopeEntry } from "./values.ts";
 import type { FileUnit } from "./units.ts";

@@ -3,11 +3,11 @@
 // let step t see a later step. Decoding runs the model once per step with
 // the sequence so far, so step t of the scores may depend only on steps ≤ t
 // of the fed-back input; each layer says whether it keeps that (LayerDef.causal).
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { Diagnostics, type DiagnosticEntry, type Related } from "../diagnostics.ts";
 import { refType, sameRef, type CheckedModel, type Generation, type GraphNode, type TensorRef } from "../graph.ts";
 import type { OptionSpec } from "../layers/layer.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import { typeToString } from "../types.ts";
 import { coerceOption, type OptionReporter } from "./options.ts";
 import type { TensorValue, Value } from "./values.ts";

@@ -4,7 +4,7 @@
 // refused (NN3026) before anything is built. Constants (repeat counts, block
 // parameters) come from the evaluator, with its diagnostics dropped:
 // evaluation proper, which follows, reports their errors.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { constToString, type ConstValue } from "../types.ts";
 import { layers } from "../layers/registry.ts";
 import type { Value } from "./values.ts";

@@ -1,6 +1,6 @@
 // Checking one option value against its declared type (layers/layer.ts).
 import { Diagnostics } from "../diagnostics.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import { constToString, describeConst, type ConstValue } from "../types.ts";
 import type { OptionSpec, OptionValue } from "../layers/layer.ts";
 import { didYouMean } from "./suggest.ts";

@@ -1,12 +1,12 @@
 // Loads a file and everything it imports through the host, evaluates
 // file-level consts, and checks every model. Import cycles and missing files
 // are diagnostics at the `import` that causes them.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { parse, type ParseResult } from "../../grammar/index.ts";
 import { Diagnostics, DiagnosticBag, type Diagnostic } from "../diagnostics.ts";
 import type { CompilerHost } from "../host.ts";
 import type { CheckedModel } from "../graph.ts";
-import type { SourceFile } from "../source.ts";
+import type { SourceFile } from "../../grammar/source.ts";
 import { ModelEvaluator } from "./evaluator.ts";
 import { evalConstExpr } from "./consts.ts";
 import { lintBlock } from "./block-lint.ts";

@@ -24,9 +24,9 @@
 //
 // Like TypeScript's, the syntax errors come first when diagnostics are listed
 // (sortDiagnostics); fixing them brings back whatever was left out.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { Diagnostics, type Diagnostic } from "../diagnostics.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 
 /** Lexing and syntax diagnostics: the NN1xxx range. */
 export function isSyntaxDiagnostic(d: Diagnostic): boolean {

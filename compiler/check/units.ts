@@ -1,7 +1,7 @@
 // A checked file's top-level names: its consts, the blocks it defines or
 // imports, and its models.
-import type * as A from "../ast.ts";
-import type { Span } from "../source.ts";
+import type * as A from "../../grammar/ast.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { ConstValue } from "../types.ts";
 
 export interface BlockRef {

@@ -1,5 +1,5 @@
 // What an expression evaluates to in the checker.
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { TensorRef } from "../graph.ts";
 import type { ConstValue, TensorType } from "../types.ts";
 

@@ -4,7 +4,7 @@
 // workspaces, and calls those functions in order. With `inference`, only the
 // forward half: no backward functions, gradients or `lossAndGrads`.
 import { Project, StructureKind, type FunctionDeclarationStructure, type StatementStructures } from "ts-morph";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import { typeToString } from "../types.ts";
 import { defaultInit } from "../layers/layer.ts";
 import { backwardOps, type IRProgram, type Op, type Tensor } from "../ir/program.ts";

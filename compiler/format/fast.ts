@@ -5,7 +5,7 @@
 // source text. Parentheses are not recorded: the printer puts back exactly
 // those the tree's shape needs.
 import type { IToken } from "chevrotain";
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 
 export interface FComment {
   type: "Comment";

@@ -3,7 +3,7 @@
 // one file under layers/ and registers itself in registry.ts; later phases
 // (lowering, gradients) hang off the same definition.
 import type { DiagnosticEntry } from "../diagnostics.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Dtype, TensorType } from "../types.ts";
 import type { Dim } from "../shapes/dim.ts";
 import type { KernelBuilder } from "../codegen/kernel.ts";

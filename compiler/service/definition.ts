@@ -2,7 +2,7 @@
 // input, const or block parameter; a block, const or model name to its
 // declaration, and an imported name to the declaration in the file that
 // declares it. The span names its file (`span.file`), which may be another.
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Analysis } from "./analysis.ts";
 import { identifierAt } from "./positions.ts";
 import { declarationOf } from "./scope.ts";

@@ -3,7 +3,7 @@
 // imports), naming where it is; its related spans keep their own files.
 import type { Diagnostic, Related } from "../diagnostics.ts";
 import { sortDiagnostics } from "../diagnostics.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Analysis } from "./analysis.ts";
 
 export interface Problem {

@@ -2,9 +2,9 @@
 // once; a block's once per instance, so it has one type per instance: each
 // evaluation is a frame, and a binding's type is read from the checked
 // model's nodes written at its value's span in that frame.
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import type { CheckedModel, GraphNode } from "../graph.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { TensorType } from "../types.ts";
 import type { Analysis } from "./analysis.ts";
 import type { Decl } from "./scope.ts";

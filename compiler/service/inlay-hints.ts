@@ -3,7 +3,7 @@
 // written over several lines, the type after each line's last stage. In a
 // block, whose body has one type per instance, the instances' types (`|`
 // between them when they differ).
-import type * as A from "../ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { typeToString } from "../types.ts";
 import type { Analysis } from "./analysis.ts";
 import { framesOf, nodeAt, typeOfStatement, type Frame } from "./frames.ts";

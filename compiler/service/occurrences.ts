@@ -2,8 +2,8 @@
 // a reference to a name, a callee (a layer or a block), an option key, a
 // layer's `as` name, or a name in an import list. References, rename and
 // semantic tokens are built on this one walk of the syntax tree.
-import type * as A from "../ast.ts";
-import type { Span } from "../source.ts";
+import type * as A from "../../grammar/ast.ts";
+import type { Span } from "../../grammar/source.ts";
 
 export type Role = "declaration" | "reference" | "callee" | "option" | "alias" | "import";
 

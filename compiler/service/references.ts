@@ -2,7 +2,7 @@
 // refers to one declaration (a binding, input, const, block parameter,
 // block or model). Imports keep names (`import { B }` has no renaming), so
 // only identifiers spelled like the declaration are resolved.
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Analysis } from "./analysis.ts";
 import { occurrenceAt, occurrences } from "./occurrences.ts";
 import { declarationOf, type Located } from "./scope.ts";

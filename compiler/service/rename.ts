@@ -3,7 +3,7 @@
 // identifier that is neither a keyword nor a layer's name, and must not
 // already mean something where any of the references stands.
 import { layers } from "../layers/registry.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Analysis } from "./analysis.ts";
 import { KEYWORDS } from "./keywords.ts";
 import { isIdentifier } from "./positions.ts";

@@ -1,7 +1,7 @@
 // Names: which declaration a name refers to at a place, in a model or block
 // body or at file level, and through imports into the file that declares it.
-import type * as A from "../ast.ts";
-import type { Span } from "../source.ts";
+import type * as A from "../../grammar/ast.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Analysis } from "./analysis.ts";
 import { contains } from "./positions.ts";
 

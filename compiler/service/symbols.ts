@@ -2,8 +2,8 @@
 // consts, blocks and models; inside each, its inputs, targets, bindings and
 // outputs (with their inferred types), and under each of those the layers
 // and block instances it writes (`conv2d_1`, `head`, `encoder_layer_1`).
-import type * as A from "../ast.ts";
-import type { Span } from "../source.ts";
+import type * as A from "../../grammar/ast.ts";
+import type { Span } from "../../grammar/source.ts";
 import { typeToString } from "../types.ts";
 import type { Analysis } from "./analysis.ts";
 import { framesOf, frameNodes, typeOfStatement, type Frame } from "./frames.ts";

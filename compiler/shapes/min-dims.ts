@@ -21,7 +21,7 @@
 // Dims are sums and quotients of symbols that grow with them, so each
 // requirement is found by doubling then bisection on v.
 import type { CheckedModel } from "../graph.ts";
-import type { Span } from "../source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Dim } from "./dim.ts";
 
 export interface SmallestDim {

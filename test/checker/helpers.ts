@@ -6,7 +6,7 @@ import { check, checkProgram, memoryHost, type CheckResult, type Diagnostic } fr
 import type { CheckedModel } from "../../compiler/graph.ts";
 import { modelParams } from "../../compiler/graph.ts";
 import { typeToString } from "../../compiler/types.ts";
-import type { Span } from "../../compiler/source.ts";
+import type { Span } from "../../grammar/source.ts";
 
 export const FILE = "main.nn";
 

@@ -233,11 +233,11 @@ describe("NN1007–NN1009 limits", () => {
     const depth = MAX_NESTING - 1; // the model's `{` is one level
     const r = parse("model M {\n  y = " + "f(k: -".repeat(depth) + "x" + ")".repeat(depth) + "\n}");
     expect(r.diagnostics).toEqual([]);
-    let e = (r.ast.models[0]!.body[0] as { value: import("../../compiler/ast.ts").Expr }).value;
+    let e = (r.ast.models[0]!.body[0] as { value: import("../../grammar/ast.ts").Expr }).value;
     let levels = 0;
     while (e.kind === "Call") {
       levels++;
-      const v: import("../../compiler/ast.ts").Expr = e.args[0]!.value;
+      const v: import("../../grammar/ast.ts").Expr = e.args[0]!.value;
       e = v.kind === "Unary" ? v.operand : v;
     }
     expect(levels).toBe(depth);

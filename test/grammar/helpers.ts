@@ -3,8 +3,8 @@
 // grouping) read at a glance.
 import { expect } from "vitest";
 import { parse, type ParseResult } from "../../grammar/index.ts";
-import type * as A from "../../compiler/ast.ts";
-import type { Span } from "../../compiler/source.ts";
+import type * as A from "../../grammar/ast.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Diagnostic } from "../../compiler/diagnostics.ts";
 
 /** Parses `text` and asserts that it has no diagnostics. */

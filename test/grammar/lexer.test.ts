@@ -2,7 +2,7 @@
 // columns counted in Unicode code points.
 import { describe, expect, it } from "vitest";
 import { nnLexer, keywordNames } from "../../grammar/tokens.ts";
-import type * as A from "../../compiler/ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { loc, parseOk, textOf, valueOf } from "./helpers.ts";
 
 function tokenNames(text: string): string[] {

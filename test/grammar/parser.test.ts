@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { parse } from "../../grammar/index.ts";
-import type * as A from "../../compiler/ast.ts";
+import type * as A from "../../grammar/ast.ts";
 import { expr, loc, parseOk, sexpr, spans, textOf, valueOf } from "./helpers.ts";
 
 describe("declarations (§3)", () => {

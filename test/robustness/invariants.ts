@@ -3,7 +3,7 @@
 // inside the file it names, with lines and columns that agree with its offsets.
 import { expect } from "vitest";
 import { check, type CheckResult, type CompilerHost } from "../../compiler/index.ts";
-import type { Span } from "../../compiler/source.ts";
+import type { Span } from "../../grammar/source.ts";
 import type { Diagnostic } from "../../compiler/diagnostics.ts";
 
 /** 1-based line and column (in code points) of a UTF-16 offset, computed independently of SourceFile. */
