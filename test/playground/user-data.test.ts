@@ -11,7 +11,7 @@ import { infoFromMetadata } from "../../runtime/datasets/info.ts";
 import { probeClasses } from "../../runtime/datasets/metrics.ts";
 import type { Pixels } from "../../runtime/datasets/source.ts";
 import { decodeSafetensors } from "../../runtime/safetensors.ts";
-import { openUserFile, prepareUserData, type UserData } from "../../playground/src/training/user-data.ts";
+import { inPlaygroundWords, openUserFile, prepareUserData, type UserData } from "../../playground/src/training/user-data.ts";
 import { fitUserData } from "../../playground/src/training/fit-user-data.ts";
 import { npy, npz } from "../datasets/helpers.ts";
 
@@ -54,7 +54,9 @@ describe("the user's file, read for a model", () => {
     const { report } = await read(iris, "iris.csv", IRIS_CSV, "x=petal_width,petal_length,sepal_width,sepal_length");
     expect(report.feeds[0]!.from).toBe("petal_width, petal_length, sepal_width, sepal_length");
     await expect(read(iris, "iris.csv", IRIS_CSV, "x=petal,sepal")).rejects.toThrow("iris.csv: --map x=…: no field 'petal', 'sepal' in the data");
-    await expect(read(iris, "iris.csv", IRIS_CSV, "x")).rejects.toThrow("iris.csv: the mapping takes name=field,field,…, got 'x'");
+    await expect(read(iris, "iris.csv", IRIS_CSV, "x")).rejects.toThrow("iris.csv: --map takes name=field,field,…, got 'x'");
+    // The page's mapping field stands for --map.
+    expect(inPlaygroundWords("iris.csv: --map x=…: no field 'petal'")).toBe("iris.csv: the mapping x=…: no field 'petal'");
   });
 
   it("locates a bad value by line and field, and reads nothing of the rest", async () => {

@@ -52,9 +52,12 @@ export function parseMapText(file: string, text: string): Record<string, string[
   try {
     return parseMap([text]);
   } catch (e) {
-    throw new DataError({ file }, (e as Error).message.replace("--map", "the mapping"));
+    throw new DataError({ file }, (e as Error).message);
   }
 }
+
+/** A data error's message as the playground words it: its mapping field stands for `--map`. */
+export const inPlaygroundWords = (message: string) => message.replaceAll("--map", "the mapping");
 
 /** Opens `name`'s bytes with the reader its ending selects; images in a zip are decoded with `decode`. */
 export async function openUserFile(name: string, bytes: Uint8Array, decode: AsyncDecoder): Promise<RecordSource | { text: string }> {

@@ -64,6 +64,8 @@ export class DataPanel {
       e.preventDefault();
       e.stopPropagation();
       document.querySelector<HTMLButtonElement>("#tabs button[data-tab='train']")?.click();
+      // The input no longer shows the file in use; choosing the same file there again must still count.
+      this.input.value = "";
       this.choose(file);
     }, true);
   }
@@ -73,6 +75,7 @@ export class DataPanel {
     this.map.value = "";
     $("data-name").textContent = file.name;
     $("data-chosen").hidden = false;
+    $("data-map-row").hidden = false;
     this.changed(true);
     this.check();
   }
@@ -82,6 +85,7 @@ export class DataPanel {
     this.input.value = "";
     this.ready = false;
     $("data-chosen").hidden = true;
+    $("data-map-row").hidden = true;
     this.details.hidden = true;
     this.error.hidden = true;
     $("data-panel").dataset.state = "bundled";

@@ -4,7 +4,7 @@
 import type { ModelClass } from "../../../compiler/codegen/load.ts";
 import { probeClasses } from "../../../runtime/datasets/metrics.ts";
 import { DataError } from "../../../runtime/datasets/source.ts";
-import { openUserFile, prepareUserData, type UserData } from "../training/user-data.ts";
+import { inPlaygroundWords, openUserFile, prepareUserData, type UserData } from "../training/user-data.ts";
 import type { UserFile } from "../language/protocol.ts";
 import { decodeImage } from "./decode-image.ts";
 
@@ -33,7 +33,7 @@ export async function readUserFile(source: string, M: ModelClass, name: string, 
     last = { key, read: { data, classes } };
     return last.read;
   } catch (e) {
-    if (e instanceof DataError) return { error: e.message };
+    if (e instanceof DataError) return { error: inPlaygroundWords(e.message) };
     throw e;
   }
 }
