@@ -11,8 +11,11 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { zipSync } from "fflate";
+import { encodeSource } from "../../playground/src/state/persist.ts";
 import { infoFromMetadata } from "../../runtime/datasets/info.ts";
 import { decodeSafetensors } from "../../runtime/safetensors.ts";
+import { greyPng } from "../datasets/helpers.ts";
 import { launchChromium } from "./browser.ts";
 import { serveStatic } from "./static-server.ts";
 
@@ -127,6 +130,36 @@ describe("the playground on the user's file", () => {
     const rows = predicted.trim().split("\n");
     expect(rows[0]).toBe("prediction,p_setosa,p_versicolor,p_virginica");
     expect(rows.slice(1).map((r) => r.split(",")[0])).toEqual(["setosa", "virginica"]);
+  }, 120_000);
+
+  it("reads a zip of an image folder, decoding the images in the browser, and trains on it", async () => {
+    const SHAPES = "model Shapes {\n  input image: f32[4, 4, 1]\n  target label: i32\n  logits = image -> flatten -> dense(2)\n  output logits\n  loss cross_entropy(logits, label)\n}\n";
+    await page.goto(`${server.url}#code=${encodeSource(SHAPES)}`);
+    await page.reload();
+    await page.locator("svg.graph .box[data-name='label']").waitFor({ timeout: 30_000 });
+    await page.click("#tabs button[data-tab='train']");
+    // Dark and light 4×4 images, one folder per class, inside the folder that was zipped.
+    const images: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 8; i++) {
+      images[`shapes/dark/${i}.png`] = greyPng(4, 4, (x, y) => 20 + 5 * i + x + y);
+      images[`shapes/light/${i}.png`] = greyPng(4, 4, (x, y) => 200 + 5 * i - x - y);
+    }
+    await page.setInputFiles("#data-file", { name: "shapes.zip", mimeType: "application/zip", buffer: Buffer.from(zipSync({ ...images, "shapes/light/broken.png": new Uint8Array([1, 2, 3]) })) });
+    await page.locator("#data-panel[data-state='error']").waitFor({ timeout: 30_000 });
+    expect(await text("#data-error")).toBe("shapes.zip/light/broken.png: cannot decode the image: the browser cannot decode broken.png as an image");
+    await page.setInputFiles("#data-file", { name: "shapes.zip", mimeType: "application/zip", buffer: Buffer.from(zipSync(images)) });
+    await page.locator("#data-panel[data-state='ready']").waitFor({ timeout: 30_000 });
+    expect(await text("#data-summary")).toBe("shapes.zip: images, 16 examples. Fields: image, label");
+    expect(await text("#data-mapping tr[data-name='image']")).toBe("inputimage: f32[4, 4, 1]←image");
+    expect(await text("#data-notes")).toContain("label: 2 of 2 classes found: dark (8), light (8)");
+    await page.fill("#epochs", "20");
+    await page.fill("#batch", "4");
+    await page.fill("#lr", "0.05");
+    await page.click("#train-button");
+    await page.locator("#train-status[data-state='done']").waitFor({ timeout: 60_000 });
+    expect(await text("#metrics-line")).toMatch(/^Validation: .* on 4 examples \(held out; trained on 12\)$/);
+    expect(Number(await page.locator("#metrics-line").getAttribute("data-accuracy"))).toBe(1);
+    expect(await text("#confusion tr:first-child")).toBe("true \\ predicteddarklightrecall");
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });
