@@ -4,7 +4,7 @@
 // read the held-out metrics, download the weights and predict with them
 // through the CLI (`nnc predict --load`).
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,8 @@ import { serveStatic } from "./static-server.ts";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const IRIS_CSV = readFileSync(join(repo, "examples", "iris", "iris.csv"));
+/** Screenshots land here (git ignores out/). */
+const OUTPUT = join(repo, "out", "e2e");
 
 let outDir: string;
 let server: { url: string; close: () => Promise<void> };
@@ -110,6 +112,8 @@ describe("the playground on the user's file", () => {
     expect(Number(await page.locator("#metrics-line").getAttribute("data-accuracy"))).toBeGreaterThan(0.8);
     expect(await page.locator("#confusion tr").count()).toBe(4);
     expect(await text("#confusion tr:first-child")).toBe("true \\ predictedsetosaversicolorvirginicarecall");
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, "playground-data-trained.png") });
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-weights")]);
     expect(download.suggestedFilename()).toBe("iris.safetensors");

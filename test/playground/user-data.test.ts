@@ -84,6 +84,14 @@ describe("the user's file, read for a model", () => {
     await expect(read(digits, "flat.zip", zipSync({ "a.png": new Uint8Array([1]) }), "", decode)).rejects.toThrow("an image outside any class folder");
   });
 
+  it("cuts plain text into windows for a next-character model, with its vocabulary", async () => {
+    const lm = modelOf("model C {\n  input text: i32[8]\n  target next: i32[8]\n  logits = text -> embedding(16, 4) -> dense(16)\n  output logits\n  loss cross_entropy(logits, next)\n}\n");
+    const { report, info } = await read(lm, "tiny.txt", "the cat sat on the mat and the hat");
+    // 34 characters: windows of 8 (and the character after), starting every 4.
+    expect(report).toMatchObject({ format: "text", fields: ["text"], count: 7 });
+    expect(info.vocabulary).toEqual([" ", "a", "c", "d", "e", "h", "m", "n", "o", "s", "t"]);
+  });
+
   it("names the formats it reads for any other file", async () => {
     await expect(read(iris, "notes.docx", "x")).rejects.toThrow(/notes\.docx: the playground reads CSV \(\.csv\).*a \.zip of an image folder/);
   });
@@ -110,6 +118,19 @@ describe("training on it", () => {
     expect(info.classes).toEqual({ species: ["setosa", "versicolor", "virginica"] });
     expect(info.standardize!.x!.mean).toHaveLength(4);
     expect(Object.keys(tensors).sort()).toEqual(Object.keys(iris.M.params).sort());
+  });
+
+  it("measures a regression by MSE and MAE", async () => {
+    const reg = modelOf("model R {\n  input x: f32[2]\n  target y: f32[1]\n  pred = x -> dense(1)\n  output pred\n  loss mse(pred, y)\n}\n");
+    const csv = ["a,b,y", ...Array.from({ length: 40 }, (_, i) => `${i},${i % 7},${2 * i - (i % 7)}`)].join("\n");
+    const data = await read(reg, "line.csv", csv);
+    expect(data.report.feeds.map((f) => f.from)).toEqual(["a, b", "y"]);
+    const result = await fitUserData(reg.M, reg.name, new reg.M({ seed: 0 }), data, classesOf(reg), { epochs: 5, batch: 8, lr: 0.01, valSplit: 0.25 }, { onSlice: () => {}, shouldStop: () => false });
+    expect(result.metrics).toMatchObject({ count: 10 });
+    expect(result.metrics!.mse).toBeGreaterThan(0);
+    expect(result.metrics!.mae).toBeGreaterThan(0);
+    expect(result.metrics!.confusion).toBeUndefined();
+    expect(result.classNames).toBeUndefined();
   });
 
   it("stops when asked, keeping the weights of the steps run", async () => {
