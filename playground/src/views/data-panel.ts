@@ -25,10 +25,13 @@ export class DataPanel {
   private readonly summary = $("data-summary");
   /** Set while the file checks out for the model. */
   private ready = false;
+  /** The model source the file was last read for. */
+  private checkedFor: string | undefined;
 
   constructor(
-    /** Asks the worker to read the file for the current model. */
-    private readonly inspect: (file: UserFile) => void,
+    /** Asks the worker to read the file for the model in `source`. */
+    private readonly inspect: (file: UserFile, source: string) => void,
+    private readonly source: () => string,
     /** Called when the choice changes between bundled data and a file. */
     private readonly changed: (usingFile: boolean) => void,
   ) {
@@ -99,7 +102,13 @@ export class DataPanel {
     $("data-panel").dataset.state = "reading";
     this.summary.textContent = `Reading ${this.file.name}…`;
     this.error.hidden = true;
-    this.inspect(this.selected()!);
+    this.checkedFor = this.source();
+    this.inspect(this.selected()!, this.checkedFor);
+  }
+
+  /** The Train tab is shown: a model edited since the file was read may map it otherwise, so read it again. */
+  shown(): void {
+    if (this.file && this.checkedFor !== this.source()) this.check();
   }
 
   /** The file and mapping to train on, or undefined for bundled data. */

@@ -36,7 +36,8 @@ export class TrainPanel {
     // A second kernel thread pays where a core is free for it (docs/kernels.md): the page and the training worker hold two.
     $<HTMLSelectElement>("threads").value = crossOriginIsolated && navigator.hardwareConcurrency >= 4 ? "2" : "1";
     this.data = new DataPanel(
-      (file) => this.post({ type: "inspect", source: this.source(), ...file }),
+      (file, source) => this.post({ type: "inspect", source, ...file }),
+      this.source,
       (usingFile) => {
         // Whole epochs over a file; a number of steps over bundled data.
         $("steps-setting").hidden = usingFile;
@@ -46,6 +47,11 @@ export class TrainPanel {
       },
     );
     this.setState("idle", "Press Train to compile the model in a worker and train it on bundled data, or choose your own file.");
+  }
+
+  /** The tab is shown again (the model may have been edited meanwhile). */
+  shown(): void {
+    this.data.shown();
   }
 
   private number(id: string): number {
