@@ -57,8 +57,10 @@ describe("the playground on the user's file", () => {
     await page.setInputFiles("#data-file", { name: "iris.csv", mimeType: "text/csv", buffer: IRIS_CSV });
     await page.locator("#data-panel[data-state='ready']").waitFor({ timeout: 60_000 });
     expect(await text("#data-summary")).toBe("iris.csv: csv, 150 examples. Fields: sepal_length, sepal_width, petal_length, petal_width, species");
-    expect(await text("#data-mapping tr[data-name='x']")).toBe("inputx: f32[4]←sepal_length, sepal_width, petal_length, petal_width");
-    expect(await text("#data-mapping tr[data-name='species']")).toBe("targetspecies: i32←species");
+    expect(await text("#data-mapping tr[data-name='x']")).toBe("inputx: f32[4]←");
+    expect(await page.inputValue("#data-mapping input[data-feed='x']")).toBe("sepal_length, sepal_width, petal_length, petal_width");
+    expect(await text("#data-mapping tr[data-name='species']")).toBe("targetspecies: i32←");
+    expect(await page.inputValue("#data-mapping input[data-feed='species']")).toBe("species");
     expect(await page.inputValue("#data-map")).toBe("x=sepal_length,sepal_width,petal_length,petal_width; species=species");
     expect(await text("#data-notes")).toContain("species: 3 of 3 classes found: setosa (50), versicolor (50), virginica (50)");
     // Whole epochs over a file, not steps.
@@ -74,9 +76,17 @@ describe("the playground on the user's file", () => {
     await page.fill("#data-map", "x=petal_width,petal_length,sepal_width,sepal_length; species=species");
     await page.click("#data-apply");
     await page.locator("#data-panel[data-state='ready']").waitFor();
-    expect(await text("#data-mapping tr[data-name='x']")).toContain("petal_width, petal_length, sepal_width, sepal_length");
+    expect(await page.inputValue("#data-mapping input[data-feed='x']")).toBe("petal_width, petal_length, sepal_width, sepal_length");
     await page.click("#data-auto");
-    await poll(() => text("#data-mapping tr[data-name='x']")).toContain("sepal_length, sepal_width, petal_length, petal_width");
+    await poll(() => page.inputValue("#data-mapping input[data-feed='x']")).toBe("sepal_length, sepal_width, petal_length, petal_width");
+    // Or in the table, one input or target at a time: the mapping text follows.
+    await page.fill("#data-mapping input[data-feed='x']", "petal_length, petal_width, sepal_length, sepal_width");
+    await page.press("#data-mapping input[data-feed='x']", "Enter");
+    await poll(() => page.inputValue("#data-map")).toBe("x=petal_length,petal_width,sepal_length,sepal_width; species=species");
+    await page.locator("#data-panel[data-state='ready']").waitFor();
+    await poll(() => page.inputValue("#data-mapping input[data-feed='x']")).toBe("petal_length, petal_width, sepal_length, sepal_width");
+    await page.click("#data-auto");
+    await poll(() => page.inputValue("#data-map")).toBe("x=sepal_length,sepal_width,petal_length,petal_width; species=species");
   });
 
   it("locates a bad value in a dropped file, and trains on none of it", async () => {
@@ -154,7 +164,7 @@ describe("the playground on the user's file", () => {
     await page.setInputFiles("#data-file", { name: "shapes.zip", mimeType: "application/zip", buffer: Buffer.from(zipSync(images)) });
     await page.locator("#data-panel[data-state='ready']").waitFor({ timeout: 30_000 });
     expect(await text("#data-summary")).toBe("shapes.zip: images, 16 examples. Fields: image, label");
-    expect(await text("#data-mapping tr[data-name='image']")).toBe("inputimage: f32[4, 4, 1]←image");
+    expect(await page.inputValue("#data-mapping input[data-feed='image']")).toBe("image");
     expect(await text("#data-notes")).toContain("label: 2 of 2 classes found: dark (8), light (8)");
     await page.fill("#epochs", "20");
     await page.fill("#batch", "4");

@@ -106,6 +106,13 @@ export class DataPanel {
     this.inspect(this.selected()!, this.checkedFor);
   }
 
+  /** The mapping text from the table's fields, then the file read again with it. */
+  private remap(): void {
+    const feeds = [...document.querySelectorAll<HTMLInputElement>("#data-mapping input[data-feed]")];
+    this.map.value = feeds.map((i) => `${i.dataset.feed}=${i.value.split(",").map((f) => f.trim()).filter((f) => f !== "").join(",")}`).join("; ");
+    this.check();
+  }
+
   /** The Train tab is shown: a model edited since the file was read may map it otherwise, so read it again. */
   shown(): void {
     if (this.file && this.checkedFor !== this.source()) this.check();
@@ -127,13 +134,27 @@ export class DataPanel {
     this.details.hidden = false;
     const dims = Object.entries(r.dims).map(([s, v]) => `, padded to ${s} = ${v}`).join("");
     this.summary.textContent = `${r.file}: ${r.format}, ${r.count.toLocaleString("en-US")} examples${dims}. Fields: ${r.fields.join(", ")}`;
+    // Each input and target's fields are editable in place (suggesting the file's fields); an edit rewrites the mapping text.
+    const fields = element("datalist");
+    fields.id = "data-fields";
+    fields.append(...r.fields.map((f) => new Option(f)));
     const rows = r.feeds.map((f) => {
       const tr = element("tr");
       tr.dataset.name = f.name;
-      tr.append(element("td", f.role), element("td", f.spec, "spec"), element("td", "←"), element("td", f.from, "fields"));
+      const cell = element("td", undefined, "fields");
+      if (f.from.startsWith("lengths of ")) cell.textContent = f.from;
+      else {
+        const input = element("input");
+        Object.assign(input, { value: f.from, spellcheck: false, title: `the fields that feed ${f.name}, in order, separated by commas` });
+        input.setAttribute("list", "data-fields");
+        input.dataset.feed = f.name;
+        input.addEventListener("change", () => this.remap());
+        cell.append(input);
+      }
+      tr.append(element("td", f.role), element("td", f.spec, "spec"), element("td", "←"), cell);
       return tr;
     });
-    $("data-mapping").replaceChildren(...rows);
+    $("data-mapping").replaceChildren(fields, ...rows);
     if (document.activeElement !== this.map) this.map.value = r.map;
     const classes = Object.entries(r.classCounts).map(([target, counts]) => {
       const names = r.classes[target];
