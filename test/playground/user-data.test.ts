@@ -92,6 +92,17 @@ describe("the user's file, read for a model", () => {
     expect(info.vocabulary).toEqual([" ", "a", "c", "d", "e", "h", "m", "n", "o", "s", "t"]);
   });
 
+  it("tells how far a long read has come", async () => {
+    const heard: string[] = [];
+    const opened = await openUserFile("iris.csv", IRIS_CSV, noImages, (w) => heard.push(w));
+    await prepareUserData({ name: iris.name, inputs: iris.M.inputs, targets: iris.M.targets, loss: iris.M.loss }, "iris.csv", opened, classesOf(iris), "", (w) => heard.push(w));
+    expect(heard.at(-1)).toBe("reading: 100%");
+    const decode = async (): Promise<Pixels> => ({ width: 1, height: 1, channels: 1, data: Uint8Array.of(0) });
+    heard.length = 0;
+    await openUserFile("d.zip", zipSync({ "a/1.png": Uint8Array.of(1), "b/2.png": Uint8Array.of(2) }), decode, (w) => heard.push(w));
+    expect(heard).toEqual(["decoding images: 1 of 2", "decoding images: 2 of 2"]);
+  });
+
   it("names the formats it reads for any other file", async () => {
     await expect(read(iris, "notes.docx", "x")).rejects.toThrow(/notes\.docx: the playground reads CSV \(\.csv\).*a \.zip of an image folder/);
   });

@@ -83,5 +83,7 @@ export type TrainResponse =
   | { type: "finished"; reason: string; helper?: HelperReport; result?: UserRunReport }
   | { type: "data"; report: DataReport }
   | { type: "data-failed"; file: string; message: string }
+  /** How far reading a large file has come: `reading: 45%`, `decoding images: 120 of 800`. */
+  | { type: "data-progress"; file: string; what: string }
   | { type: "failed"; message: string }
   | { type: "prediction"; probabilities: number[] };

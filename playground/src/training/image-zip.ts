@@ -13,7 +13,8 @@ export type AsyncDecoder = (bytes: Uint8Array, path: string) => Promise<Pixels>;
 /** Entries that are not data: macOS resource forks, hidden files. */
 const isJunk = (path: string) => path.startsWith("__MACOSX/") || path.split("/").some((p) => p.startsWith("."));
 
-export async function openImageZip(name: string, bytes: Uint8Array, decode: AsyncDecoder): Promise<RecordSource> {
+/** `progress` hears how many images have been decoded, of how many. */
+export async function openImageZip(name: string, bytes: Uint8Array, decode: AsyncDecoder, progress?: (done: number, total: number) => void): Promise<RecordSource> {
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes, { filter: (f) => !isJunk(f.name) && isImageName(f.name) });
@@ -38,6 +39,7 @@ export async function openImageZip(name: string, bytes: Uint8Array, decode: Asyn
     if (!folders.has(cls)) folders.set(cls, []);
     folders.get(cls)!.push(file);
     decoded.set(path, await decode(entries[entry]!, path).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    progress?.(decoded.size, paths.length);
   }
   const access: ImageAccess = {
     async list(dir) {

@@ -59,9 +59,12 @@ export function parseMapText(file: string, text: string): Record<string, string[
 /** A data error's message as the playground words it: its mapping field stands for `--map`. */
 export const inPlaygroundWords = (message: string) => message.replaceAll("--map", "the mapping");
 
+/** Words for a long read: `decoding images 120 of 800`, `reading 45%`. */
+export type Progress = (what: string) => void;
+
 /** Opens `name`'s bytes with the reader its ending selects; images in a zip are decoded with `decode`. */
-export async function openUserFile(name: string, bytes: Uint8Array, decode: AsyncDecoder): Promise<RecordSource | { text: string }> {
-  if (name.toLowerCase().endsWith(".zip")) return openImageZip(name, bytes, decode);
+export async function openUserFile(name: string, bytes: Uint8Array, decode: AsyncDecoder, progress?: Progress): Promise<RecordSource | { text: string }> {
+  if (name.toLowerCase().endsWith(".zip")) return openImageZip(name, bytes, decode, progress && ((done, total) => progress(`decoding images: ${done} of ${total}`)));
   const format = formatOf(name);
   if (format === undefined || format === "images") throw new DataError({ file: name }, `the playground reads ${FORMAT_HELP.replace(", an image (.png, .jpg) or a folder of class folders of images", "")} or a .zip of an image folder (<class>/<image>.png)`);
   if (format === "text") return { text: new TextDecoder().decode(bytes) };
@@ -82,9 +85,11 @@ function countClasses(arrays: Record<string, Float32Array | Int32Array>, count: 
 }
 
 /** Reads the whole file for the model, as `nnc train --data` does (standardising numeric inputs), and summarises it. */
-export async function prepareUserData(model: ModelDescription, name: string, opened: RecordSource | { text: string }, classes: Record<string, number>, map: string): Promise<UserData> {
+export async function prepareUserData(model: ModelDescription, name: string, opened: RecordSource | { text: string }, classes: Record<string, number>, map: string, progress?: Progress): Promise<UserData> {
   const mapping = parseMapText(name, map);
-  const options = { map: mapping, targets: true, classes };
+  const size = "text" in opened ? undefined : opened.size;
+  const onBytes = progress && size ? (n: number) => progress(`reading: ${Math.floor((100 * n) / size)}%`) : undefined;
+  const options = { map: mapping, targets: true, classes, ...(onBytes ? { onBytes } : {}) };
   const prepared = "text" in opened ? prepareText(model, name, opened.text, options) : await prepareRecords(model, opened, options);
   const { data, info, feeds } = prepared;
   if (data.count === 0) throw new DataError({ file: name }, "holds no examples");

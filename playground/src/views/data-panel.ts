@@ -165,6 +165,10 @@ export class DataPanel {
     $("data-notes").replaceChildren(...[...classes, ...standardized].map((t) => element("li", t)));
   }
 
+  showProgress(file: string, what: string): void {
+    if (!this.ready && this.file?.name === file) this.summary.textContent = `Reading ${file}… ${what}`;
+  }
+
   showError(file: string, message: string): void {
     this.ready = false;
     $("data-panel").dataset.state = "error";

@@ -108,6 +108,9 @@ export class TrainPanel {
       case "data":
         this.data.showReport(m.report);
         break;
+      case "data-progress":
+        this.data.showProgress(m.file, m.what);
+        break;
       case "data-failed":
         this.data.showError(m.file, m.message);
         break;

@@ -62,10 +62,20 @@ function trainable(source: string): { name: string; M: ModelClass; recurrent: bo
   return { name: classes[0]![0], M: classes[0]![1], recurrent: generated.recurrent };
 }
 
+/** Reports a long read to the page, at most ten times a second. */
+function progressOf(file: string): (what: string) => void {
+  let last = 0;
+  return (what) => {
+    if (performance.now() - last < 100) return;
+    last = performance.now();
+    scope.postMessage({ type: "data-progress", file, what });
+  };
+}
+
 async function inspect(req: Extract<TrainRequest, { type: "inspect" }>): Promise<void> {
   const compiled = trainable(req.source);
   if ("message" in compiled) return scope.postMessage({ type: "data-failed", file: req.file.name, message: compiled.message });
-  const read = await readUserFile(req.source, compiled.M, compiled.name, req);
+  const read = await readUserFile(req.source, compiled.M, compiled.name, req, progressOf(req.file.name));
   scope.postMessage("error" in read ? { type: "data-failed", file: req.file.name, message: read.error } : { type: "data", report: read.data.report });
 }
 
@@ -75,7 +85,7 @@ async function runOnUserData(req: Extract<TrainRequest, { type: "train" }>, data
   if ("message" in compiled) return scope.postMessage({ type: "failed", message: compiled.message });
   const { name, M } = compiled;
   if (!M.loss?.prediction || !M.loss.target) return scope.postMessage({ type: "failed", message: `${name}'s loss must compare an output with a target to train on ${data.file.name}` });
-  const read = await readUserFile(req.source, M, name, data);
+  const read = await readUserFile(req.source, M, name, data, progressOf(data.file.name));
   if ("error" in read) {
     scope.postMessage({ type: "data-failed", file: data.file.name, message: read.error });
     return scope.postMessage({ type: "failed", message: `nothing trained: ${read.error}` });

@@ -4,7 +4,7 @@
 import type { ModelClass } from "../../../compiler/codegen/load.ts";
 import { probeClasses } from "../../../runtime/datasets/metrics.ts";
 import { DataError } from "../../../runtime/datasets/source.ts";
-import { inPlaygroundWords, openUserFile, prepareUserData, type UserData } from "../training/user-data.ts";
+import { inPlaygroundWords, openUserFile, prepareUserData, type Progress, type UserData } from "../training/user-data.ts";
 import type { UserFile } from "../language/protocol.ts";
 import { decodeImage } from "./decode-image.ts";
 
@@ -23,13 +23,13 @@ export function classTargets(M: ModelClass, name: string): Record<string, number
 }
 
 /** Reads `file` for the model `M` (compiled from `source`); a DataError's message names the line or image and field. */
-export async function readUserFile(source: string, M: ModelClass, name: string, { file, map }: UserFile): Promise<ReadFile | { error: string }> {
+export async function readUserFile(source: string, M: ModelClass, name: string, { file, map }: UserFile, progress?: Progress): Promise<ReadFile | { error: string }> {
   const key = [source, file.name, file.size, file.lastModified, map].join("\u0000");
   if (last?.key === key) return last.read;
   try {
     const classes = classTargets(M, name);
-    const opened = await openUserFile(file.name, new Uint8Array(await file.arrayBuffer()), decodeImage);
-    const data = await prepareUserData({ name, inputs: M.inputs, targets: M.targets, loss: M.loss }, file.name, opened, classes, map);
+    const opened = await openUserFile(file.name, new Uint8Array(await file.arrayBuffer()), decodeImage, progress);
+    const data = await prepareUserData({ name, inputs: M.inputs, targets: M.targets, loss: M.loss }, file.name, opened, classes, map, progress);
     last = { key, read: { data, classes } };
     return last.read;
   } catch (e) {
