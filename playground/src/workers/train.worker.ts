@@ -53,8 +53,17 @@ const loadMnist = async () => decodeSlice(((await import("virtual:mnist-slice"))
 const loadCorpus = async () => ((await import("../../../examples/data/moby-dick.txt?raw")) as { default: string }).default;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+type Trainable = { name: string; M: ModelClass; recurrent: boolean } | { message: string };
+/** The last source compiled for training: editing the data's mapping does not generate the code again. */
+let compiledFor: { source: string; result: Trainable } | undefined;
+
 /** The first model with a loss, compiled from `source`, or why there is none. */
-function trainable(source: string): { name: string; M: ModelClass; recurrent: boolean } | { message: string } {
+function trainable(source: string): Trainable {
+  if (compiledFor?.source !== source) compiledFor = { source, result: compileTrainable(source) };
+  return compiledFor.result;
+}
+
+function compileTrainable(source: string): Trainable {
   const generated = generate(source);
   if (!("code" in generated)) return generated;
   const classes = Object.entries(loadModule(generated.code)).filter(([, M]) => M.loss !== null);
