@@ -130,7 +130,7 @@ describe("the playground on the user's file", () => {
     const saved = join(outDir, "iris.safetensors");
     await download.saveAs(saved);
     const { metadata } = decodeSafetensors(new Uint8Array(readFileSync(saved)));
-    expect(metadata).toMatchObject({ model: "Iris", source: "iris.csv", format: "nnc" });
+    expect(metadata).toMatchObject({ model: "Iris", source: "playground.nn", format: "nnc" });
     const info = infoFromMetadata(metadata);
     expect(info.classes).toEqual({ species: ["setosa", "versicolor", "virginica"] });
     expect(info.standardize!.x!.mean).toHaveLength(4);

@@ -124,7 +124,7 @@ describe("training on it", () => {
     expect(result.metrics!.accuracy).toBeGreaterThan(0.85);
     expect(result.metrics!.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(30);
     const { tensors, metadata } = decodeSafetensors(result.weights!);
-    expect(metadata).toMatchObject({ model: "Iris", source: "iris.csv", format: "nnc" });
+    expect(metadata).toMatchObject({ model: "Iris", source: "playground.nn", format: "nnc" });
     const info = infoFromMetadata(metadata);
     expect(info.classes).toEqual({ species: ["setosa", "versicolor", "virginica"] });
     expect(info.standardize!.x!.mean).toHaveLength(4);

@@ -24,6 +24,8 @@ export interface UserRunOptions {
   seed?: number;
   /** Recurrent models clip the gradient norm at 5, as `nnc train` does. */
   clipNorm?: number;
+  /** The model's source file, recorded in the weights' metadata as `nnc train` records it (default playground.nn). */
+  modelFile?: string;
 }
 
 export interface UserRunResult {
@@ -93,6 +95,6 @@ export async function fitUserData(
   const metrics = done > 0 ? evaluate(model, description, measured) : undefined;
   const target = M.loss?.target ?? undefined;
   const classNames = target ? user.info.classes?.[target] : undefined;
-  const weights = done > 0 && allFinite(model.params) ? weightsFile(model, M.params, name, user.report.file, user.info) : undefined;
+  const weights = done > 0 && allFinite(model.params) ? weightsFile(model, M.params, name, options.modelFile ?? "playground.nn", user.info) : undefined;
   return { reason, label: validation ? "Validation" : "Training data", ...(metrics ? { metrics } : {}), ...(classNames ? { classNames } : {}), ...(weights ? { weights } : {}), trainCount: train.count, validationCount: validation?.count ?? 0 };
 }

@@ -106,7 +106,7 @@ async function runOnUserData(req: Extract<TrainRequest, { type: "train" }>, data
   const params = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   const kernels = activeKernels();
   scope.postMessage({ type: "started", model: name, data: `${data.file.name} (${read.data.report.count} examples)`, params, canDraw: false, kernels: { set: kernels.name, fma: kernels === wasmKernels() && wasmKernels()!.fma, threads: running } });
-  const options = { epochs: data.epochs, batch: req.batch, lr: req.lr, valSplit: data.valSplit, ...(compiled.recurrent ? { clipNorm: 5 } : {}) };
+  const options = { epochs: data.epochs, batch: req.batch, lr: req.lr, valSplit: data.valSplit, modelFile: EDITED_FILE, ...(compiled.recurrent ? { clipNorm: 5 } : {}) };
   const result = await fitUserData(M, name, model, read.data, read.classes, options, {
     onSlice: (report, step, total) => scope.postMessage({ type: "progress", report, step, total }),
     shouldStop: () => stopRequested,
