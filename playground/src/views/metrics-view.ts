@@ -39,6 +39,9 @@ export class MetricsView {
     this.confusion(m?.confusion, r.classNames);
     const button = $<HTMLAnchorElement>("download-weights");
     button.hidden = !r.weights;
+    $("weights-note").textContent = r.weights
+      ? "a .safetensors file with the class names and standardisation statistics, for nnc predict --load"
+      : "No weights to download: no training step ran, or the weights are not all finite (try a lower learning rate).";
     if (r.weights) {
       this.url = URL.createObjectURL(new Blob([r.weights.slice()], { type: "application/octet-stream" }));
       button.href = this.url;

@@ -83,7 +83,8 @@ function progressOf(file: string): (what: string) => void {
 
 async function inspect(req: Extract<TrainRequest, { type: "inspect" }>): Promise<void> {
   const compiled = trainable(req.source);
-  if ("message" in compiled) return scope.postMessage({ type: "data-failed", file: req.file.name, message: compiled.message });
+  // The file cannot be mapped to a model that does not compile: say so, rather than blame the data.
+  if ("message" in compiled) return scope.postMessage({ type: "data-failed", file: req.file.name, message: `the model must compile before the file can be read for it: ${compiled.message}` });
   const read = await readUserFile(req.source, compiled.M, compiled.name, req, progressOf(req.file.name));
   scope.postMessage("error" in read ? { type: "data-failed", file: req.file.name, message: read.error } : { type: "data", report: read.data.report });
 }
