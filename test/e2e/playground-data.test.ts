@@ -15,7 +15,7 @@ import { zipSync } from "fflate";
 import { encodeSource } from "../../playground/src/state/persist.ts";
 import { infoFromMetadata } from "../../runtime/datasets/info.ts";
 import { decodeSafetensors } from "../../runtime/safetensors.ts";
-import { greyPng } from "../datasets/helpers.ts";
+import { greyPng, npy, npz } from "../datasets/helpers.ts";
 import { launchChromium } from "./browser.ts";
 import { serveStatic } from "./static-server.ts";
 
@@ -174,6 +174,25 @@ describe("the playground on the user's file", () => {
     expect(await text("#metrics-line")).toMatch(/^Validation: .* on 4 examples \(held out; trained on 12\)$/);
     expect(Number(await page.locator("#metrics-line").getAttribute("data-accuracy"))).toBe(1);
     expect(await text("#confusion tr:first-child")).toBe("true \\ predicteddarklightrecall");
+  }, 120_000);
+
+  it("trains a regression on a .npz and reports MSE and MAE", async () => {
+    const LINE = "model Line {\n  input x: f32[2]\n  target y: f32[1]\n  pred = x -> dense(1)\n  output pred\n  loss mse(pred, y)\n}\n";
+    await page.goto(`${server.url}#code=${encodeSource(LINE)}`);
+    await page.reload();
+    await page.locator("svg.graph .box[data-name='y']").waitFor({ timeout: 30_000 });
+    await page.click("#tabs button[data-tab='train']");
+    const x = new Float32Array(80).map((_, i) => (i * 37) % 11);
+    const y = new Float32Array(40).map((_, i) => 2 * x[2 * i]! - x[2 * i + 1]!);
+    await page.setInputFiles("#data-file", { name: "line.npz", mimeType: "application/zip", buffer: Buffer.from(npz({ x: npy("<f4", [40, 2], x), y: npy("<f4", [40, 1], y) })) });
+    await page.locator("#data-panel[data-state='ready']").waitFor({ timeout: 30_000 });
+    expect(await text("#data-summary")).toBe("line.npz: npz, 40 examples. Fields: x, y");
+    await page.fill("#epochs", "5");
+    await page.click("#train-button");
+    await page.locator("#train-status[data-state='done']").waitFor({ timeout: 60_000 });
+    expect(await text("#metrics-line")).toMatch(/^Validation: loss [\d.e+-]+ · MSE [\d.e+-]+ · MAE [\d.e+-]+ on 8 examples \(held out; trained on 32\)$/);
+    expect(await page.locator("#confusion tr").count()).toBe(0);
+    expect(await page.locator("#download-weights").isVisible()).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });
