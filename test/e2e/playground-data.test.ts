@@ -66,7 +66,7 @@ describe("the playground on the user's file", () => {
     // Whole epochs over a file, not steps.
     expect(await page.locator("#steps-setting").isHidden()).toBe(true);
     expect(await page.locator("#epochs-setting").isVisible()).toBe(true);
-  });
+  }, 120_000);
 
   it("takes an edited mapping, and shows what is wrong with one", async () => {
     await page.fill("#data-map", "x=petal_width,petal_length,sepal_width,nope; species=species");
