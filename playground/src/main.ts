@@ -128,6 +128,7 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>("#tabs button")) 
     for (const t of document.querySelectorAll<HTMLButtonElement>("#tabs button")) t.classList.toggle("active", t === tab);
     for (const p of document.querySelectorAll<HTMLElement>(".panel")) p.hidden = p.id !== `panel-${activeTab}`;
     if (activeTab === "code") requestCode();
+    if (activeTab === "train") trainPanel.shown();
   });
 }
 

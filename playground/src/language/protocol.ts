@@ -5,6 +5,8 @@ import type { Marker } from "../../../compiler/service/diagnostics.ts";
 import type { ModelGraph } from "./graph.ts";
 import type { Hover } from "../../../compiler/service/hover.ts";
 import type { SliceReport } from "../training/session.ts";
+import type { DataReport } from "../training/user-data.ts";
+import type { Metrics } from "../../../runtime/datasets/metrics.ts";
 
 export type LanguageRequest =
   | { type: "update"; version: number; source: string }
@@ -41,10 +43,33 @@ export interface HelperReport {
   chunks: number;
 }
 
+/** The user's file and how its fields map to the model (`--map` text; empty: by the rules). */
+export interface UserFile {
+  file: File;
+  map: string;
+}
+
+/** What training on the user's file ended with: metrics of the held-out part (or the training data) and the weights. */
+export interface UserRunReport {
+  label: string;
+  metrics?: Metrics;
+  classNames?: string[];
+  trainCount: number;
+  validationCount: number;
+  /** A .safetensors file as `nnc train --save` writes it, and its suggested name. */
+  weights?: Uint8Array;
+  weightsName: string;
+}
+
 export type TrainRequest =
   | { type: "compile"; source: string }
-  /** threads: 2 splits large products with a second worker (runtime/threads-web.ts). */
-  | { type: "train"; source: string; steps: number; batch: number; lr: number; threads: 1 | 2 }
+  /** Reads and checks the user's file for the source's model, without training. */
+  | ({ type: "inspect"; source: string } & UserFile)
+  /**
+   * threads: 2 splits large products with a second worker (runtime/threads-web.ts).
+   * data: train on the user's file for whole epochs (steps is then ignored).
+   */
+  | { type: "train"; source: string; steps: number; batch: number; lr: number; threads: 1 | 2; data?: UserFile & { epochs: number; valSplit: number } }
   | { type: "stop" }
   | { type: "predict"; pixels: Float32Array };
 
@@ -55,6 +80,10 @@ export type TrainResponse =
   | { type: "started"; model: string; data: string; params: number; canDraw: boolean; kernels: KernelsInUse }
   | { type: "progress"; report: SliceReport; step: number; total: number }
   /** helper: how the second thread took part (absent on one thread). */
-  | { type: "finished"; reason: string; helper?: HelperReport }
+  | { type: "finished"; reason: string; helper?: HelperReport; result?: UserRunReport }
+  | { type: "data"; report: DataReport }
+  | { type: "data-failed"; file: string; message: string }
+  /** How far reading a large file has come: `reading: 45%`, `decoding images: 120 of 800`. */
+  | { type: "data-progress"; file: string; what: string }
   | { type: "failed"; message: string }
   | { type: "prediction"; probabilities: number[] };

@@ -16,8 +16,8 @@ export interface StepPoint {
 
 export interface SliceReport {
   steps: StepPoint[];
-  /** Held-out accuracy after the slice, on a fixed sample. */
-  accuracy: number;
+  /** Held-out accuracy after the slice, on a fixed sample (or, on the user's data, at an epoch's end; absent elsewhere and for regression). */
+  accuracy?: number;
   stepsPerSecond: number;
   /** Set when the loss stopped being finite. */
   stopped?: string;

@@ -38,7 +38,7 @@ export class LossChart {
       this.loss.push(p.loss);
       this.accuracy.push(null);
     }
-    if (this.accuracy.length) this.accuracy[this.accuracy.length - 1] = report.accuracy;
+    if (this.accuracy.length && report.accuracy !== undefined) this.accuracy[this.accuracy.length - 1] = report.accuracy;
     this.plot?.setData([this.steps, this.loss, this.accuracy]);
     this.describe();
   }

@@ -13,6 +13,9 @@ import { decodeSlice, type EncodedSlice } from "../training/mnist-slice.ts";
 import { TrainingSession } from "../training/session.ts";
 import { EDITED_FILE, examples } from "../language/examples.ts";
 import type { HelperReport, TrainRequest, TrainResponse } from "../language/protocol.ts";
+import type { ModelClass } from "../../../compiler/codegen/load.ts";
+import { fitUserData } from "../training/fit-user-data.ts";
+import { readUserFile } from "./user-file.ts";
 
 const scope = self as unknown as { onmessage: (e: MessageEvent<TrainRequest>) => void; postMessage(m: TrainResponse): void };
 const SLICE_STEPS = 10;
@@ -48,18 +51,80 @@ const loadMnist = async () => decodeSlice(((await import("virtual:mnist-slice"))
 const loadCorpus = async () => ((await import("../../../examples/data/moby-dick.txt?raw")) as { default: string }).default;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+type Trainable = { name: string; M: ModelClass; recurrent: boolean } | { message: string };
+/** The last source compiled for training: editing the data's mapping does not generate the code again. */
+let compiledFor: { source: string; result: Trainable } | undefined;
+
+/** The first model with a loss, compiled from `source`, or why there is none. */
+function trainable(source: string): Trainable {
+  if (compiledFor?.source !== source) compiledFor = { source, result: compileTrainable(source) };
+  return compiledFor.result;
+}
+
+function compileTrainable(source: string): Trainable {
+  const generated = generate(source);
+  if (!("code" in generated)) return generated;
+  const classes = Object.entries(loadModule(generated.code)).filter(([, M]) => M.loss !== null);
+  if (!classes.length) return { message: "no model in this file has a loss: add a `loss` statement to train it" };
+  return { name: classes[0]![0], M: classes[0]![1], recurrent: generated.recurrent };
+}
+
+/** Reports a long read to the page, at most ten times a second. */
+function progressOf(file: string): (what: string) => void {
+  let last = 0;
+  return (what) => {
+    if (performance.now() - last < 100) return;
+    last = performance.now();
+    scope.postMessage({ type: "data-progress", file, what });
+  };
+}
+
+async function inspect(req: Extract<TrainRequest, { type: "inspect" }>): Promise<void> {
+  const compiled = trainable(req.source);
+  // The file cannot be mapped to a model that does not compile: say so, rather than blame the data.
+  if ("message" in compiled) return scope.postMessage({ type: "data-failed", file: req.file.name, message: `the model must compile before the file can be read for it: ${compiled.message}` });
+  const read = await readUserFile(req.source, compiled.M, compiled.name, req, progressOf(req.file.name));
+  scope.postMessage("error" in read ? { type: "data-failed", file: req.file.name, message: read.error } : { type: "data", report: read.data.report });
+}
+
+/** Trains on the user's file (read and checked whole first), then reports the metrics and the weights. */
+async function runOnUserData(req: Extract<TrainRequest, { type: "train" }>, data: NonNullable<Extract<TrainRequest, { type: "train" }>["data"]>): Promise<void> {
+  const compiled = trainable(req.source);
+  if ("message" in compiled) return scope.postMessage({ type: "failed", message: compiled.message });
+  const { name, M } = compiled;
+  if (!M.loss?.prediction || !M.loss.target) return scope.postMessage({ type: "failed", message: `${name}'s loss must compare an output with a target to train on ${data.file.name}` });
+  const read = await readUserFile(req.source, M, name, data, progressOf(data.file.name));
+  if ("error" in read) {
+    scope.postMessage({ type: "data-failed", file: data.file.name, message: read.error });
+    return scope.postMessage({ type: "failed", message: `nothing trained: ${read.error}` });
+  }
+  scope.postMessage({ type: "data", report: read.data.report });
+  const running = await setThreads(req.threads);
+  const model = new M({ seed: 0 });
+  trained = undefined;
+  const params = Object.values(model.params).reduce((a, p) => a + p.length, 0);
+  const kernels = activeKernels();
+  scope.postMessage({ type: "started", model: name, data: `${data.file.name} (${read.data.report.count} examples)`, params, canDraw: false, kernels: { set: kernels.name, fma: kernels === wasmKernels() && wasmKernels()!.fma, threads: running } });
+  const options = { epochs: data.epochs, batch: req.batch, lr: req.lr, valSplit: data.valSplit, modelFile: EDITED_FILE, ...(compiled.recurrent ? { clipNorm: 5 } : {}) };
+  const result = await fitUserData(M, name, model, read.data, read.classes, options, {
+    onSlice: (report, step, total) => scope.postMessage({ type: "progress", report, step, total }),
+    shouldStop: () => stopRequested,
+  });
+  const { reason, weights, ...rest } = result;
+  scope.postMessage({ type: "finished", reason, result: { ...rest, ...(weights ? { weights } : {}), weightsName: `${name.toLowerCase()}.safetensors` } });
+}
+
 async function runTraining(req: Extract<TrainRequest, { type: "train" }>): Promise<void> {
   stopRequested = false;
-  const generated = generate(req.source);
-  if (!("code" in generated)) return scope.postMessage({ type: "failed", message: generated.message });
-  const classes = Object.entries(loadModule(generated.code)).filter(([, M]) => M.loss !== null);
-  if (!classes.length) return scope.postMessage({ type: "failed", message: "no model in this file has a loss: add a `loss` statement to train it" });
-  const [name, M] = classes[0]!;
+  if (req.data) return runOnUserData(req, req.data);
+  const compiled = trainable(req.source);
+  if ("message" in compiled) return scope.postMessage({ type: "failed", message: compiled.message });
+  const { name, M } = compiled;
   const data = await dataFor(M, name, loadMnist, loadCorpus);
   if ("error" in data) return scope.postMessage({ type: "failed", message: data.error });
   const running = await setThreads(req.threads);
   const model = new M({ seed: 0 });
-  const optimizer = createOptimizer("adam", { lr: req.lr, ...(generated.recurrent ? { clipNorm: 5 } : {}) });
+  const optimizer = createOptimizer("adam", { lr: req.lr, ...(compiled.recurrent ? { clipNorm: 5 } : {}) });
   const session = new TrainingSession(model, data, optimizer, req.batch);
   const params = Object.values(model.params).reduce((a, p) => a + p.length, 0);
   trained = data.imageInput ? { model, input: data.imageInput, output: data.classification.output } : undefined;
@@ -108,6 +173,9 @@ scope.onmessage = ({ data: req }) => {
       break;
     case "train":
       guard(() => runTraining(req));
+      break;
+    case "inspect":
+      guard(() => inspect(req));
       break;
     case "stop":
       stopRequested = true;
