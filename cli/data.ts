@@ -96,13 +96,13 @@ export function confusionTable(confusion: number[][], names: readonly string[] |
   return lines.join("\n") + "\n";
 }
 
-/** Files at least this large (CSV, TSV, JSON Lines) are streamed every epoch rather than held in memory. */
+/** Files at least this large (CSV, TSV, JSON Lines, .npy) are streamed every epoch rather than held in memory. */
 export const STREAM_FROM_BYTES = 64 << 20;
 
-/** Whether `path` should be streamed: a CSV, TSV or JSON Lines file of STREAM_FROM_BYTES or more, or any of them with `force`. */
+/** Whether `path` should be streamed: a CSV, TSV, JSON Lines or .npy file of STREAM_FROM_BYTES or more, or any of them with `force`. */
 export function shouldStream(path: string, force: boolean): boolean {
   const format = formatOf(path);
-  if (format !== "csv" && format !== "tsv" && format !== "jsonl") return false;
+  if (format !== "csv" && format !== "tsv" && format !== "jsonl" && format !== "npy") return false;
   try {
     return force || statSync(path).size >= STREAM_FROM_BYTES;
   } catch {
@@ -130,7 +130,7 @@ export async function scanData(path: string, model: ModelDescription, options: O
   let bar: cliProgress.SingleBar | undefined;
   try {
     const opened = await openData(path);
-    if (opened.kind !== "records") throw new UserError(`${path}: only CSV, TSV and JSON Lines files are streamed`);
+    if (opened.kind !== "records") throw new UserError(`${path}: only CSV, TSV, JSON Lines and .npy files are streamed`);
     const source = opened.source;
     const feeds = planFeeds(model, source, await firstRecord(source), { map: options.map, targets: options.targets });
     const target = model.loss?.target;

@@ -216,7 +216,7 @@ program
   .option("--patience <n>", "data files: stop when the validation loss has not improved for n epochs, keeping the best weights", number("--patience", true))
   .option("--no-standardize", "data files: feed numeric inputs as they are (default: standardised per feature with the training data's mean and deviation, saved with the weights)")
   .option("--window <n>", "plain text: characters per window for a model whose T is symbolic (default 64)", number("--window", true))
-  .option("--stream", "data files: read CSV, TSV or JSON Lines anew every epoch through a shuffle buffer instead of holding them (the default from 64 MiB)")
+  .option("--stream", "data files: read CSV, TSV, JSON Lines or .npy anew every epoch through a shuffle buffer instead of holding them (the default from 64 MiB)")
   .option("--resume <file>", "data files: go on with a run saved with --save (its <file>.ckpt: weights, optimizer state, position, settings); --epochs may raise the total")
   .action(async (file: string, opts: { data: string; model?: string; epochs?: number; batch?: number; lr?: number; optimizer: string; lrSchedule: string; clipNorm?: number; seed: number; save?: string; load?: string; allowNonfinite?: boolean; threads: 1 | 2 | "auto"; map?: string[]; val?: string; valSplit?: number; patience?: number; standardize?: boolean; window?: number; resume?: string; stream?: boolean }) => {
     const { runTrain } = await import("./train.ts");

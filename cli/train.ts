@@ -54,7 +54,7 @@ export interface TrainCommandOptions {
   standardize?: boolean;
   /** Characters per window for a next-character model with a symbolic T. */
   window?: number;
-  /** Read the data anew every epoch (the default for CSV, TSV and JSON Lines files of 64 MiB or more). */
+  /** Read the data anew every epoch (the default for CSV, TSV, JSON Lines and .npy files of 64 MiB or more). */
   stream?: boolean;
   /** Go on with the run whose checkpoint (<save>.ckpt, or the weights file beside it) this is. */
   resume?: string;

@@ -1,11 +1,13 @@
 // Array files: one array per input and target, named like them, the first
-// axis counting examples. A .npy file holds one array (named after the file),
-// a .npz (a zip of .npy files, read with fflate) several, a safetensors file
-// several tensors. The whole file is read: a zip's directory is at its end.
+// axis counting examples. A .npy file holds one array (named after the file)
+// and is streamed row by row; a .npz (a zip of .npy files, read with fflate)
+// holds several and a safetensors file several tensors, and those two are
+// read whole: a zip's directory is at its end, and a .npz's arrays follow
+// one another, so one example's values are spread over the whole file.
 // Browser-safe.
 import { unzipSync } from "fflate";
 import { decodeSafetensors, SafetensorsError } from "../safetensors.ts";
-import { parseNpy, type NamedArray } from "./npy.ts";
+import { npyLengthError, parseNpy, parseNpyHeader, type NamedArray } from "./npy.ts";
 import { DataError, readAll, type ByteSource, type DataFormat, type DataRecord, type RecordSource } from "./source.ts";
 
 /** Arrays that share a first axis as a RecordSource whose records are each array's slice for one example. */
@@ -43,10 +45,71 @@ export function arraysSource(name: string, format: DataFormat, arrays: Record<st
   };
 }
 
-/** A .npy file: one array, named after the file (`x.npy` feeds `x`). */
+/**
+ * A .npy file: one array, named after the file (`x.npy` feeds `x`). Read as
+ * a stream, an example's row at a time (a .npy file is its header, then the
+ * rows in order), so a file of any size is never held whole.
+ */
 export async function openNpy(source: ByteSource): Promise<RecordSource> {
-  const base = source.name.replace(/^.*[\\/]/, "").replace(/\.npy$/i, "");
-  return arraysSource(source.name, "npy", { [base]: parseNpy(await readAll(source), source.name) }, source.size);
+  const name = source.name;
+  const field = name.replace(/^.*[\\/]/, "").replace(/\.npy$/i, "");
+  const header = await readNpyHeader(source);
+  if (header.shape.length === 0) throw new DataError({ file: name }, `array '${field}' is a scalar; its first axis must count the examples`, field);
+  if (source.size !== undefined && source.size - header.dataStart !== header.dataBytes) throw npyLengthError(header, name, source.size - header.dataStart);
+  const count = header.shape[0]!;
+  const rowShape = header.shape.slice(1);
+  const rowBytes = count === 0 ? 0 : header.dataBytes / count;
+  const perRow = rowBytes / header.ctor.BYTES_PER_ELEMENT;
+  return {
+    name,
+    format: "npy",
+    fields: [field],
+    size: source.size,
+    async *records(onBytes) {
+      let skip = header.dataStart;
+      let row = new Uint8Array(rowBytes);
+      let filled = 0;
+      let index = 0;
+      let read = 0;
+      for await (const chunk of source.chunks()) {
+        read += chunk.length;
+        let at = Math.min(skip, chunk.length);
+        skip -= at;
+        while (at < chunk.length) {
+          if (index === count) throw npyLengthError(header, name, read - header.dataStart);
+          const take = Math.min(rowBytes - filled, chunk.length - at);
+          row.set(chunk.subarray(at, at + take), filled);
+          filled += take;
+          at += take;
+          if (filled === rowBytes) {
+            const values: DataRecord["fields"] = Object.create(null);
+            (values as Record<string, unknown>)[field] = { shape: rowShape, data: new header.ctor(row.buffer, 0, perRow), dtype: header.dtype };
+            yield { fields: values, where: { file: name, index: index++ } };
+            row = new Uint8Array(rowBytes);
+            filled = 0;
+          }
+        }
+        onBytes?.(read);
+      }
+      if (index !== count || filled !== 0) throw npyLengthError(header, name, read - header.dataStart);
+    },
+  };
+}
+
+/** The header of a .npy source, from as many of its first chunks as it takes. */
+async function readNpyHeader(source: ByteSource) {
+  let head = new Uint8Array(0);
+  for await (const chunk of source.chunks()) {
+    const grown = new Uint8Array(head.length + chunk.length);
+    grown.set(head);
+    grown.set(chunk, head.length);
+    head = grown;
+    const header = parseNpyHeader(head, source.name);
+    if (header) return header;
+  }
+  // The file ended inside its header: parseNpy says how (not a .npy file, or a header cut short).
+  parseNpy(head, source.name);
+  throw new DataError({ file: source.name }, "the header runs beyond the end of the file");
 }
 
 /** A .npz file (numpy.savez or savez_compressed): its arrays by name. */

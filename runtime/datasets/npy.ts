@@ -26,17 +26,31 @@ export interface NamedArray extends ArrayValue {
   readonly dtype: string;
 }
 
-/** Reads one .npy file; `name` is used in errors. */
-export function parseNpy(bytes: Uint8Array, name: string): NamedArray {
+/** What a .npy header says: the values' dtype, the shape, and where the values start. */
+export interface NpyHeader {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly dataStart: number;
+  /** Bytes of values in all. */
+  readonly dataBytes: number;
+  readonly ctor: Ctor;
+}
+
+/**
+ * The header at the start of `bytes` (which may be only the file's first
+ * chunk), or undefined when more bytes are needed to read it.
+ */
+export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader | undefined {
   const fail = (message: string): never => {
     throw new DataError({ file: name }, message);
   };
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail("not a .npy file (it does not start with \\x93NUMPY)");
+  if (bytes.length < 12) return undefined;
+  if (MAGIC.some((b, i) => bytes[i] !== b)) fail("not a .npy file (it does not start with \\x93NUMPY)");
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
-  if (start + headerLength > bytes.length) fail(`the header claims ${headerLength} bytes, beyond the end of the file`);
+  if (start + headerLength > bytes.length) return undefined;
   const header = new TextDecoder().decode(bytes.subarray(start, start + headerLength));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
@@ -55,12 +69,21 @@ export function parseNpy(bytes: Uint8Array, name: string): NamedArray {
     .map(Number);
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`cannot read the shape (${shapeText})`);
   const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = start + headerLength;
-  const bytesNeeded = count * dtype!.ctor.BYTES_PER_ELEMENT;
-  if (bytes.length - dataStart !== bytesNeeded) {
-    fail(`shape (${shape.join(", ")}) of ${dtype!.name} needs ${bytesNeeded} bytes of data, the file has ${bytes.length - dataStart}`);
-  }
+  return { dtype: dtype!.name, shape, dataStart: start + headerLength, dataBytes: count * dtype!.ctor.BYTES_PER_ELEMENT, ctor: dtype!.ctor };
+}
+
+/** The error for a file whose values are not as many as its header's shape needs. */
+export function npyLengthError(header: NpyHeader, name: string, have: number): DataError {
+  return new DataError({ file: name }, `shape (${header.shape.join(", ")}) of ${header.dtype} needs ${header.dataBytes} bytes of data, the file has ${have}`);
+}
+
+/** Reads one .npy file whole; `name` is used in errors. */
+export function parseNpy(bytes: Uint8Array, name: string): NamedArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new DataError({ file: name }, "not a .npy file (it does not start with \\x93NUMPY)");
+  const header = parseNpyHeader(bytes, name);
+  if (!header) throw new DataError({ file: name }, "the header runs beyond the end of the file");
+  if (bytes.length - header.dataStart !== header.dataBytes) throw npyLengthError(header, name, bytes.length - header.dataStart);
   // A copy: the values need not be aligned within the file.
-  const copy = bytes.slice(dataStart, dataStart + bytesNeeded);
-  return { dtype: dtype!.name, shape, data: new dtype!.ctor(copy.buffer, 0, count) };
+  const copy = bytes.slice(header.dataStart, header.dataStart + header.dataBytes);
+  return { dtype: header.dtype, shape: header.shape, data: new header.ctor(copy.buffer, 0, header.dataBytes / header.ctor.BYTES_PER_ELEMENT) };
 }

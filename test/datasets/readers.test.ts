@@ -5,6 +5,7 @@ import jpeg from "jpeg-js";
 import { openCsv, csvRows } from "../../runtime/datasets/csv.ts";
 import { openJsonl } from "../../runtime/datasets/jsonl.ts";
 import { openData } from "../../runtime/datasets/node.ts";
+import { openNpy } from "../../runtime/datasets/arrays.ts";
 import { bytesSource, type DataRecord, type RecordSource } from "../../runtime/datasets/source.ts";
 import { buildVocabulary, encodeCharacters, textWindows } from "../../runtime/datasets/text.ts";
 import { encodeSafetensors } from "../../runtime/safetensors.ts";
@@ -99,6 +100,25 @@ describe("array files", () => {
     const st = encodeSafetensors({ x: { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }, y: { shape: [2], data: new Int32Array([0, 1]) } });
     const s = await openData(t.file("d.safetensors", st));
     expect(s.kind === "records" && (await all(s.source)).length).toBe(2);
+  });
+
+  it("streams a .npy row by row, whatever the chunk boundaries, and locates a file cut short or too long", async () => {
+    const values = Float32Array.from({ length: 7 * 3 }, (_, i) => i / 4);
+    const file = npy("<f4", [7, 3], values);
+    const whole = (await all(await openNpy(bytesSource("x.npy", file, file.length)))).map((r) => Array.from((r.fields.x as { data: Float32Array }).data));
+    expect(whole).toEqual(Array.from({ length: 7 }, (_, i) => Array.from(values.subarray(i * 3, i * 3 + 3))));
+    // Chunks of 5 bytes split the header and every row; read twice, as every epoch does.
+    const source = await openNpy(bytesSource("x.npy", file, 5));
+    for (let pass = 0; pass < 2; pass++) expect((await all(source)).map((r) => Array.from((r.fields.x as { data: Float32Array }).data))).toEqual(whole);
+    const progress: number[] = [];
+    for await (const _ of source.records((b) => progress.push(b))) void _;
+    expect(progress.at(-1)).toBe(file.length);
+    const short = file.subarray(0, file.length - 4);
+    await expect(openNpy(bytesSource("short.npy", short))).rejects.toThrow("short.npy: shape (7, 3) of float32 needs 84 bytes of data, the file has 80");
+    const unsized = { name: "short.npy", chunks: () => bytesSource("short.npy", short).chunks() };
+    await expect(all(await openNpy(unsized))).rejects.toThrow("short.npy: shape (7, 3) of float32 needs 84 bytes of data, the file has 80");
+    await expect(openNpy(bytesSource("cut.npy", file.subarray(0, 20)))).rejects.toThrow("cut.npy: the header runs beyond the end of the file");
+    await expect(openNpy(bytesSource("s.npy", npy("<f4", [], new Float32Array(1))))).rejects.toThrow("array 's' is a scalar");
   });
 
   it("says which arrays disagree on the number of examples, and rejects unsupported dtypes", async () => {
