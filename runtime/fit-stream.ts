@@ -11,8 +11,7 @@ import { evaluate, type Metrics } from "./datasets/metrics.ts";
 import { encodeBatch, evaluateStream, recordBatches, type StreamData } from "./datasets/stream.ts";
 import type { FitOptions, FitResult } from "./fit.ts";
 import { Rng } from "./random.ts";
-import type { EpochInfo, Trainable, TrainPosition } from "./train.ts";
-import { allFinite, describeNonFinite, findNonFinite } from "./types.ts";
+import { stepper, type EpochInfo, type Trainable, type TrainPosition } from "./train.ts";
 
 export interface FitStreamOptions extends Omit<FitOptions, "validation"> {
   /** Streamed too, or held in memory. */
@@ -40,13 +39,9 @@ export async function fitStream(model: Trainable, M: ModelDescription, train: St
   const totalSteps = stepsPerEpoch * options.epochs;
   const resume = options.resume;
   const baseLr = resume?.baseLr ?? optimizer.lr;
-  let stepsTaken = resume?.stepsTaken ?? 0;
+  const steps = stepper(model, optimizer, { cosine: options.lrSchedule === "cosine", baseLr, totalSteps, stepsTaken: resume?.stepsTaken ?? 0 });
   if (resume) rng.state = resume.epochRng;
   const firstEpoch = resume?.epoch ?? 1;
-  const lastGood = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, new Float32Array(v.length)]));
-  const restore = () => {
-    for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
-  };
   const result: FitResult = { epochs: [], validation: [] };
   let best: { loss: number; epoch: number; params: Record<string, Float32Array> } | undefined;
   let stale = 0;
@@ -75,29 +70,17 @@ export async function fitStream(model: Trainable, M: ModelDescription, train: St
         continue;
       }
       const batch = await encodeBatch(train, records);
-      const loss = model.lossAndGrads(batch.arrays, { ...batch.dims, batch: batch.count });
-      if (!Number.isFinite(loss)) {
-        if (stepsTaken > 0) restore();
-        result.stopped = `the loss became ${loss} at epoch ${epoch}, step ${step + 1}; training stopped and kept the weights of the last finite step`;
+      const outcome = steps.step(batch.arrays, { ...batch.dims, batch: batch.count }, epoch, step);
+      if ("stopped" in outcome) {
+        result.stopped = outcome.stopped;
         result.nonFinite = true;
         result.position = position;
         return result;
       }
-      for (const [k, v] of Object.entries(model.params)) lastGood[k]!.set(v);
-      if (options.lrSchedule === "cosine") optimizer.lr = baseLr * 0.5 * (1 + Math.cos((Math.PI * stepsTaken) / totalSteps));
-      optimizer.step(model.params, model.grads);
-      if (!allFinite(model.params)) {
-        const bad = describeNonFinite(findNonFinite(model.params));
-        restore();
-        result.stopped = `the weights were no longer finite after epoch ${epoch}, step ${step + 1}: ${bad}; training stopped and kept the weights from before that step`;
-        result.nonFinite = true;
-        result.position = position;
-        return result;
-      }
-      stepsTaken++;
+      const loss = outcome.loss;
       sum += loss;
       step++;
-      position = { epoch, step, stepsTaken, epochRng, baseLr, lossSum: sum };
+      position = { epoch, step, stepsTaken: steps.stepsTaken, epochRng, baseLr, lossSum: sum };
       options.onStep?.({ epoch, step, stepsPerEpoch, loss, stepsPerSecond: ((step - (resumed?.step ?? 0)) * 1000) / Math.max(now() - started, 1e-9) });
       if (now() - lastYield >= 10) {
         await nextTask();
@@ -109,6 +92,7 @@ export async function fitStream(model: Trainable, M: ModelDescription, train: St
       }
     }
     const seconds = (now() - started) / 1000;
+    const stepsTaken = steps.stepsTaken;
     const next: TrainPosition = result.stopped ? (position ?? { epoch, step, stepsTaken, epochRng, baseLr, lossSum: sum }) : { epoch: epoch + 1, step: 0, stepsTaken, epochRng: rng.state, baseLr, lossSum: 0 };
     position = next;
     const info: EpochInfo = { epoch, loss: sum / Math.max(step, 1), seconds, stepsPerSecond: (step - (resumed?.step ?? 0)) / Math.max(seconds, 1e-9), position: next };

@@ -183,6 +183,54 @@ export async function trainAsync(model: Trainable, trainSplit: Split, testSplit:
   }
 }
 
+/**
+ * The weights a run can go back to and where its schedule stands: what one
+ * step hands the next. A loop makes one with `stepper` and calls `step`.
+ */
+export interface Stepper {
+  /** Steps taken so far (the schedule's position). */
+  readonly stepsTaken: number;
+  /**
+   * One step on a batch: the loss and gradients, the learning rate the
+   * schedule gives now, the update, and the checks that the loss and then
+   * the weights are finite. Returns the loss, or why training must stop (the
+   * weights from before the offending update are back in place).
+   */
+  step(inputs: Arrays, dims: Dims, epoch: number, step: number): { loss: number } | { stopped: string };
+}
+
+export function stepper(model: Trainable, optimizer: Optimizer, schedule: { cosine: boolean; baseLr: number; totalSteps: number; stepsTaken: number }): Stepper {
+  const lastGood = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, new Float32Array(v.length)]));
+  const restore = () => {
+    for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
+  };
+  let stepsTaken = schedule.stepsTaken;
+  return {
+    get stepsTaken() {
+      return stepsTaken;
+    },
+    step(inputs, dims, epoch, step) {
+      const loss = model.lossAndGrads!(inputs, dims);
+      if (!Number.isFinite(loss)) {
+        // The weights that produced this loss came from the last update: go back to those before it.
+        if (stepsTaken > 0) restore();
+        return { stopped: `the loss became ${loss} at epoch ${epoch}, step ${step + 1}; training stopped and kept the weights of the last finite step` };
+      }
+      for (const [k, v] of Object.entries(model.params)) lastGood[k]!.set(v);
+      if (schedule.cosine) optimizer.lr = schedule.baseLr * 0.5 * (1 + Math.cos((Math.PI * stepsTaken) / schedule.totalSteps));
+      optimizer.step(model.params, model.grads!);
+      // A finite loss does not prove finite weights (a relu hides a NaN weight behind it): check them too.
+      if (!allFinite(model.params)) {
+        const bad = describeNonFinite(findNonFinite(model.params));
+        restore();
+        return { stopped: `the weights were no longer finite after epoch ${epoch}, step ${step + 1}: ${bad}; training stopped and kept the weights from before that step` };
+      }
+      stepsTaken++;
+      return { loss };
+    },
+  };
+}
+
 /** The training loop, suspended after each step (before `shouldStop` is asked) so that a driver may yield there. */
 function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | undefined, options: TrainOptions): Generator<void, TrainResult, void> {
   if (!model.lossAndGrads || !model.grads) throw new Error("this model has no loss, so it cannot be trained: add a `loss` statement");
@@ -190,7 +238,6 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
   if (trainSplit.count < 1) throw new RangeError("no training examples");
   const rng = new Rng(options.seed ?? 0);
   const batcher = new Batcher(trainSplit);
-  const lastGood = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, new Float32Array(v.length)]));
   const result: TrainResult = { epochs: [] };
   const stepsPerEpoch = Math.ceil(trainSplit.count / options.batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
@@ -199,12 +246,9 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
     throw new RangeError(`cannot resume at epoch ${resume.epoch}, step ${resume.step}: an epoch has ${stepsPerEpoch} steps`);
   }
   const baseLr = resume?.baseLr ?? options.optimizer.lr;
-  let stepsTaken = resume?.stepsTaken ?? 0;
+  const steps = stepper(model, options.optimizer, { cosine: options.lrSchedule === "cosine", baseLr, totalSteps, stepsTaken: resume?.stepsTaken ?? 0 });
   if (resume) rng.state = resume.epochRng;
   const firstEpoch = resume?.epoch ?? 1;
-  const restore = () => {
-    for (const [k, v] of Object.entries(lastGood)) model.params[k]!.set(v);
-  };
 
   let position: TrainPosition | undefined;
   for (let epoch = firstEpoch; epoch <= options.epochs; epoch++) {
@@ -227,32 +271,17 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
       }
       const taken = batcher.take(indices);
       const { arrays: inputs, dims } = options.batch ? options.batch(indices, taken) : { arrays: taken, dims: options.dims };
-      const loss = model.lossAndGrads(inputs, { ...dims, batch: indices.length });
-      if (!Number.isFinite(loss)) {
-        // The weights that produced this loss came from the last update: go back to those before it.
-        if (stepsTaken > 0) restore();
-        result.stopped = `the loss became ${loss} at epoch ${epoch}, step ${step + 1}; training stopped and kept the weights of the last finite step`;
+      const outcome = steps.step(inputs, { ...dims, batch: indices.length }, epoch, step);
+      if ("stopped" in outcome) {
+        result.stopped = outcome.stopped;
         result.nonFinite = true;
         result.position = position;
         return result;
       }
-      for (const [k, v] of Object.entries(model.params)) lastGood[k]!.set(v);
-      if (options.lrSchedule === "cosine") options.optimizer.lr = baseLr * 0.5 * (1 + Math.cos((Math.PI * stepsTaken) / totalSteps));
-      options.optimizer.step(model.params, model.grads);
-      // A finite loss does not prove finite weights (a relu hides a NaN weight behind it): check them too.
-      if (!allFinite(model.params)) {
-        const bad = describeNonFinite(findNonFinite(model.params));
-        restore();
-        result.stopped = `the weights were no longer finite after epoch ${epoch}, step ${step + 1}: ${bad}; training stopped and kept the weights from before that step`;
-        result.nonFinite = true;
-        result.position = position;
-        return result;
-      }
-      stepsTaken++;
-      sum += loss;
+      sum += outcome.loss;
       step++;
-      position = { epoch, step, stepsTaken, epochRng, baseLr, lossSum: sum };
-      options.onStep?.({ epoch, step, stepsPerEpoch, loss, stepsPerSecond: (step * 1000) / Math.max(now() - started, 1e-9) });
+      position = { epoch, step, stepsTaken: steps.stepsTaken, epochRng, baseLr, lossSum: sum };
+      options.onStep?.({ epoch, step, stepsPerEpoch, loss: outcome.loss, stepsPerSecond: (step * 1000) / Math.max(now() - started, 1e-9) });
       yield;
       if (options.shouldStop?.()) {
         result.stopped = `stopped at epoch ${epoch}, step ${step}`;
@@ -261,6 +290,7 @@ function* trainSteps(model: Trainable, trainSplit: Split, testSplit: Split | und
     }
     const seconds = (now() - started) / 1000;
     const stepsHere = step - (resumed?.step ?? 0);
+    const stepsTaken = steps.stepsTaken;
     const next: TrainPosition = result.stopped ? (position ?? { epoch, step, stepsTaken, epochRng, baseLr, lossSum: sum }) : { epoch: epoch + 1, step: 0, stepsTaken, epochRng: rng.state, baseLr, lossSum: 0 };
     position = next;
     const info: EpochInfo = { epoch, loss: sum / Math.max(step, 1), seconds, stepsPerSecond: stepsHere / Math.max(seconds, 1e-9), position: next };
