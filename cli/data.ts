@@ -16,7 +16,7 @@ import { describeFeeds, parseMap, type ModelDescription } from "../runtime/datas
 import { prepareRecords, prepareText, type Prepared, type PrepareOptions } from "../runtime/datasets/prepare.ts";
 import { probeClasses, type Metrics } from "../runtime/datasets/metrics.ts";
 import type { ModelClass, ModelInstance } from "../compiler/codegen/load.ts";
-import { UserError } from "./train.ts";
+import { UserError } from "./user-error.ts";
 import { collectingEvery } from "./gc.ts";
 
 /** Bytes read between garbage collections when a file is streamed (cli/gc.ts): a 40 MB CSV peaked at 427 MB without, 282 MB with, and took 12% longer. */

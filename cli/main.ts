@@ -181,7 +181,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Runs a command that may fail with a UserError (printed, exit 1). */
 async function userCommand(run: () => Promise<number>) {
-  const { UserError } = await import("./train.ts");
+  const { UserError } = await import("./user-error.ts");
   try {
     process.exitCode = await run();
   } catch (e) {

@@ -13,7 +13,8 @@ import { infoFromMetadata } from "../runtime/datasets/info.ts";
 import type { Encoded } from "../runtime/datasets/encode.ts";
 import type { ModelClass, ModelInstance } from "../compiler/codegen/load.ts";
 import { classTargets, confusionTable, dataLine, describeModel, GC_EVERY, mapOption, metricsLine, readData, scanData, shouldStream } from "./data.ts";
-import { compileAndChoose, loadWeights, UserError, type Report } from "./train.ts";
+import { compileAndChoose, loadWeights, type Report } from "./train.ts";
+import { UserError } from "./user-error.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 
 export interface DataCommandOptions {

@@ -9,7 +9,7 @@
 import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { existsSync, readFileSync } from "node:fs";
-import { allFinite, createOptimizer, decodeCheckpoint, describeNonFinite, encodeCheckpoint, encodeSafetensors, findNonFinite, type Checkpoint, type TrainPosition } from "../runtime/index.ts";
+import { allFinite, createOptimizer, decodeCheckpoint, encodeCheckpoint, encodeSafetensors, type Checkpoint, type TrainPosition } from "../runtime/index.ts";
 import { evaluate, type Metrics } from "../runtime/datasets/metrics.ts";
 import { infoFromMetadata, infoToMetadata } from "../runtime/datasets/info.ts";
 import { splitValidation } from "../runtime/datasets/split.ts";
@@ -22,7 +22,9 @@ import { collectingEvery } from "./gc.ts";
 import { describeFeeds } from "../runtime/datasets/mapping.ts";
 import { evaluateStream, type StreamData } from "../runtime/datasets/stream.ts";
 import { fitStream, type FitStreamOptions } from "../runtime/fit-stream.ts";
-import { compileAndChoose, existsNote, INTERRUPTED_EXIT, loadWeights, lossGrowthWarning, threadsFor, UserError, type Report, type TrainCommandOptions } from "./train.ts";
+import { compileAndChoose, loadWeights, lossGrowthWarning, threadsFor, type Report, type TrainCommandOptions } from "./train.ts";
+import { existsNote, INTERRUPTED_EXIT, saveAtEnd } from "./save-at-end.ts";
+import { UserError } from "./user-error.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM } from "./train-defaults.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 
@@ -229,25 +231,8 @@ export async function runTrainOnData(file: string, opts: TrainCommandOptions, re
     }
     // A streamed file without validation data is not read a third time only to measure it: its epochs' mean loss says as much.
     if (steps > 0 && (validation || train)) summary(validation ? "Validation" : "Training data", await measure(validation ?? train!));
-    const status = interrupted ? INTERRUPTED_EXIT : diverged ? 1 : 0;
-    const stoppedAt = interrupted ? `Interrupted after ${steps ? at : "no steps"}` : undefined;
-    if (!opts.save) {
-      if (stoppedAt) process.stdout.write(`${stoppedAt}; nothing saved (no --save)\n`);
-      return status;
-    }
-    const bad = findNonFinite(model.params);
-    if (bad.length || steps === 0) {
-      process.stderr.write(`nnc: not saving to ${opts.save}: ${bad.length ? `the weights are not all finite: ${describeNonFinite(bad)}` : "no training step completed"}${existsNote(opts.save)}\n`);
-      return interrupted ? INTERRUPTED_EXIT : 1;
-    }
-    try {
-      // After early stopping the model holds the best epoch's weights; the checkpoint stays that of the last epoch.
-      save(diverged || result.bestEpoch !== undefined ? undefined : result.position);
-    } catch (e) {
-      throw new UserError(`cannot save to ${opts.save}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${existsNote(opts.save)}`);
-    }
-    process.stdout.write(stoppedAt ? `${stoppedAt}: saved the weights of that step to ${opts.save}\n` : `Saved weights to ${opts.save}\n`);
-    return status;
+    // After early stopping the model holds the best epoch's weights; the checkpoint stays that of the last epoch.
+    return saveAtEnd({ params: model.params, save: opts.save, interrupted, diverged, steps, at }, () => save(diverged || result.bestEpoch !== undefined ? undefined : result.position));
   } finally {
     process.removeListener("SIGINT", onSigint);
   }

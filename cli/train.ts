@@ -10,7 +10,7 @@ import pc from "picocolors";
 import { checkProgram } from "../compiler/check/program.ts";
 import { generate } from "../compiler/codegen/index.ts";
 import { loadModule, type ModelClass } from "../compiler/codegen/load.ts";
-import { createOptimizer, describeNonFinite, encodeSafetensors, evaluateAccuracy, evaluateLoss, findNonFinite, loadParams, NonFiniteParamsError, trainAsync, type Split } from "../runtime/index.ts";
+import { createOptimizer, encodeSafetensors, evaluateAccuracy, evaluateLoss, findNonFinite, loadParams, NonFiniteParamsError, trainAsync, type Split } from "../runtime/index.ts";
 import { loadMnist as loadMnistDigits, MNIST_CLASSES, MNIST_IMAGE_SIZE, MnistNotInstalledError } from "../runtime/mnist-node.ts";
 import { activeKernels, wasmKernels } from "../runtime/kernels.ts";
 import { useThreads } from "../runtime/threads-node.ts";
@@ -19,6 +19,8 @@ import type { Classification } from "../runtime/train.ts";
 import { fsHost } from "./fs-host.ts";
 import { DEFAULT_BATCH, DEFAULT_EPOCHS, DEFAULT_RECURRENT_CLIP_NORM, defaultThreads } from "./train-defaults.ts";
 import { packageFile } from "./package-file.ts";
+import { INTERRUPTED_EXIT, saveAtEnd } from "./save-at-end.ts";
+import { UserError } from "./user-error.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 import type { Diagnostic } from "../compiler/diagnostics.ts";
 import type { SourceFile } from "../grammar/source.ts";
@@ -72,11 +74,6 @@ export function threadsFor(asked: 1 | 2 | "auto"): 1 | 2 {
   return wasm?.arena.shared && activeKernels() === wasm ? defaultThreads(availableParallelism()) : 1;
 }
 
-/** A problem to report without a stack trace (exit status 1). */
-export class UserError extends Error {}
-
-/** The exit status after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
-export const INTERRUPTED_EXIT = 130;
 
 /** The last epoch's mean loss over the first step's beyond which `nnc train` warns that training diverged. */
 export const LOSS_GROWTH_WARNING = 100;
@@ -306,38 +303,10 @@ export async function runTrain(file: string, opts: TrainCommandOptions, report: 
     if (last?.testAccuracy !== undefined) results(last.testAccuracy);
     const core = wasmKernels()?.secondCore;
     if (core) process.stdout.write(`Second thread: shared ${core.jobs} products (computing ${core.helped} chunks); ran ${core.wakes} alone while waking it\n`);
-    const status = interrupted ? INTERRUPTED_EXIT : diverged ? 1 : 0;
-    const stoppedAt = interrupted ? `Interrupted after ${steps ? at : "no steps"}` : undefined;
-    if (!opts.save) {
-      if (stoppedAt) process.stdout.write(`${stoppedAt}; nothing saved (no --save)\n`);
-      return status;
-    }
-    // Never save what training did not produce, nor weights that are not finite: the file there (if any) stays.
-    const bad = findNonFinite(model.params);
-    if (bad.length) {
-      process.stderr.write(`nnc: not saving to ${opts.save}: the weights are not all finite: ${describeNonFinite(bad)}; no finite weights to save${existsNote(opts.save)}\n`);
-      return interrupted ? INTERRUPTED_EXIT : 1;
-    }
-    if (steps === 0) {
-      process.stderr.write(`nnc: not saving to ${opts.save}: no training step completed${diverged ? " with finite weights" : ""}${existsNote(opts.save)}\n`);
-      return interrupted ? INTERRUPTED_EXIT : 1;
-    }
     const tensors = Object.fromEntries(Object.entries(model.params).map(([k, data]) => [k, { shape: [...M.params[k]!], data }]));
-    try {
-      writeFileAtomic(opts.save, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" }));
-    } catch (e) {
-      throw new UserError(`cannot save to ${opts.save}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${existsNote(opts.save)}`);
-    }
-    if (diverged) process.stdout.write(`${stoppedAt ? `${stoppedAt}: saved` : "Saved"} the weights of the last finite step to ${opts.save}\n`);
-    else if (stoppedAt) process.stdout.write(`${stoppedAt}: saved the weights of that step to ${opts.save}\n`);
-    else process.stdout.write(`Saved weights to ${opts.save}\n`);
-    return status;
+    return saveAtEnd({ params: model.params, save: opts.save, interrupted, diverged, steps, at }, () => writeFileAtomic(opts.save!, encodeSafetensors(tensors, { model: name, source: file, format: "nnc" })));
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
 }
 
-/** "; the file already there was left as it was", when there is one. */
-export function existsNote(path: string): string {
-  return existsSync(path) ? "; the file already there was left as it was" : "";
-}
