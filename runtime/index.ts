@@ -8,7 +8,7 @@ export * from "./init.ts";
 export * from "./optimizers.ts";
 export * from "./safetensors.ts";
 export * from "./data.ts";
-export { Act } from "./matmul.ts";
+export { Act } from "./act.ts";
 export * from "./kernels.ts";
 export * from "./workspace.ts";
 export * from "./io.ts";

@@ -7,8 +7,7 @@
 // is the one kernel an inlined loop cannot match; a WebAssembly
 // implementation can replace these functions behind the same signatures.
 
-/** Activations a product can apply as it stores C. */
-export const Act = { none: 0, relu: 1, tanh: 2, sigmoid: 3 } as const;
+// `act` arguments are the codes of runtime/act.ts.
 
 function activate(v: number, act: number): number {
   switch (act) {

@@ -4,7 +4,7 @@
 // attention ops, and by the recurrent cells. `product` is the code of the
 // activation the runtime's matrix products apply as they store (runtime
 // `Act`); leaky_relu has none and runs as a loop after the product.
-import { Act } from "../../runtime/matmul.ts";
+import { Act } from "../../runtime/act.ts";
 
 /** An activation fused into the op that produces its input. */
 export type FusedActivation = "relu" | "tanh" | "sigmoid" | { kind: "leaky_relu"; alpha: number };

@@ -1,7 +1,7 @@
 // Code snippets several layers' emit rules share.
 import type { KernelBuilder } from "../codegen/kernel.ts";
 import type { LayerEmit } from "./layer.ts";
-import { Act } from "../../runtime/matmul.ts";
+import { Act } from "../../runtime/act.ts";
 import { activationMath } from "./activation-math.ts";
 
 /** The runtime product's activation code for the op's fused activation (leaky_relu is applied in a separate loop). */
